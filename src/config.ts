@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/** Which database engine a `DATABASE_URL` points at. */
+export type DatabaseKind = "sqlite" | "postgres";
+
+/** The parsed, validated configuration. Built once by `loadConfig`; nothing else reads the environment. */
+export interface Config {
+  /** `development` (default), `production` or `test`. */
+  env: "development" | "production" | "test";
+  /** TCP port the HTTP server listens on. */
+  port: number;
+  /** Interface the HTTP server binds to. */
+  host: string;
+  /** Folder for everything the app writes: SQLite file, generated secrets, local search data. */
+  dataDir: string;
+  database: {
+    kind: DatabaseKind;
+    /** The URL as given (postgres) or normalised (`sqlite:<absolute path>`). */
+    url: string;
+    /** SQLite only: absolute file path, or `:memory:`. */
+    sqlitePath?: string;
+  };
+  /** Secret that signs session cookies. Generated and kept under `dataDir` outside production. */
+  sessionSecret: string;
+  /** Load the demo catalogue into an empty database at start-up. */
+  demoData: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Express `trust proxy` setting: false, true, a hop count or a list of addresses. */
+  trustProxy: boolean | number | string;
+}
+
+/** Start-up stops with this error; its message names each bad variable and what is allowed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const booleanText = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+    error: "must be one of true, false, 1, 0, yes, no, on, off",
+  })
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(["development", "production", "test"], { error: "must be development, production or test" })
+    .default("development"),
+  PORT: z.coerce
+    .number({ error: "must be a whole number from 1 to 65535" })
+    .int("must be a whole number from 1 to 65535")
+    .min(1, "must be a whole number from 1 to 65535")
+    .max(65535, "must be a whole number from 1 to 65535")
+    .default(3000),
+  HOST: z.string().min(1, "must not be empty").default("0.0.0.0"),
+  DATA_DIR: z.string().min(1, "must not be empty").default("data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "must be sqlite:<file path>, sqlite::memory: or postgres://user:password@host:port/database")
+    .optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  DEMO_DATA: booleanText.optional(),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, "must be true, false, a hop count, or a comma-separated list of addresses")
+    .optional(),
+});
+
+/** Reads the kind of database from a URL without any other parsing. */
+export function databaseKindOf(url: string | undefined): DatabaseKind {
+  return url && /^postgres(ql)?:\/\//.test(url) ? "postgres" : "sqlite";
+}
+
+/**
+ * The database kind the process was started for. Entity column types differ per engine and are fixed
+ * when entity files are imported, before `loadConfig` runs, so they ask here.
+ */
+export function processDatabaseKind(): DatabaseKind {
+  return databaseKindOf(process.env.DATABASE_URL);
+}
+
+/**
+ * Parses and validates the environment. Throws `ConfigError` naming every bad variable.
+ * Outside production, a missing `SESSION_SECRET` is generated once and kept in `<DATA_DIR>/session-secret`.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === "production";
+  const dataDir = path.resolve(cwd, e.DATA_DIR);
+
+  const databaseUrl = e.DATABASE_URL ?? `sqlite:${path.join(dataDir, "catalogue.sqlite")}`;
+  const kind = databaseKindOf(databaseUrl);
+  let sqlitePath: string | undefined;
+  if (kind === "sqlite") {
+    const file = databaseUrl.slice("sqlite:".length);
+    sqlitePath = file === ":memory:" ? file : path.resolve(cwd, file);
+  }
+
+  let sessionSecret = e.SESSION_SECRET;
+  if (!sessionSecret) {
+    if (production) problems.push("SESSION_SECRET is required in production (at least 32 characters)");
+    else sessionSecret = persistedSecret(dataDir, "session-secret");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: {
+      kind,
+      url: kind === "sqlite" ? `sqlite:${sqlitePath}` : databaseUrl,
+      sqlitePath,
+    },
+    sessionSecret: sessionSecret as string,
+    demoData: e.DEMO_DATA ?? !production,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+  };
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/** Reads a secret kept in the data folder, creating it (mode 0600) on first use. */
+function persistedSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
+  try {
+    const existing = readFileSync(file, "utf8").trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,31 @@
+import { User } from "../modules/accounts/user.entity";
+import { AuditEvent } from "../modules/audit/audit-event.entity";
+import { CourseSession } from "../modules/catalogue/course-session.entity";
+import { Edition } from "../modules/catalogue/edition.entity";
+import { Resource } from "../modules/catalogue/resource.entity";
+import { Topic } from "../modules/catalogue/topic.entity";
+import { Enquiry } from "../modules/enquiries/enquiry.entity";
+import { Organisation } from "../modules/organisations/organisation.entity";
+import { Audience, Country, Language } from "../modules/reference/reference.entities";
+import { Report, ReportItem, ReportItemLink, ReportSection } from "../modules/reports/report.entities";
+import { SearchOutboxEntry } from "../modules/search/search-outbox.entity";
+
+/** Every entity the data source knows. */
+export const entities = [
+  Country,
+  Language,
+  Audience,
+  Topic,
+  Organisation,
+  User,
+  Resource,
+  Edition,
+  CourseSession,
+  Report,
+  ReportSection,
+  ReportItem,
+  ReportItemLink,
+  Enquiry,
+  AuditEvent,
+  SearchOutboxEntry,
+];

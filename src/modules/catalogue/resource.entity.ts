@@ -1,0 +1,135 @@
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  VersionColumn,
+} from "typeorm";
+import { CreatedAtColumn, DateTimeColumn, UpdatedAtColumn } from "../../db/columns";
+import { Organisation } from "../organisations/organisation.entity";
+import { Audience } from "../reference/reference.entities";
+import { CourseSession } from "./course-session.entity";
+import { Edition } from "./edition.entity";
+import { Topic } from "./topic.entity";
+import type { DeliveryMode, ResourceKind } from "./vocabulary";
+
+export type Visibility = "public" | "members";
+export type ResourceStatus = "draft" | "published" | "archived";
+
+/** One listing: a course or a training material, owned by one organisation. */
+@Entity("resources")
+@Index(["ownerId", "externalId"], { unique: true })
+export class Resource {
+  @PrimaryGeneratedColumn({ type: "integer" })
+  id: number;
+
+  @Index({ unique: true })
+  @Column({ type: "varchar", length: 120 })
+  slug: string;
+
+  /** The owner's own identifier, used to match rows on bulk import. */
+  @Column({ type: "varchar", length: 120, nullable: true })
+  externalId: string | null;
+
+  @Column({ type: "varchar", length: 40 })
+  kind: ResourceKind;
+
+  @Column({ type: "varchar", length: 300 })
+  title: string;
+
+  @Column({ type: "varchar", length: 40, nullable: true })
+  acronym: string | null;
+
+  @Column({ type: "varchar", length: 600, nullable: true })
+  summary: string | null;
+
+  /** Markdown; rendered sanitised. */
+  @Column({ type: "text", nullable: true })
+  description: string | null;
+
+  @Column({ type: "integer" })
+  ownerId: number;
+
+  @ManyToOne(() => Organisation, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "owner_id" })
+  owner?: Organisation;
+
+  /** Contact point for this listing; the owner's contact point applies when empty. */
+  @Column({ type: "varchar", length: 200, nullable: true })
+  contactName: string | null;
+
+  @Column({ type: "varchar", length: 254, nullable: true })
+  contactEmail: string | null;
+
+  @Column({ type: "varchar", length: 30, nullable: true })
+  deliveryMode: DeliveryMode | null;
+
+  /** Free text as the owner says it ("5 days", "2 hours self-paced"). */
+  @Column({ type: "varchar", length: 100, nullable: true })
+  duration: string | null;
+
+  /** True free of charge, false paid, null not stated. */
+  @Column({ type: "boolean", nullable: true })
+  isFree: boolean | null;
+
+  /** Eligibility and how to get access ("Open", "On request to officials"). */
+  @Column({ type: "varchar", length: 500, nullable: true })
+  access: string | null;
+
+  /** Ownership or licence statement; the catalogue's standard statement applies when empty. */
+  @Column({ type: "varchar", length: 500, nullable: true })
+  ownershipStatement: string | null;
+
+  @Column({ type: "varchar", length: 500, nullable: true })
+  url: string | null;
+
+  @Column({ type: "varchar", length: 20, default: "public" })
+  visibility: Visibility;
+
+  @Column({ type: "varchar", length: 20, default: "draft" })
+  status: ResourceStatus;
+
+  @DateTimeColumn({ nullable: true })
+  publishedAt: Date | null;
+
+  /** When the owner last confirmed the listing is current. */
+  @DateTimeColumn({ nullable: true })
+  lastConfirmedAt: Date | null;
+
+  /** Optimistic locking: a save with a stale version is refused. */
+  @VersionColumn({ type: "integer" })
+  version: number;
+
+  @ManyToMany(() => Topic)
+  @JoinTable({
+    name: "resource_topics",
+    joinColumn: { name: "resource_id", referencedColumnName: "id" },
+    inverseJoinColumn: { name: "topic_id", referencedColumnName: "id" },
+  })
+  topics?: Topic[];
+
+  @ManyToMany(() => Audience)
+  @JoinTable({
+    name: "resource_audiences",
+    joinColumn: { name: "resource_id", referencedColumnName: "id" },
+    inverseJoinColumn: { name: "audience_slug", referencedColumnName: "slug" },
+  })
+  audiences?: Audience[];
+
+  @OneToMany(() => Edition, (e) => e.resource)
+  editions?: Edition[];
+
+  @OneToMany(() => CourseSession, (s) => s.resource)
+  sessions?: CourseSession[];
+
+  @CreatedAtColumn()
+  createdAt: Date;
+
+  @UpdatedAtColumn()
+  updatedAt: Date;
+}

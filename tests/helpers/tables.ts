@@ -1,0 +1,21 @@
+/** Every table the migrations create (besides TypeORM's own `migrations`). */
+export const TABLES = [
+  "audiences",
+  "audit_events",
+  "countries",
+  "course_sessions",
+  "editions",
+  "enquiries",
+  "languages",
+  "organisations",
+  "report_item_links",
+  "report_items",
+  "report_sections",
+  "reports",
+  "resource_audiences",
+  "resource_topics",
+  "resources",
+  "search_outbox",
+  "topics",
+  "users",
+];
