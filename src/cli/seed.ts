@@ -1,0 +1,27 @@
+import { loadConfig } from "../config";
+import { openDatabase } from "../db/data-source";
+import { seedDemoCatalogue, seedReferenceData } from "../db/seed";
+import { createLogger } from "../logger";
+import { buildServices } from "../services";
+
+/**
+ * `npm run seed`: applies migrations, then loads the reference data and the demo catalogue.
+ * Adds only what is missing, so running it twice changes nothing.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ ...config, logLevel: config.logLevel === "silent" ? "silent" : "info" });
+  const dataSource = await openDatabase(config.database);
+  try {
+    const reference = await seedReferenceData(dataSource);
+    const demo = await seedDemoCatalogue(dataSource, buildServices(dataSource).catalogue);
+    logger.info({ reference: reference.created, demo: demo.created }, "seeding done");
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Seeding failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

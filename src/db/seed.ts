@@ -1,0 +1,221 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { DataSource } from "typeorm";
+import { z } from "zod";
+import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
+import type { CatalogueService } from "../modules/catalogue/catalogue.service";
+import { SESSION_STATUSES } from "../modules/catalogue/course-session.entity";
+import { Topic } from "../modules/catalogue/topic.entity";
+import { audienceSlug, DELIVERY_MODES, RESOURCE_KINDS } from "../modules/catalogue/vocabulary";
+import { Organisation, ORGANISATION_KINDS, OrganisationKind } from "../modules/organisations/organisation.entity";
+import { Audience, Country, Language } from "../modules/reference/reference.entities";
+import { slugify } from "../modules/catalogue/slug";
+
+/** The project's `seeds/` folder. */
+export const SEEDS_DIR = path.resolve(__dirname, "../../seeds");
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(path.join(SEEDS_DIR, file), "utf8"));
+
+const membersSchema = z.object({
+  states: z.array(z.object({ code: z.string().length(3), name: z.string() })),
+  internationalOrganisations: z.array(z.object({ code: z.string(), name: z.string() })),
+  bodiesNamedInTheOctober2017Report: z.array(
+    z.object({ code: z.string(), name: z.string(), country: z.string().length(3).optional(), kind: z.string().optional() }),
+  ),
+});
+
+const languagesSchema = z.object({
+  languages: z.array(z.object({ tag: z.string(), name: z.string(), native: z.string(), script: z.string(), noSpaces: z.boolean().optional() })),
+});
+
+const topicsSchema = z.object({
+  topics: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      aka: z.array(z.string()).optional(),
+      children: z.array(z.object({ slug: z.string(), name: z.string(), aka: z.array(z.string()).optional() })),
+    }),
+  ),
+  audiences: z.array(z.string()),
+});
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const demoSchema = z.object({
+  resources: z.array(
+    z.object({
+      slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+      kind: z.enum(RESOURCE_KINDS),
+      title: z.string().min(1),
+      acronym: z.string().nullable(),
+      summary: z.string().nullable(),
+      description: z.string().nullable(),
+      owner: z.string(),
+      topics: z.array(z.string()),
+      audiences: z.array(z.string()),
+      deliveryMode: z.enum(DELIVERY_MODES).nullable(),
+      duration: z.string().nullable(),
+      url: z.url().nullable(),
+      access: z.string().nullable(),
+      editions: z.array(z.object({ language: z.string(), title: z.string().nullable(), format: z.string().nullable() })),
+      sessions: z.array(
+        z.object({
+          start: date,
+          end: date.nullable(),
+          timeZone: z.string().nullable(),
+          city: z.string().nullable(),
+          country: z.string().length(3).nullable(),
+          online: z.boolean(),
+          status: z.enum(SESSION_STATUSES),
+        }),
+      ),
+      reportItems: z.array(z.object({ number: z.string(), relation: z.string() })),
+    }),
+  ),
+  extraOrganisations: z.array(
+    z.object({ code: z.string(), name: z.string(), kind: z.enum(ORGANISATION_KINDS), country: z.string().length(3).nullable() }),
+  ),
+});
+
+/** The kind of each body the 2017 report names, in the catalogue's terms. */
+function organisationKind(kind: string | undefined): OrganisationKind {
+  switch (kind) {
+    case "training institution":
+      return "training-institution";
+    case "funding agency":
+      return "member-state-agency";
+    default:
+      return "other";
+  }
+}
+
+/** Slug of an organisation from its code ("CIFAL-Jeju" → "cifal-jeju", "TIPs WG" → "tips-wg"). */
+export const organisationSlug = (code: string) => slugify(code);
+
+export interface SeedCounts {
+  created: Record<string, number>;
+}
+
+/**
+ * Loads the reference data: countries, languages, audiences, the topic taxonomy and the
+ * organisations the region's reference names. Adds what is missing and never overwrites a row,
+ * so that running it again changes nothing and curators' later edits stay.
+ */
+export async function seedReferenceData(dataSource: DataSource): Promise<SeedCounts> {
+  const members = membersSchema.parse(readJson("reference/members.json"));
+  const languages = languagesSchema.parse(readJson("reference/languages.json"));
+  const taxonomy = topicsSchema.parse(readJson("reference/topics.json"));
+  const created: Record<string, number> = { countries: 0, languages: 0, audiences: 0, topics: 0, organisations: 0 };
+
+  await dataSource.transaction(async (manager) => {
+    const countries = manager.getRepository(Country);
+    for (const state of members.states) {
+      if (!(await countries.existsBy({ code: state.code }))) {
+        await countries.insert({ code: state.code, name: state.name, isMember: true });
+        created.countries++;
+      }
+    }
+
+    const languageRepo = manager.getRepository(Language);
+    for (const l of languages.languages) {
+      if (!(await languageRepo.existsBy({ tag: l.tag }))) {
+        await languageRepo.insert({ tag: l.tag, name: l.name, nativeName: l.native, script: l.script, noSpaces: l.noSpaces ?? false });
+        created.languages++;
+      }
+    }
+
+    const audiences = manager.getRepository(Audience);
+    for (const [position, name] of taxonomy.audiences.entries()) {
+      const slug = audienceSlug(name);
+      if (!(await audiences.existsBy({ slug }))) {
+        await audiences.insert({ slug, name, position });
+        created.audiences++;
+      }
+    }
+
+    const topics = manager.getRepository(Topic);
+    for (const [position, root] of taxonomy.topics.entries()) {
+      let parent = await topics.findOneBy({ slug: root.slug });
+      if (!parent) {
+        parent = await topics.save(topics.create({ slug: root.slug, name: root.name, parentId: null, synonyms: root.aka ?? [], position }));
+        created.topics++;
+      }
+      for (const [childPosition, child] of root.children.entries()) {
+        if (!(await topics.existsBy({ slug: child.slug }))) {
+          await topics.insert({ slug: child.slug, name: child.name, parentId: parent.id, synonyms: child.aka ?? [], position: childPosition });
+          created.topics++;
+        }
+      }
+    }
+
+    const organisations = manager.getRepository(Organisation);
+    const bodies = [
+      ...members.internationalOrganisations.map((o) => ({ code: o.code, name: o.name, kind: "international-organisation" as OrganisationKind, country: null })),
+      ...members.bodiesNamedInTheOctober2017Report.map((b) => ({ code: b.code, name: b.name, kind: organisationKind(b.kind), country: b.country ?? null })),
+    ];
+    for (const body of bodies) {
+      const slug = organisationSlug(body.code);
+      if (!(await organisations.existsBy({ slug }))) {
+        await organisations.insert({ slug, name: body.name, shortName: body.code, kind: body.kind, countryCode: body.country, verified: true });
+        created.organisations++;
+      }
+    }
+  });
+  return { created };
+}
+
+/**
+ * Loads the demo catalogue: the training resources the October 2017 AHG progress report describes.
+ * A listing whose slug exists already is left as it is.
+ */
+export async function seedDemoCatalogue(dataSource: DataSource, catalogue: CatalogueService): Promise<SeedCounts> {
+  const demo = demoSchema.parse(readJson("demo-catalogue.json"));
+  const created: Record<string, number> = { organisations: 0, resources: 0 };
+  const organisations = dataSource.getRepository(Organisation);
+
+  for (const extra of demo.extraOrganisations) {
+    const slug = organisationSlug(extra.code);
+    if (!(await organisations.existsBy({ slug }))) {
+      await organisations.insert({ slug, name: extra.name, shortName: extra.code, kind: extra.kind, countryCode: extra.country, verified: true });
+      created.organisations++;
+    }
+  }
+
+  for (const r of demo.resources) {
+    if (await catalogue.existsSlug(r.slug)) continue;
+    const owner = await organisations.findOneBy({ slug: organisationSlug(r.owner) });
+    if (!owner) throw new Error(`demo-catalogue.json: ${r.slug} names owner "${r.owner}", which is not a known organisation`);
+    await catalogue.create(
+      {
+        slug: r.slug,
+        kind: r.kind,
+        title: r.title,
+        acronym: r.acronym,
+        summary: r.summary,
+        description: r.description,
+        ownerId: owner.id,
+        deliveryMode: r.deliveryMode,
+        duration: r.duration,
+        url: r.url,
+        access: r.access,
+        visibility: "public",
+        status: "published",
+        topicSlugs: r.topics,
+        audienceSlugs: r.audiences.map(audienceSlug),
+        editions: r.editions.map((e) => ({ languageTag: e.language, title: e.title, format: e.format })),
+        sessions: r.sessions.map((s) => ({
+          startDate: s.start,
+          endDate: s.end,
+          timeZone: s.timeZone,
+          city: s.city,
+          countryCode: s.country,
+          online: s.online,
+          status: s.status,
+        })),
+      },
+      SYSTEM_ACTOR,
+    );
+    created.resources++;
+  }
+  return { created };
+}

@@ -1,0 +1,430 @@
+import { Brackets, DataSource, In, Repository, SelectQueryBuilder } from "typeorm";
+import { todayUtc } from "../../http/dates";
+import { ValidationError } from "../../http/errors";
+import type { Actor, AuditService } from "../audit/audit.service";
+import type { OrganisationService } from "../organisations/organisation.service";
+import { Audience, Language } from "../reference/reference.entities";
+import type { ReferenceService } from "../reference/reference.service";
+import type { SearchOutbox } from "../search/search-outbox.service";
+import { CourseSession, SessionStatus } from "./course-session.entity";
+import { Edition } from "./edition.entity";
+import { Resource, ResourceStatus, Visibility } from "./resource.entity";
+import { Topic } from "./topic.entity";
+import type { TopicService } from "./topic.service";
+import { slugify } from "./slug";
+
+/** Who is looking: visitors see public listings; signed-in members also see members-only ones. */
+export interface Viewer {
+  member: boolean;
+}
+
+export const VISITOR: Viewer = { member: false };
+
+export const SORTS = ["relevance", "title", "newest", "next-session", "updated"] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** Filters of the catalogue list, already well-formed (see `catalogue.schemas.ts`). */
+export interface ListFilters {
+  q?: string;
+  topic?: string;
+  language?: string;
+  kind?: string;
+  mode?: string;
+  org?: string;
+  country?: string;
+  upcoming?: boolean;
+}
+
+export interface ListRequest extends ListFilters {
+  sort?: Sort;
+  page: number;
+  pageSize: number;
+}
+
+export interface ListResult {
+  resources: Resource[];
+  total: number;
+  page: number;
+  pageSize: number;
+  totalPages: number;
+  sort: Sort;
+}
+
+/** What it takes to create a listing. */
+export interface ResourceInput {
+  slug?: string;
+  externalId?: string | null;
+  kind: string;
+  title: string;
+  acronym?: string | null;
+  summary?: string | null;
+  description?: string | null;
+  ownerId: number;
+  contactName?: string | null;
+  contactEmail?: string | null;
+  deliveryMode?: string | null;
+  duration?: string | null;
+  isFree?: boolean | null;
+  access?: string | null;
+  ownershipStatement?: string | null;
+  url?: string | null;
+  visibility?: Visibility;
+  status?: ResourceStatus;
+  topicSlugs?: string[];
+  audienceSlugs?: string[];
+  editions?: Array<{ languageTag: string; title?: string | null; url?: string | null; format?: string | null }>;
+  sessions?: Array<{
+    startDate: string;
+    endDate?: string | null;
+    timeZone?: string | null;
+    venue?: string | null;
+    city?: string | null;
+    countryCode?: string | null;
+    online?: boolean;
+    languageTag?: string | null;
+    capacity?: number | null;
+    applicationDeadline?: string | null;
+    status?: SessionStatus;
+  }>;
+}
+
+/** Sessions that still lie ahead: not cancelled, not completed, starting today (UTC) or later. */
+const UPCOMING_SESSION = "cs.start_date >= :today AND cs.status NOT IN ('cancelled', 'completed')";
+
+/** Escapes LIKE wildcards so that a query is matched literally. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Reads and writes the catalogue's listings. Listing queries here are plain database queries;
+ * full-text search with facets belongs to the search module.
+ */
+export class CatalogueService {
+  private readonly resources: Repository<Resource>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly topics: TopicService,
+    private readonly organisations: OrganisationService,
+    private readonly reference: ReferenceService,
+    private readonly audit: AuditService,
+    private readonly outbox: SearchOutbox,
+  ) {
+    this.resources = dataSource.getRepository(Resource);
+  }
+
+  /** Published listings this viewer may see. */
+  private visible(viewer: Viewer): SelectQueryBuilder<Resource> {
+    const visibilities: Visibility[] = viewer.member ? ["public", "members"] : ["public"];
+    return this.resources
+      .createQueryBuilder("r")
+      .innerJoin("r.owner", "o")
+      .where("r.status = :published", { published: "published" })
+      .andWhere("r.visibility IN (:...visibilities)", { visibilities });
+  }
+
+  /**
+   * Applies well-formed filters. A value that names nothing (an unknown topic, language, organisation
+   * or country) is a `ValidationError`, so that a mistyped link says so instead of showing nothing.
+   */
+  private async applyFilters(qb: SelectQueryBuilder<Resource>, filters: ListFilters): Promise<void> {
+    const unknown: Record<string, string> = {};
+    if (filters.q) {
+      const pattern = likePattern(filters.q);
+      qb.andWhere(
+        new Brackets((w) => {
+          for (const column of ["r.title", "r.acronym", "r.summary", "r.description", "o.name", "o.shortName"]) {
+            w.orWhere(`LOWER(${column}) LIKE :pattern ESCAPE '\\'`, { pattern });
+          }
+          w.orWhere(
+            "r.id IN (SELECT e.resource_id FROM editions e WHERE LOWER(e.title) LIKE :pattern ESCAPE '\\')",
+            { pattern },
+          );
+        }),
+      );
+    }
+    if (filters.topic) {
+      const topic = await this.topics.findBySlug(filters.topic);
+      if (!topic) unknown.topic = `no topic is called "${filters.topic}"; see the list of topics`;
+      else {
+        const ids = (await this.topics.withDescendants(topic)).map((t) => t.id);
+        qb.andWhere("r.id IN (SELECT rt.resource_id FROM resource_topics rt WHERE rt.topic_id IN (:...topicIds))", { topicIds: ids });
+      }
+    }
+    if (filters.language) {
+      const language = await this.reference.findLanguage(filters.language);
+      if (!language) unknown.language = `no language has the tag "${filters.language}"; see the list of languages`;
+      else {
+        qb.andWhere(
+          "(r.id IN (SELECT e.resource_id FROM editions e WHERE e.language_tag = :language) OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.language_tag = :language))",
+          { language: language.tag },
+        );
+      }
+    }
+    if (filters.kind) qb.andWhere("r.kind = :kind", { kind: filters.kind });
+    if (filters.mode) qb.andWhere("r.deliveryMode = :mode", { mode: filters.mode });
+    if (filters.org) {
+      const organisation = await this.organisations.findBySlug(filters.org);
+      if (!organisation) unknown.org = `no organisation is called "${filters.org}"; see the list of organisations`;
+      else qb.andWhere("r.ownerId = :ownerId", { ownerId: organisation.id });
+    }
+    if (filters.country) {
+      const country = await this.reference.findCountry(filters.country);
+      if (!country) unknown.country = `"${filters.country}" is not a known ISO 3166 alpha-3 country code`;
+      else {
+        qb.andWhere(
+          "(o.countryCode = :country OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.country_code = :country))",
+          { country: country.code },
+        );
+      }
+    }
+    if (filters.upcoming) {
+      qb.andWhere(`r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE ${UPCOMING_SESSION})`, { today: todayUtc() });
+    }
+    if (Object.keys(unknown).length > 0) throw new ValidationError(unknown, "Some filters name nothing in the catalogue.");
+  }
+
+  /** One page of the listings that match, with their owner, topics, editions and sessions. */
+  async list(request: ListRequest, viewer: Viewer = VISITOR): Promise<ListResult> {
+    const qb = this.visible(viewer);
+    await this.applyFilters(qb, request);
+    const total = await qb.clone().getCount();
+    const sort: Sort = request.sort ?? (request.q ? "relevance" : "title");
+    const totalPages = Math.max(1, Math.ceil(total / request.pageSize));
+
+    const idQuery = qb.clone().select("r.id", "id");
+    switch (sort) {
+      case "relevance":
+        if (request.q) {
+          idQuery
+            .orderBy(
+              "CASE WHEN LOWER(r.title) LIKE :pattern ESCAPE '\\' OR LOWER(r.acronym) LIKE :pattern ESCAPE '\\' THEN 0 WHEN LOWER(r.summary) LIKE :pattern ESCAPE '\\' THEN 1 ELSE 2 END",
+              "ASC",
+            )
+            .setParameter("pattern", likePattern(request.q));
+        }
+        idQuery.addOrderBy("LOWER(r.title)", "ASC");
+        break;
+      case "title":
+        idQuery.orderBy("LOWER(r.title)", "ASC");
+        break;
+      case "newest":
+        idQuery.orderBy("r.publishedAt", "DESC");
+        break;
+      case "updated":
+        idQuery.orderBy("r.updatedAt", "DESC");
+        break;
+      case "next-session": {
+        const next = `(SELECT MIN(cs.start_date) FROM course_sessions cs WHERE cs.resource_id = r.id AND ${UPCOMING_SESSION})`;
+        idQuery
+          .orderBy(`CASE WHEN ${next} IS NULL THEN 1 ELSE 0 END`, "ASC")
+          .addOrderBy(next, "ASC")
+          .addOrderBy("LOWER(r.title)", "ASC")
+          .setParameter("today", todayUtc());
+        break;
+      }
+    }
+    idQuery.addOrderBy("r.id", "ASC");
+    const rows: Array<{ id: number | string }> = await idQuery
+      .offset((request.page - 1) * request.pageSize)
+      .limit(request.pageSize)
+      .getRawMany();
+    const ids = rows.map((row) => Number(row.id));
+    return { resources: await this.loadFull(ids), total, page: request.page, pageSize: request.pageSize, totalPages, sort };
+  }
+
+  /** Loads listings with everything a card or a page shows, in the order of `ids`. */
+  private async loadFull(ids: number[]): Promise<Resource[]> {
+    if (ids.length === 0) return [];
+    const found = await this.resources.find({
+      where: { id: In(ids) },
+      relations: { owner: true, topics: true, audiences: true, editions: true, sessions: true },
+    });
+    const byId = new Map(found.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id)).filter((r): r is Resource => r !== undefined);
+  }
+
+  /** A published listing this viewer may see, or null. */
+  async findVisibleBySlug(slug: string, viewer: Viewer = VISITOR): Promise<Resource | null> {
+    const row = await this.visible(viewer).andWhere("r.slug = :slug", { slug }).select("r.id", "id").getRawOne<{ id: number }>();
+    if (!row) return null;
+    const [resource] = await this.loadFull([Number(row.id)]);
+    return resource ?? null;
+  }
+
+  /** The newest published listings. */
+  async latest(limit: number, viewer: Viewer = VISITOR): Promise<Resource[]> {
+    return (await this.list({ sort: "newest", page: 1, pageSize: limit }, viewer)).resources;
+  }
+
+  /** Number of visible listings per topic id (each listing counted once per topic it has). */
+  async countByTopic(viewer: Viewer = VISITOR): Promise<Map<number, number>> {
+    const rows: Array<{ topicId: number | string; n: number | string }> = await this.visible(viewer)
+      .innerJoin("resource_topics", "rt", "rt.resource_id = r.id")
+      .select("rt.topic_id", "topicId")
+      .addSelect("COUNT(DISTINCT r.id)", "n")
+      .groupBy("rt.topic_id")
+      .getRawMany();
+    return new Map(rows.map((row) => [Number(row.topicId), Number(row.n)]));
+  }
+
+  /** Number of visible listings under each top-level topic (a listing counted once however many of its children it has). */
+  async countByRootTopic(viewer: Viewer = VISITOR): Promise<Map<number, number>> {
+    const rows: Array<{ rootId: number | string; n: number | string }> = await this.visible(viewer)
+      .innerJoin("resource_topics", "rt", "rt.resource_id = r.id")
+      .innerJoin("topics", "t", "t.id = rt.topic_id")
+      .select("COALESCE(t.parent_id, t.id)", "rootId")
+      .addSelect("COUNT(DISTINCT r.id)", "n")
+      .groupBy("COALESCE(t.parent_id, t.id)")
+      .getRawMany();
+    return new Map(rows.map((row) => [Number(row.rootId), Number(row.n)]));
+  }
+
+  /** Number of visible listings per language tag, by editions and session languages. */
+  async countByLanguage(viewer: Viewer = VISITOR): Promise<Map<string, number>> {
+    const rows: Array<{ tag: string; n: number | string }> = await this.visible(viewer)
+      .innerJoin(
+        "(SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)",
+        "lang",
+        "lang.resource_id = r.id",
+      )
+      .select("lang.tag", "tag")
+      .addSelect("COUNT(DISTINCT r.id)", "n")
+      .groupBy("lang.tag")
+      .getRawMany();
+    return new Map(rows.map((row) => [row.tag, Number(row.n)]));
+  }
+
+  /** Number of visible listings per owner organisation id. */
+  async countByOwner(viewer: Viewer = VISITOR): Promise<Map<number, number>> {
+    const rows: Array<{ ownerId: number | string; n: number | string }> = await this.visible(viewer)
+      .select("r.ownerId", "ownerId")
+      .addSelect("COUNT(r.id)", "n")
+      .groupBy("r.ownerId")
+      .getRawMany();
+    return new Map(rows.map((row) => [Number(row.ownerId), Number(row.n)]));
+  }
+
+  /** Count of visible listings, and of their owners and languages. */
+  async totals(viewer: Viewer = VISITOR): Promise<{ resources: number; organisations: number; languages: number }> {
+    const [resources, byOwner, byLanguage] = await Promise.all([
+      this.visible(viewer).getCount(),
+      this.countByOwner(viewer),
+      this.countByLanguage(viewer),
+    ]);
+    return { resources, organisations: byOwner.size, languages: byLanguage.size };
+  }
+
+  /** Countries that visible listings belong to, by their owner or a session venue. */
+  async countriesInUse(viewer: Viewer = VISITOR): Promise<string[]> {
+    const owners: Array<{ code: string }> = await this.visible(viewer).select("DISTINCT o.countryCode", "code").andWhere("o.countryCode IS NOT NULL").getRawMany();
+    const venues: Array<{ code: string }> = await this.visible(viewer)
+      .innerJoin("course_sessions", "cs", "cs.resource_id = r.id")
+      .select("DISTINCT cs.country_code", "code")
+      .andWhere("cs.country_code IS NOT NULL")
+      .getRawMany();
+    return [...new Set([...owners, ...venues].map((row) => row.code))];
+  }
+
+  async countAll(): Promise<number> {
+    return this.resources.count();
+  }
+
+  async existsSlug(slug: string): Promise<boolean> {
+    return this.resources.exists({ where: { slug } });
+  }
+
+  /**
+   * Creates a listing with its topics, audiences, editions and sessions in one transaction, together
+   * with its audit event and its search outbox row.
+   */
+  async create(input: ResourceInput, actor: Actor): Promise<Resource> {
+    return this.dataSource.transaction(async (manager) => {
+      const topicSlugs = input.topicSlugs ?? [];
+      const topics = topicSlugs.length ? await manager.getRepository(Topic).findBy({ slug: In(topicSlugs) }) : [];
+      const audienceSlugs = input.audienceSlugs ?? [];
+      const audiences = audienceSlugs.length ? await manager.getRepository(Audience).findBy({ slug: In(audienceSlugs) }) : [];
+      const tags = [...new Set([...(input.editions ?? []).map((e) => e.languageTag), ...(input.sessions ?? []).flatMap((s) => (s.languageTag ? [s.languageTag] : []))])];
+      const languages = tags.length ? await manager.getRepository(Language).findBy({ tag: In(tags) }) : [];
+      const problems: Record<string, string> = {};
+      const missing = (wanted: string[], found: string[]) => wanted.filter((w) => !found.includes(w));
+      if (missing(topicSlugs, topics.map((t) => t.slug)).length) problems.topics = `unknown topics: ${missing(topicSlugs, topics.map((t) => t.slug)).join(", ")}`;
+      if (missing(audienceSlugs, audiences.map((a) => a.slug)).length) problems.audiences = `unknown audiences: ${missing(audienceSlugs, audiences.map((a) => a.slug)).join(", ")}`;
+      if (missing(tags, languages.map((l) => l.tag)).length) problems.languages = `unknown language tags: ${missing(tags, languages.map((l) => l.tag)).join(", ")}`;
+      if (!(await this.organisations.findById(input.ownerId))) problems.owner = "no such organisation";
+      if (Object.keys(problems).length) throw new ValidationError(problems);
+
+      const repo = manager.getRepository(Resource);
+      const slug = await this.freeSlug(repo, input.slug ?? slugify(input.acronym && input.title.length > 80 ? input.acronym : input.title));
+      const status = input.status ?? "draft";
+      const resource = await repo.save(
+        repo.create({
+          slug,
+          externalId: input.externalId ?? null,
+          kind: input.kind,
+          title: input.title,
+          acronym: input.acronym ?? null,
+          summary: input.summary ?? null,
+          description: input.description ?? null,
+          ownerId: input.ownerId,
+          contactName: input.contactName ?? null,
+          contactEmail: input.contactEmail ?? null,
+          deliveryMode: input.deliveryMode ?? null,
+          duration: input.duration ?? null,
+          isFree: input.isFree ?? null,
+          access: input.access ?? null,
+          ownershipStatement: input.ownershipStatement ?? null,
+          url: input.url ?? null,
+          visibility: input.visibility ?? "public",
+          status,
+          publishedAt: status === "published" ? new Date() : null,
+          lastConfirmedAt: null,
+          topics,
+          audiences,
+        }),
+      );
+      if (input.editions?.length) {
+        await manager.getRepository(Edition).insert(
+          input.editions.map((e) => ({ resourceId: resource.id, languageTag: e.languageTag, title: e.title ?? null, url: e.url ?? null, format: e.format ?? null })),
+        );
+      }
+      if (input.sessions?.length) {
+        await manager.getRepository(CourseSession).insert(
+          input.sessions.map((s) => ({
+            resourceId: resource.id,
+            startDate: s.startDate,
+            endDate: s.endDate ?? null,
+            timeZone: s.timeZone ?? null,
+            venue: s.venue ?? null,
+            city: s.city ?? null,
+            countryCode: s.countryCode ?? null,
+            online: s.online ?? false,
+            languageTag: s.languageTag ?? null,
+            capacity: s.capacity ?? null,
+            applicationDeadline: s.applicationDeadline ?? null,
+            status: s.status ?? "planned",
+          })),
+        );
+      }
+      await this.audit.record(manager, actor, {
+        action: "resource.created",
+        entityType: "resource",
+        entityId: resource.id,
+        organisationId: resource.ownerId,
+        changes: { title: [null, resource.title], status: [null, resource.status] },
+      });
+      await this.outbox.enqueue(manager, "resource", resource.id);
+      return resource;
+    });
+  }
+
+  /** `base`, or `base-2`, `base-3`, ... whichever is free. Slugs never change once given. */
+  private async freeSlug(repo: Repository<Resource>, base: string): Promise<string> {
+    const root = base || "listing";
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? root : `${root}-${n}`;
+      if (!(await repo.exists({ where: { slug: candidate } }))) return candidate;
+    }
+  }
+}

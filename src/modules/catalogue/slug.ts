@@ -1,0 +1,13 @@
+/** A lowercase ASCII kebab-case slug from any title ("Enhancing a Victim-Centred Approach" → "enhancing-a-victim-centred-approach"). */
+export function slugify(text: string, maxLength = 80): string {
+  const slug = text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (slug.length <= maxLength) return slug;
+  const cut = slug.slice(0, maxLength);
+  return cut.includes("-") ? cut.slice(0, cut.lastIndexOf("-")) : cut;
+}

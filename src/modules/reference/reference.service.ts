@@ -1,0 +1,44 @@
+import type { DataSource, Repository } from "typeorm";
+import { Audience, Country, Language } from "./reference.entities";
+
+/** Countries, languages and audiences: the reference data every listing points at. */
+export class ReferenceService {
+  private readonly countries: Repository<Country>;
+  private readonly languages: Repository<Language>;
+  private readonly audiences: Repository<Audience>;
+
+  constructor(dataSource: DataSource) {
+    this.countries = dataSource.getRepository(Country);
+    this.languages = dataSource.getRepository(Language);
+    this.audiences = dataSource.getRepository(Audience);
+  }
+
+  listLanguages(): Promise<Language[]> {
+    return this.languages.find({ order: { name: "ASC" } });
+  }
+
+  findLanguage(tag: string): Promise<Language | null> {
+    return this.languages.findOneBy({ tag });
+  }
+
+  listCountries(): Promise<Country[]> {
+    return this.countries.find({ order: { name: "ASC" } });
+  }
+
+  findCountry(code: string): Promise<Country | null> {
+    return this.countries.findOneBy({ code: code.toUpperCase() });
+  }
+
+  listAudiences(): Promise<Audience[]> {
+    return this.audiences.find({ order: { position: "ASC" } });
+  }
+
+  /** Names by code, for presenters. */
+  async countryNames(): Promise<Map<string, string>> {
+    return new Map((await this.listCountries()).map((c) => [c.code, c.name]));
+  }
+
+  async languageMap(): Promise<Map<string, Language>> {
+    return new Map((await this.listLanguages()).map((l) => [l.tag, l]));
+  }
+}
