@@ -1,0 +1,84 @@
+import path from "node:path";
+import express, { Express } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import type { Config } from "./config";
+import { errorHandler, notFoundHandler } from "./http/error-handler";
+import { viewLocals } from "./http/view-locals";
+import type { Logger } from "./logger";
+import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
+import { healthRoutes } from "./modules/health/health.routes";
+import { organisationApi, organisationPages } from "./modules/organisations/organisations.routes";
+import { buildServices, Services } from "./services";
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  /** Built from the data source when not given. */
+  services?: Services;
+}
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** Builds the Express app. Never listens: `server.ts` does, and tests use Supertest. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, dataSource } = deps;
+  const services = deps.services ?? buildServices(dataSource);
+  const app = express();
+
+  app.set("trust proxy", config.trustProxy);
+  app.set("view engine", "ejs");
+  app.set("views", path.join(ROOT, "views"));
+  app.set("query parser", "simple");
+  app.disable("x-powered-by");
+  app.locals.section = "";
+  if (config.env === "production") app.enable("view cache");
+
+  app.use(
+    pinoHttp({
+      logger: logger.child({ module: "http" }),
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          "default-src": ["'self'"],
+          "script-src": ["'self'"],
+          "style-src": ["'self'"],
+          "img-src": ["'self'", "data:"],
+          "form-action": ["'self'"],
+          "frame-ancestors": ["'none'"],
+          "upgrade-insecure-requests": config.env === "production" ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.env === "production",
+    }),
+  );
+  app.use(express.static(path.join(ROOT, "public"), { maxAge: config.env === "production" ? "1d" : 0, index: false }));
+  app.use(viewLocals(config));
+
+  app.use(healthRoutes(dataSource));
+  app.use("/api/v1", catalogueApi(services));
+  app.use("/api/v1", organisationApi(services));
+  app.use(cataloguePages(services));
+  app.use(organisationPages(services));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger, config.env === "development"));
+  return app;
+}

@@ -1,0 +1,224 @@
+import { Router } from "express";
+import { NotFoundError } from "../../http/errors";
+import { hrefWith, paginate } from "../../http/pagination";
+import { parseQuery } from "../../http/validate";
+import type { Services } from "../../services";
+import { ListQuery, listQuerySchema, PAGE_SIZES, slugParam, languageTagParam } from "./catalogue.schemas";
+import { SORTS } from "./catalogue.service";
+import { PresenterContext, presentApiResource, presentCard, presentDetail } from "./resource.presenter";
+import { deliveryModeName, DELIVERY_MODES, kindName, RESOURCE_KINDS } from "./vocabulary";
+
+const SORT_NAMES: Record<(typeof SORTS)[number], string> = {
+  relevance: "Best match",
+  title: "Title (A–Z)",
+  newest: "Newest first",
+  "next-session": "Next session first",
+  updated: "Recently updated",
+};
+
+/** Reads the names of codes once per request. */
+async function presenterContext(services: Services): Promise<PresenterContext> {
+  const [languages, countries] = await Promise.all([services.reference.languageMap(), services.reference.countryNames()]);
+  return { languages, countries };
+}
+
+/** The filters of a list query, without paging, for links that keep them. */
+function filterParams(query: ListQuery) {
+  return {
+    q: query.q,
+    topic: query.topic,
+    language: query.language,
+    kind: query.kind,
+    mode: query.mode,
+    org: query.org,
+    country: query.country,
+    upcoming: query.upcoming,
+  };
+}
+
+/** Pages of the catalogue: home, list, listing, topics, languages. */
+export function cataloguePages(services: Services): Router {
+  const router = Router();
+  const { catalogue, topics, reference, organisations } = services;
+
+  router.get("/", async (_req, res) => {
+    const [totals, tree, rootCounts, languageCounts, languages, latest, ctx] = await Promise.all([
+      catalogue.totals(),
+      topics.tree(),
+      catalogue.countByRootTopic(),
+      catalogue.countByLanguage(),
+      reference.listLanguages(),
+      catalogue.latest(6),
+      presenterContext(services),
+    ]);
+    res.render("catalogue/home", {
+      title: "Regional Training Catalogue",
+      totals,
+      topicCount: tree.reduce((n, node) => n + 1 + node.children.length, 0),
+      topics: tree.map((node) => ({ slug: node.topic.slug, name: node.topic.name, count: rootCounts.get(node.topic.id) ?? 0 })),
+      languages: languages
+        .filter((l) => languageCounts.has(l.tag))
+        .map((l) => ({ tag: l.tag, name: l.name, nativeName: l.nativeName, count: languageCounts.get(l.tag) ?? 0 }))
+        .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+      latest: latest.map((r) => presentCard(r, ctx)),
+    });
+  });
+
+  router.get("/catalogue", async (req, res) => {
+    const query = parseQuery(listQuerySchema, req);
+    const result = await catalogue.list(query);
+    if (query.page > result.totalPages) {
+      throw new NotFoundError(`Page ${query.page} does not exist: this list has ${result.totalPages} page${result.totalPages === 1 ? "" : "s"}.`);
+    }
+    const [ctx, tree, languages, languageCounts, orgs, ownerCounts, countries, countryCodes] = await Promise.all([
+      presenterContext(services),
+      topics.tree(),
+      reference.listLanguages(),
+      catalogue.countByLanguage(),
+      organisations.listAll(),
+      catalogue.countByOwner(),
+      reference.listCountries(),
+      catalogue.countriesInUse(),
+    ]);
+    const filters = filterParams(query);
+    const keep = { ...filters, sort: query.sort, pageSize: query.pageSize === PAGE_SIZES[0] ? undefined : query.pageSize };
+    const active = Object.entries(filters)
+      .filter(([, v]) => v !== undefined && v !== false)
+      .map(([key]) => ({ key, removeHref: hrefWith("/catalogue", { ...keep, [key]: undefined }) }));
+    res.render("catalogue/list", {
+      title: query.q ? `“${query.q}” in the catalogue` : "Browse the catalogue",
+      query,
+      results: result.resources.map((r) => presentCard(r, ctx)),
+      total: result.total,
+      sort: result.sort,
+      pagination: paginate("/catalogue", keep, result.page, result.totalPages),
+      active,
+      clearHref: hrefWith("/catalogue", { q: query.q }),
+      options: {
+        topics: tree.map((n) => ({ slug: n.topic.slug, name: n.topic.name, children: n.children.map((c) => ({ slug: c.slug, name: c.name })) })),
+        languages: languages
+          .filter((l) => languageCounts.has(l.tag) || l.tag === query.language)
+          .map((l) => ({ value: l.tag, name: `${l.name} (${languageCounts.get(l.tag) ?? 0})` })),
+        kinds: RESOURCE_KINDS.map((k) => ({ value: k, name: kindName(k) })),
+        modes: DELIVERY_MODES.map((m) => ({ value: m, name: deliveryModeName(m) })),
+        orgs: orgs
+          .filter((o) => ownerCounts.has(o.id) || o.slug === query.org)
+          .map((o) => ({ value: o.slug, name: `${o.shortName && o.shortName !== o.name ? `${o.shortName} – ` : ""}${o.name} (${ownerCounts.get(o.id) ?? 0})` })),
+        countries: countries.filter((c) => countryCodes.includes(c.code) || c.code === query.country).map((c) => ({ value: c.code, name: c.name })),
+        sorts: SORTS.filter((s) => s !== "relevance" || query.q).map((s) => ({ value: s, name: SORT_NAMES[s] })),
+        pageSizes: PAGE_SIZES,
+      },
+    });
+  });
+
+  router.get("/resources/:slug", async (req, res) => {
+    const slug = slugParam.safeParse(req.params.slug);
+    const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data) : null;
+    if (!resource) throw new NotFoundError("No listing has this address. It may have been archived, or the link may be mistyped.");
+    const detail = presentDetail(resource, await presenterContext(services));
+    res.render("catalogue/resource", { title: detail.title, resource: detail });
+  });
+
+  router.get("/topics", async (_req, res) => {
+    const [tree, counts, rootCounts] = await Promise.all([topics.tree(), catalogue.countByTopic(), catalogue.countByRootTopic()]);
+    res.render("topics/index", {
+      title: "Topics",
+      topics: tree.map((node) => ({
+        slug: node.topic.slug,
+        name: node.topic.name,
+        count: rootCounts.get(node.topic.id) ?? 0,
+        children: node.children.map((c) => ({ slug: c.slug, name: c.name, synonyms: c.synonyms, count: counts.get(c.id) ?? 0 })),
+      })),
+    });
+  });
+
+  router.get("/topics/:slug", async (req, res) => {
+    const slug = slugParam.safeParse(req.params.slug);
+    const topic = slug.success ? await topics.findBySlug(slug.data) : null;
+    if (!topic) throw new NotFoundError("There is no topic with this address. See the list of topics.");
+    const [parent, family, ctx, result] = await Promise.all([
+      topics.parentOf(topic),
+      topics.withDescendants(topic),
+      presenterContext(services),
+      catalogue.list({ topic: topic.slug, page: 1, pageSize: 50 }),
+    ]);
+    res.render("topics/show", {
+      title: topic.name,
+      topic: { slug: topic.slug, name: topic.name, synonyms: topic.synonyms },
+      parent: parent ? { slug: parent.slug, name: parent.name } : null,
+      children: family.slice(1).map((c) => ({ slug: c.slug, name: c.name })),
+      results: result.resources.map((r) => presentCard(r, ctx)),
+      total: result.total,
+      moreHref: hrefWith("/catalogue", { topic: topic.slug }),
+    });
+  });
+
+  router.get("/languages", async (_req, res) => {
+    const [languages, counts] = await Promise.all([reference.listLanguages(), catalogue.countByLanguage()]);
+    res.render("languages/index", {
+      title: "Languages",
+      withListings: languages.filter((l) => counts.has(l.tag)).map((l) => ({ ...l, count: counts.get(l.tag) ?? 0 })),
+      withoutListings: languages.filter((l) => !counts.has(l.tag)),
+    });
+  });
+
+  router.get("/languages/:tag", async (req, res) => {
+    const tag = languageTagParam.safeParse(req.params.tag);
+    const language = tag.success ? await reference.findLanguage(tag.data) : null;
+    if (!language) throw new NotFoundError("There is no language with this tag. See the list of languages.");
+    const [ctx, result] = await Promise.all([presenterContext(services), catalogue.list({ language: language.tag, page: 1, pageSize: 50 })]);
+    res.render("languages/show", {
+      title: `Listings in ${language.name}`,
+      language,
+      results: result.resources.map((r) => presentCard(r, ctx)),
+      total: result.total,
+      moreHref: hrefWith("/catalogue", { language: language.tag }),
+    });
+  });
+
+  return router;
+}
+
+/** The read API of the catalogue, under `/api/v1`. */
+export function catalogueApi(services: Services): Router {
+  const router = Router();
+  const { catalogue, topics, reference } = services;
+
+  router.get("/resources", async (req, res) => {
+    const query = parseQuery(listQuerySchema, req);
+    const result = await catalogue.list(query);
+    const ctx = await presenterContext(services);
+    res.json({
+      data: result.resources.map((r) => presentApiResource(r, ctx)),
+      meta: { total: result.total, page: result.page, pageSize: result.pageSize, totalPages: result.totalPages, sort: result.sort },
+    });
+  });
+
+  router.get("/resources/:slug", async (req, res) => {
+    const slug = slugParam.safeParse(req.params.slug);
+    const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data) : null;
+    if (!resource) throw new NotFoundError("No listing has this slug.");
+    res.json({ data: presentApiResource(resource, await presenterContext(services)) });
+  });
+
+  router.get("/topics", async (_req, res) => {
+    const [tree, counts] = await Promise.all([topics.tree(), catalogue.countByTopic()]);
+    res.json({
+      data: tree.map((node) => ({
+        slug: node.topic.slug,
+        name: node.topic.name,
+        synonyms: node.topic.synonyms,
+        children: node.children.map((c) => ({ slug: c.slug, name: c.name, synonyms: c.synonyms, listings: counts.get(c.id) ?? 0 })),
+      })),
+    });
+  });
+
+  router.get("/languages", async (_req, res) => {
+    const [languages, counts] = await Promise.all([reference.listLanguages(), catalogue.countByLanguage()]);
+    res.json({
+      data: languages.map((l) => ({ tag: l.tag, name: l.name, nativeName: l.nativeName, script: l.script, listings: counts.get(l.tag) ?? 0 })),
+    });
+  });
+
+  return router;
+}

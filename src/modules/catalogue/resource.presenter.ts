@@ -1,0 +1,167 @@
+import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
+import { renderMarkdown } from "../../http/markdown";
+import type { Language } from "../reference/reference.entities";
+import type { CourseSession } from "./course-session.entity";
+import type { Resource } from "./resource.entity";
+import { deliveryModeName, kindName } from "./vocabulary";
+
+/** What presenters need to name codes: languages by tag, countries by code. */
+export interface PresenterContext {
+  languages: Map<string, Language>;
+  countries: Map<string, string>;
+  today?: string;
+}
+
+export const DEFAULT_OWNERSHIP_STATEMENT =
+  "Listed by its owner, who keeps full ownership; contact them for access.";
+
+const byLanguageName = (ctx: PresenterContext) => (a: string, b: string) =>
+  (ctx.languages.get(a)?.name ?? a).localeCompare(ctx.languages.get(b)?.name ?? b);
+
+/** Languages a listing is offered in: its editions' and its sessions' languages. */
+function languageTags(resource: Resource): string[] {
+  const tags = new Set<string>();
+  for (const e of resource.editions ?? []) tags.add(e.languageTag);
+  for (const s of resource.sessions ?? []) if (s.languageTag) tags.add(s.languageTag);
+  return [...tags];
+}
+
+function isUpcoming(session: CourseSession, today: string): boolean {
+  return session.startDate >= today && session.status !== "cancelled" && session.status !== "completed";
+}
+
+function presentSession(session: CourseSession, ctx: PresenterContext) {
+  const place = session.online
+    ? "Online"
+    : [session.venue, session.city, session.countryCode ? (ctx.countries.get(session.countryCode) ?? session.countryCode) : null]
+        .filter(Boolean)
+        .join(", ") || null;
+  return {
+    dates: formatDayRange(session.startDate, session.endDate),
+    startDate: session.startDate,
+    endDate: session.endDate,
+    timeZone: session.timeZone,
+    place,
+    online: session.online,
+    countryCode: session.countryCode,
+    language: session.languageTag ? (ctx.languages.get(session.languageTag)?.name ?? session.languageTag) : null,
+    languageTag: session.languageTag,
+    capacity: session.capacity,
+    applicationDeadline: session.applicationDeadline ? formatDayRange(session.applicationDeadline, null) : null,
+    status: session.status,
+  };
+}
+
+export type SessionView = ReturnType<typeof presentSession>;
+
+/** A listing as a card in a list. */
+export function presentCard(resource: Resource, ctx: PresenterContext) {
+  const today = ctx.today ?? todayUtc();
+  const upcoming = (resource.sessions ?? []).filter((s) => isUpcoming(s, today)).sort((a, b) => a.startDate.localeCompare(b.startDate));
+  return {
+    slug: resource.slug,
+    path: `/resources/${encodeURIComponent(resource.slug)}`,
+    title: resource.title,
+    acronym: resource.acronym,
+    kind: resource.kind,
+    kindName: kindName(resource.kind),
+    summary: resource.summary,
+    owner: resource.owner
+      ? { slug: resource.owner.slug, name: resource.owner.name, shortName: resource.owner.shortName, path: `/organisations/${resource.owner.slug}` }
+      : null,
+    topics: (resource.topics ?? []).map((t) => ({ slug: t.slug, name: t.name, path: `/topics/${t.slug}` })).sort((a, b) => a.name.localeCompare(b.name)),
+    languages: languageTags(resource)
+      .sort(byLanguageName(ctx))
+      .map((tag) => ({ tag, name: ctx.languages.get(tag)?.name ?? tag, path: `/languages/${tag}` })),
+    deliveryMode: resource.deliveryMode,
+    deliveryModeName: resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : null,
+    nextSession: upcoming[0] ? presentSession(upcoming[0], ctx) : null,
+    visibility: resource.visibility,
+  };
+}
+
+export type ResourceCard = ReturnType<typeof presentCard>;
+
+/** A listing on its own page: everything about it. */
+export function presentDetail(resource: Resource, ctx: PresenterContext) {
+  const today = ctx.today ?? todayUtc();
+  const sessions = [...(resource.sessions ?? [])].sort((a, b) => a.startDate.localeCompare(b.startDate));
+  const owner = resource.owner;
+  return {
+    ...presentCard(resource, ctx),
+    descriptionHtml: renderMarkdown(resource.description),
+    audiences: (resource.audiences ?? []).sort((a, b) => a.position - b.position).map((a) => a.name),
+    duration: resource.duration,
+    cost: resource.isFree === null ? null : resource.isFree ? "Free of charge" : "Fee applies",
+    access: resource.access,
+    url: resource.url,
+    ownershipStatement: resource.ownershipStatement ?? DEFAULT_OWNERSHIP_STATEMENT,
+    editions: (resource.editions ?? [])
+      .map((e) => ({
+        tag: e.languageTag,
+        language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag,
+        nativeName: ctx.languages.get(e.languageTag)?.nativeName ?? null,
+        title: e.title,
+        url: e.url,
+        format: e.format,
+      }))
+      .sort((a, b) => a.language.localeCompare(b.language)),
+    upcomingSessions: sessions.filter((s) => isUpcoming(s, today)).map((s) => presentSession(s, ctx)),
+    pastSessions: sessions.filter((s) => !isUpcoming(s, today)).reverse().map((s) => presentSession(s, ctx)),
+    contact: {
+      name: resource.contactName ?? owner?.contactName ?? null,
+      email: resource.contactEmail ?? owner?.contactEmail ?? null,
+      website: owner?.website ?? null,
+    },
+    publishedOn: formatTimestamp(resource.publishedAt),
+    updatedOn: formatTimestamp(resource.updatedAt),
+    lastConfirmedOn: formatTimestamp(resource.lastConfirmedAt),
+  };
+}
+
+export type ResourceDetail = ReturnType<typeof presentDetail>;
+
+/** A listing in the read API. */
+export function presentApiResource(resource: Resource, ctx: PresenterContext) {
+  const detail = presentDetail(resource, ctx);
+  return {
+    slug: resource.slug,
+    externalId: resource.externalId,
+    kind: resource.kind,
+    title: resource.title,
+    acronym: resource.acronym,
+    summary: resource.summary,
+    description: resource.description,
+    owner: detail.owner ? { slug: detail.owner.slug, name: detail.owner.name, shortName: detail.owner.shortName } : null,
+    topics: detail.topics.map((t) => ({ slug: t.slug, name: t.name })),
+    audiences: detail.audiences,
+    deliveryMode: resource.deliveryMode,
+    duration: resource.duration,
+    isFree: resource.isFree,
+    access: resource.access,
+    ownershipStatement: detail.ownershipStatement,
+    url: resource.url,
+    visibility: resource.visibility,
+    languages: detail.languages.map((l) => l.tag),
+    editions: detail.editions.map((e) => ({ language: e.tag, title: e.title, url: e.url, format: e.format })),
+    sessions: [...(resource.sessions ?? [])]
+      .sort((a, b) => a.startDate.localeCompare(b.startDate))
+      .map((s) => ({
+        start: s.startDate,
+        end: s.endDate,
+        timeZone: s.timeZone,
+        venue: s.venue,
+        city: s.city,
+        country: s.countryCode,
+        online: s.online,
+        language: s.languageTag,
+        capacity: s.capacity,
+        applicationDeadline: s.applicationDeadline,
+        status: s.status,
+      })),
+    contact: detail.contact,
+    publishedAt: resource.publishedAt?.toISOString() ?? null,
+    updatedAt: resource.updatedAt.toISOString(),
+    lastConfirmedAt: resource.lastConfirmedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,66 @@
+import type { Server } from "node:http";
+import { createApp } from "./app";
+import { prepareData } from "./bootstrap";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./db/data-source";
+import { createLogger } from "./logger";
+import { buildServices } from "./services";
+
+/** How long in-flight requests get to finish on shutdown before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee README.md, "Configuration".\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const dataSource = await openDatabase(config.database);
+  logger.info({ database: config.database.kind }, "database ready, migrations applied");
+  const services = buildServices(dataSource);
+  await prepareData(config, dataSource, services, logger);
+
+  const app = createApp({ config, logger, dataSource, services });
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  logger.info({ url: `http://${shown}:${config.port}` }, `catalogue listening on http://${shown}:${config.port}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    const force = setTimeout(() => {
+      logger.warn("in-flight requests did not finish in time; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async (error) => {
+      try {
+        await dataSource.destroy();
+      } finally {
+        logger.info("stopped");
+        process.exit(error ? 1 : 0);
+      }
+    });
+    // Idle keep-alive connections would hold `close` open until they time out.
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { freePort, runEntry, waitFor } from "../helpers/process";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "rtc-server-"));
+  dirs.push(dir);
+  return dir;
+};
+
+describe("the server process", () => {
+  it("starts on an empty data folder, serves the demo catalogue, and stops cleanly on SIGTERM", async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const server = runEntry("src/server.ts", { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "development", LOG_LEVEL: "info" });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 30_000);
+      const home = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      expect(home).toMatch(/<strong>22<\/strong> listings/);
+      expect(existsSync(path.join(dataDir, "catalogue.sqlite"))).toBe(true);
+      expect(existsSync(path.join(dataDir, "session-secret"))).toBe(true);
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toContain('"msg":"stopped"');
+    } finally {
+      server.child.kill("SIGKILL");
+    }
+  });
+
+  it("keeps the data across restarts without loading the demo twice", async () => {
+    const dataDir = tempDir();
+    for (let run = 0; run < 2; run++) {
+      const port = await freePort();
+      const server = runEntry("src/server.ts", { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
+      try {
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 30_000);
+        const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/resources?pageSize=1`)).json()) as { meta: { total: number } };
+        expect(body.meta.total).toBe(22);
+        server.child.kill("SIGTERM");
+        expect(await server.exited).toBe(0);
+        expect(server.output().includes("demo catalogue loaded")).toBe(run === 0);
+      } finally {
+        server.child.kill("SIGKILL");
+      }
+    }
+  });
+
+  it("refuses to start on a bad setting and names the variable", async () => {
+    const server = runEntry("src/server.ts", { DATA_DIR: tempDir(), PORT: "eighty" });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain("PORT must be a whole number from 1 to 65535");
+  });
+});
+
+describe("npm run seed", () => {
+  it("loads the demo catalogue and changes nothing when run again", async () => {
+    const dataDir = tempDir();
+    const first = runEntry("src/cli/seed.ts", { DATA_DIR: dataDir });
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('"resources":22');
+    const second = runEntry("src/cli/seed.ts", { DATA_DIR: dataDir });
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain('"resources":0');
+  });
+});
