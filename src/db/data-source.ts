@@ -7,6 +7,25 @@ import type { Config } from "../config";
 import { entities } from "./entities";
 import { SnakeNamingStrategy } from "./naming-strategy";
 
+/**
+ * The app's data source. On SQLite, TypeORM shares one connection between all callers, so two
+ * transactions running at once would interleave on it ("cannot start a transaction within a
+ * transaction", or one committing the other's half-done work). Here transactions on SQLite run one
+ * after another, in the order they were asked for. Transactions must not be nested.
+ */
+export class CatalogueDataSource extends DataSource {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override transaction(...args: any[]): Promise<any> {
+    const run = () => (super.transaction as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+    if (this.options.type !== "sqlite") return run();
+    const result = this.queue.then(run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
 /** Builds (but does not open) the data source for the configured database. Never `synchronize`. */
 export function createDataSource(database: Config["database"]): DataSource {
   const common = {
@@ -32,7 +51,7 @@ export function createDataSource(database: Config["database"]): DataSource {
       busyTimeout: 5000,
     };
   }
-  return new DataSource(options);
+  return new CatalogueDataSource(options);
 }
 
 /** Opens the database and applies pending migrations, each in its own transaction. */

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, TestApp } from "../helpers/app";
+import { buildOrganisation, buildResource } from "../helpers/factories";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ demo: false });
+});
+afterAll(async () => t.close());
+
+describe("saving on SQLite", () => {
+  it("commits every one of many listings saved at the same moment, with their outbox rows and audit events", async () => {
+    const owner = await buildOrganisation(t);
+    const created = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => buildResource(t, { ownerId: owner.id, title: `Parallel course ${i}`, editions: [{ languageTag: "km" }] })),
+    );
+    const [[{ n: resources }], [{ n: editions }], [{ n: outbox }], [{ n: audit }]] = await Promise.all(
+      ["resources", "editions", "search_outbox", "audit_events"].map((table) => t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)),
+    );
+    expect(created).toHaveLength(30);
+    expect(new Set(created.map((r) => r.slug)).size).toBe(30);
+    expect([resources, editions, outbox, audit]).toEqual([30, 30, 30, 30]);
+  });
+
+  it("rolls back everything of a listing that fails validation", async () => {
+    const before = await t.dataSource.query("SELECT (SELECT COUNT(*) FROM resources) AS r, (SELECT COUNT(*) FROM search_outbox) AS o, (SELECT COUNT(*) FROM audit_events) AS a");
+    await expect(buildResource(t, { title: "Bad topics", topicSlugs: ["no-such-topic"] })).rejects.toThrow(/Some values are not valid/);
+    const after = await t.dataSource.query("SELECT (SELECT COUNT(*) FROM resources) AS r, (SELECT COUNT(*) FROM search_outbox) AS o, (SELECT COUNT(*) FROM audit_events) AS a");
+    expect(after).toEqual(before);
+  });
+});
