@@ -11,6 +11,7 @@ import type { Logger } from "./logger";
 import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationApi, organisationPages } from "./modules/organisations/organisations.routes";
+import { searchApi, searchPages } from "./modules/search/search.routes";
 import { buildServices, Services } from "./services";
 
 export interface AppDeps {
@@ -72,9 +73,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.static(path.join(ROOT, "public"), { maxAge: config.env === "production" ? "1d" : 0, index: false }));
   app.use(viewLocals(config));
 
-  app.use(healthRoutes(dataSource));
+  app.use(healthRoutes(dataSource, services));
+  app.use("/api/v1", searchApi(services));
   app.use("/api/v1", catalogueApi(services));
   app.use("/api/v1", organisationApi(services));
+  app.use(searchPages(services));
   app.use(cataloguePages(services));
   app.use(organisationPages(services));
 

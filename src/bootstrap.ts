@@ -16,4 +16,8 @@ export async function prepareData(config: Config, dataSource: DataSource, servic
     const demo = await seedDemoCatalogue(dataSource, services.catalogue);
     logger.info({ created: demo.created }, "demo catalogue loaded into the empty database");
   }
+  if (await services.outbox.textIncomplete()) {
+    const written = await services.outbox.rebuildText();
+    logger.info({ listings: written }, "database search text rebuilt");
+  }
 }

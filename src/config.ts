@@ -30,6 +30,18 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Express `trust proxy` setting: false, true, a hop count or a list of addresses. */
   trustProxy: boolean | number | string;
+  search: {
+    /** An external Meilisearch server; when absent the app starts and supervises a local one. */
+    url: string | null;
+    /** API key for `url`; for the local server, generated and kept under `dataDir`. */
+    masterKey: string | null;
+    /** Name (uid) of the index that answers searches. */
+    index: string;
+    /** Longest a search may take before the database answers instead, in milliseconds. */
+    timeoutMs: number;
+    /** Start a local server when no `url` is given. */
+    local: boolean;
+  };
 }
 
 /** Start-up stops with this error; its message names each bad variable and what is allowed. */
@@ -69,6 +81,19 @@ const envSchema = z.object({
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .optional(),
+  MEILI_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:7700" }).optional(),
+  MEILI_MASTER_KEY: z.string().min(16, "must be at least 16 bytes").optional(),
+  MEILI_INDEX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, "must be letters, digits, - or _ (at most 100)")
+    .default("resources"),
+  MEILI_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds from 50 to 60000" })
+    .int("must be a whole number of milliseconds from 50 to 60000")
+    .min(50, "must be a whole number of milliseconds from 50 to 60000")
+    .max(60000, "must be a whole number of milliseconds from 50 to 60000")
+    .default(1000),
+  MEILI_LOCAL: booleanText.optional(),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, "must be true, false, a hop count, or a comma-separated list of addresses")
@@ -131,6 +156,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     demoData: e.DEMO_DATA ?? !production,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    search: {
+      url: e.MEILI_URL ?? null,
+      masterKey: e.MEILI_MASTER_KEY ?? null,
+      index: e.MEILI_INDEX,
+      timeoutMs: e.MEILI_TIMEOUT_MS,
+      local: e.MEILI_URL ? false : (e.MEILI_LOCAL ?? true),
+    },
   };
 }
 
@@ -142,7 +174,7 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
 }
 
 /** Reads a secret kept in the data folder, creating it (mode 0600) on first use. */
-function persistedSecret(dataDir: string, name: string): string {
+export function persistedSecret(dataDir: string, name: string): string {
   const file = path.join(dataDir, name);
   try {
     const existing = readFileSync(file, "utf8").trim();

@@ -4,6 +4,7 @@ import { prepareData } from "./bootstrap";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/data-source";
 import { createLogger } from "./logger";
+import { startSearchRuntime } from "./modules/search/search-runtime";
 import { buildServices } from "./services";
 
 /** How long in-flight requests get to finish on shutdown before the process exits anyway. */
@@ -23,8 +24,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const dataSource = await openDatabase(config.database);
   logger.info({ database: config.database.kind }, "database ready, migrations applied");
-  const services = buildServices(dataSource);
+  const search = await startSearchRuntime(config, logger);
+  const services = buildServices(dataSource, { engine: search.engine, indexUid: config.search.index, logger });
   await prepareData(config, dataSource, services, logger);
+  services.worker?.start();
 
   const app = createApp({ config, logger, dataSource, services });
   const server: Server = app.listen(config.port, config.host);
@@ -47,6 +50,8 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async (error) => {
       try {
+        await services.worker?.stop();
+        await search.stop();
         await dataSource.destroy();
       } finally {
         logger.info("stopped");

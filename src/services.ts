@@ -1,20 +1,44 @@
 import type { DataSource } from "typeorm";
+import pino, { Logger } from "pino";
 import { AuditService } from "./modules/audit/audit.service";
 import { CatalogueService } from "./modules/catalogue/catalogue.service";
 import { TopicService } from "./modules/catalogue/topic.service";
 import { OrganisationService } from "./modules/organisations/organisation.service";
 import { ReferenceService } from "./modules/reference/reference.service";
+import type { SearchEngine } from "./modules/search/search-engine";
+import { DocumentContextLoader } from "./modules/search/search-document";
+import { SearchIndexer } from "./modules/search/search-indexer";
 import { SearchOutbox } from "./modules/search/search-outbox.service";
+import { DatabaseSearchText } from "./modules/search/search-text";
+import { SearchWorker } from "./modules/search/search-worker";
+import { SearchService } from "./modules/search/search.service";
+
+export interface ServiceOptions {
+  /** The search engine; null when none can be had (search then answers from the database). */
+  engine?: SearchEngine | null;
+  /** Index that answers searches. */
+  indexUid?: string;
+  logger?: Logger;
+}
 
 /** Every service of the app, wired by hand: each gets what it needs through its constructor. */
-export function buildServices(dataSource: DataSource) {
+export function buildServices(dataSource: DataSource, options: ServiceOptions = {}) {
+  const logger = options.logger ?? pino({ level: "silent" });
+  const engine = options.engine ?? null;
+  const indexUid = options.indexUid ?? "resources";
   const audit = new AuditService();
-  const outbox = new SearchOutbox();
   const reference = new ReferenceService(dataSource);
   const topics = new TopicService(dataSource);
   const organisations = new OrganisationService(dataSource);
-  const catalogue = new CatalogueService(dataSource, topics, organisations, reference, audit, outbox);
-  return { audit, outbox, reference, topics, organisations, catalogue };
+  const searchText = new DatabaseSearchText(dataSource.options.type === "postgres" ? "postgres" : "sqlite");
+  const documentContext = new DocumentContextLoader(topics, reference);
+  const outbox = new SearchOutbox(dataSource, searchText, documentContext);
+  const catalogue = new CatalogueService(dataSource, topics, organisations, reference, audit, outbox, searchText);
+  const searchLogger = logger.child({ module: "search" });
+  const indexer = engine ? new SearchIndexer(engine, indexUid, catalogue, topics, organisations, reference, documentContext, searchLogger) : null;
+  const search = new SearchService(engine, indexUid, catalogue, topics, organisations, reference, searchLogger);
+  const worker = indexer ? new SearchWorker(outbox, indexer, catalogue, searchLogger) : null;
+  return { audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -1,21 +1,68 @@
 import type { Express } from "express";
+import pino from "pino";
+import { inject } from "vitest";
 import { createApp } from "../../src/app";
 import { seedDemoCatalogue, seedReferenceData } from "../../src/db/seed";
 import { createLogger } from "../../src/logger";
+import { SearchEngine } from "../../src/modules/search/search-engine";
 import { buildServices, Services } from "../../src/services";
 import { createTestDatabase, TestDatabase } from "./db";
 
 export interface TestApp extends TestDatabase {
   app: Express;
   services: Services;
+  /** The index this app searches (its own, on the test run's Meilisearch). */
+  indexUid: string;
+  /** Waits until the search outbox is empty, so that the index has every change. */
+  settle(timeoutMs?: number): Promise<void>;
+}
+
+let apps = 0;
+
+export interface TestAppOptions {
+  /** Load the demo catalogue (default true). */
+  demo?: boolean;
+  /** Search through the test run's real Meilisearch (default false: the database answers). */
+  search?: boolean | { url: string; key: string };
+  /** Search timeout in milliseconds. */
+  searchTimeoutMs?: number;
 }
 
 /** The real app on a fresh, migrated database with the reference data and, unless told not to, the demo catalogue. */
-export async function createTestApp(options: { demo?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const services = buildServices(db.dataSource);
+  const indexUid = `test_${process.pid}_${++apps}_${Date.now()}`;
+  let engine: SearchEngine | null = null;
+  if (options.search) {
+    const server = options.search === true ? inject("meilisearch") : options.search;
+    engine = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: options.searchTimeoutMs ?? 2000, taskTimeoutMs: 20_000 });
+  }
+  const services = buildServices(db.dataSource, { engine, indexUid, logger: pino({ level: "silent" }) });
   await seedReferenceData(db.dataSource);
   if (options.demo !== false) await seedDemoCatalogue(db.dataSource, services.catalogue);
+  if (services.worker) {
+    services.worker.start();
+  }
   const app = createApp({ config: db.config, logger: createLogger(db.config), dataSource: db.dataSource, services });
-  return { ...db, app, services };
+  const settle = async (timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stats = await services.outbox.stats();
+      if (stats.pending === 0) return;
+      if (Date.now() > deadline) throw new Error(`search outbox not drained: ${JSON.stringify(stats)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return {
+    ...db,
+    app,
+    services,
+    indexUid,
+    settle,
+    async close() {
+      await services.worker?.stop();
+      if (engine) await engine.deleteIndex(indexUid).catch(() => undefined);
+      await db.close();
+    },
+  };
 }

@@ -13,6 +13,7 @@ export const TABLES = [
   "report_sections",
   "reports",
   "resource_audiences",
+  "resource_search",
   "resource_topics",
   "resources",
   "search_outbox",

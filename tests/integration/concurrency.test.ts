@@ -14,12 +14,15 @@ describe("saving on SQLite", () => {
     const created = await Promise.all(
       Array.from({ length: 30 }, (_, i) => buildResource(t, { ownerId: owner.id, title: `Parallel course ${i}`, editions: [{ languageTag: "km" }] })),
     );
-    const [[{ n: resources }], [{ n: editions }], [{ n: outbox }], [{ n: audit }]] = await Promise.all(
-      ["resources", "editions", "search_outbox", "audit_events"].map((table) => t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)),
+    // Outbox bookkeeping interleaves with the saves, as the worker's does.
+    const rows = await t.services.outbox.due(10);
+    await Promise.all([t.services.outbox.fail(rows, "test"), buildResource(t, { ownerId: owner.id, title: "One more" })]);
+    const [[{ n: resources }], [{ n: editions }], [{ n: outbox }], [{ n: audit }], [{ n: text }]] = await Promise.all(
+      ["resources", "editions", "search_outbox", "audit_events", "resource_search"].map((table) => t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)),
     );
     expect(created).toHaveLength(30);
     expect(new Set(created.map((r) => r.slug)).size).toBe(30);
-    expect([resources, editions, outbox, audit]).toEqual([30, 30, 30, 30]);
+    expect([resources, editions, outbox, audit, text]).toEqual([31, 30, 31, 31, 31]);
   });
 
   it("rolls back everything of a listing that fails validation", async () => {

@@ -115,7 +115,7 @@ describe("catalogue list", () => {
   it("keeps the filters on the pagination links", async () => {
     const res = await request(t.app).get("/catalogue?org=rso&pageSize=5&sort=title").expect(200);
     expect(res.text).toContain('href="/catalogue?org=rso&amp;sort=title&amp;pageSize=5&amp;page=2" rel="next"');
-    expect(res.text).toContain('href="/catalogue?sort=title&amp;pageSize=5">Remove owner filter');
+    expect(res.text).toContain('href="/catalogue?sort=title&amp;pageSize=5"><span class="visually-hidden">Remove </span>owner: Regional Support Office of the Bali Process');
   });
 });
 
@@ -292,7 +292,10 @@ describe("errors and health", () => {
 
   it("reports liveness and database readiness", async () => {
     expect((await request(t.app).get("/healthz").expect(200)).body).toEqual({ status: "ok" });
-    expect((await request(t.app).get("/readyz").expect(200)).body).toEqual({ status: "ok", checks: { database: "ok" } });
+    expect((await request(t.app).get("/readyz").expect(200)).body).toEqual({
+      status: "ok",
+      checks: { database: "ok", search: { engine: "none", mode: "database", outbox: { pending: expect.any(Number), failing: 0, lastError: null } } },
+    });
   });
 
   it("serves the stylesheet", async () => {

@@ -53,6 +53,12 @@ describe.runIf(Boolean(postgresUrl))("migrations and seeds on PostgreSQL", () =>
       const cifal = await services.catalogue.list({ country: "KOR", language: undefined, page: 1, pageSize: 50 });
       expect(cifal.resources.map((r) => r.slug)).toContain("enhancing-victim-centred-approach-workshops");
       expect((await services.catalogue.countByLanguage()).get("km")).toBeGreaterThan(0);
+      // Search without an engine answers from the database: ILIKE on the search text, facet counts by SQL.
+      const found = await services.search.search({ q: "interviewing victims", topic: "protection-and-asylum", page: 1, pageSize: 10 });
+      expect(found.degraded).toBe(true);
+      expect(found.hits.map((h) => h.slug)).toContain("qrg-interviewing-victims-of-trafficking");
+      expect(found.facets.languages.find((f) => f.value === "km")?.count).toBe(1);
+      expect(found.facets.topics.find((f) => f.value === "protection-and-asylum")).toMatchObject({ selected: true });
       expect((await services.catalogue.countByRootTopic()).size).toBeGreaterThan(0);
 
       for (const _ of dataSource.migrations) await dataSource.undoLastMigration({ transaction: "each" });

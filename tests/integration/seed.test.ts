@@ -7,7 +7,9 @@ import { TABLES } from "../helpers/tables";
 /** Every row of every table, in a stable order. */
 async function snapshot(db: TestDatabase): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const table of TABLES) out[table] = await db.dataSource.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+  for (const table of TABLES) {
+    out[table] = await db.dataSource.query(table === "resource_search" ? "SELECT rowid, body FROM resource_search ORDER BY rowid" : `SELECT * FROM ${table} ORDER BY 1, 2`);
+  }
   return out;
 }
 

@@ -1,45 +1,21 @@
 import { Router } from "express";
 import { NotFoundError } from "../../http/errors";
-import { hrefWith, paginate } from "../../http/pagination";
+import { hrefWith } from "../../http/pagination";
 import { parseQuery } from "../../http/validate";
 import type { Services } from "../../services";
-import { ListQuery, listQuerySchema, PAGE_SIZES, slugParam, languageTagParam } from "./catalogue.schemas";
-import { SORTS } from "./catalogue.service";
+import { listQuerySchema, slugParam, languageTagParam } from "./catalogue.schemas";
 import { PresenterContext, presentApiResource, presentCard, presentDetail } from "./resource.presenter";
-import { deliveryModeName, DELIVERY_MODES, kindName, RESOURCE_KINDS } from "./vocabulary";
-
-const SORT_NAMES: Record<(typeof SORTS)[number], string> = {
-  relevance: "Best match",
-  title: "Title (A–Z)",
-  newest: "Newest first",
-  "next-session": "Next session first",
-  updated: "Recently updated",
-};
 
 /** Reads the names of codes once per request. */
-async function presenterContext(services: Services): Promise<PresenterContext> {
+export async function presenterContext(services: Services): Promise<PresenterContext> {
   const [languages, countries] = await Promise.all([services.reference.languageMap(), services.reference.countryNames()]);
   return { languages, countries };
-}
-
-/** The filters of a list query, without paging, for links that keep them. */
-function filterParams(query: ListQuery) {
-  return {
-    q: query.q,
-    topic: query.topic,
-    language: query.language,
-    kind: query.kind,
-    mode: query.mode,
-    org: query.org,
-    country: query.country,
-    upcoming: query.upcoming,
-  };
 }
 
 /** Pages of the catalogue: home, list, listing, topics, languages. */
 export function cataloguePages(services: Services): Router {
   const router = Router();
-  const { catalogue, topics, reference, organisations } = services;
+  const { catalogue, topics, reference } = services;
 
   router.get("/", async (_req, res) => {
     const [totals, tree, rootCounts, languageCounts, languages, latest, ctx] = await Promise.all([
@@ -61,53 +37,6 @@ export function cataloguePages(services: Services): Router {
         .map((l) => ({ tag: l.tag, name: l.name, nativeName: l.nativeName, count: languageCounts.get(l.tag) ?? 0 }))
         .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
       latest: latest.map((r) => presentCard(r, ctx)),
-    });
-  });
-
-  router.get("/catalogue", async (req, res) => {
-    const query = parseQuery(listQuerySchema, req);
-    const result = await catalogue.list(query);
-    if (query.page > result.totalPages) {
-      throw new NotFoundError(`Page ${query.page} does not exist: this list has ${result.totalPages} page${result.totalPages === 1 ? "" : "s"}.`);
-    }
-    const [ctx, tree, languages, languageCounts, orgs, ownerCounts, countries, countryCodes] = await Promise.all([
-      presenterContext(services),
-      topics.tree(),
-      reference.listLanguages(),
-      catalogue.countByLanguage(),
-      organisations.listAll(),
-      catalogue.countByOwner(),
-      reference.listCountries(),
-      catalogue.countriesInUse(),
-    ]);
-    const filters = filterParams(query);
-    const keep = { ...filters, sort: query.sort, pageSize: query.pageSize === PAGE_SIZES[0] ? undefined : query.pageSize };
-    const active = Object.entries(filters)
-      .filter(([, v]) => v !== undefined && v !== false)
-      .map(([key]) => ({ key, removeHref: hrefWith("/catalogue", { ...keep, [key]: undefined }) }));
-    res.render("catalogue/list", {
-      title: query.q ? `“${query.q}” in the catalogue` : "Browse the catalogue",
-      query,
-      results: result.resources.map((r) => presentCard(r, ctx)),
-      total: result.total,
-      sort: result.sort,
-      pagination: paginate("/catalogue", keep, result.page, result.totalPages),
-      active,
-      clearHref: hrefWith("/catalogue", { q: query.q }),
-      options: {
-        topics: tree.map((n) => ({ slug: n.topic.slug, name: n.topic.name, children: n.children.map((c) => ({ slug: c.slug, name: c.name })) })),
-        languages: languages
-          .filter((l) => languageCounts.has(l.tag) || l.tag === query.language)
-          .map((l) => ({ value: l.tag, name: `${l.name} (${languageCounts.get(l.tag) ?? 0})` })),
-        kinds: RESOURCE_KINDS.map((k) => ({ value: k, name: kindName(k) })),
-        modes: DELIVERY_MODES.map((m) => ({ value: m, name: deliveryModeName(m) })),
-        orgs: orgs
-          .filter((o) => ownerCounts.has(o.id) || o.slug === query.org)
-          .map((o) => ({ value: o.slug, name: `${o.shortName && o.shortName !== o.name ? `${o.shortName} – ` : ""}${o.name} (${ownerCounts.get(o.id) ?? 0})` })),
-        countries: countries.filter((c) => countryCodes.includes(c.code) || c.code === query.country).map((c) => ({ value: c.code, name: c.name })),
-        sorts: SORTS.filter((s) => s !== "relevance" || query.q).map((s) => ({ value: s, name: SORT_NAMES[s] })),
-        pageSizes: PAGE_SIZES,
-      },
     });
   });
 

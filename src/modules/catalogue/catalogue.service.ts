@@ -1,4 +1,4 @@
-import { Brackets, DataSource, In, Repository, SelectQueryBuilder } from "typeorm";
+import { DataSource, In, Repository, SelectQueryBuilder } from "typeorm";
 import { todayUtc } from "../../http/dates";
 import { ValidationError } from "../../http/errors";
 import type { Actor, AuditService } from "../audit/audit.service";
@@ -6,6 +6,7 @@ import type { OrganisationService } from "../organisations/organisation.service"
 import { Audience, Language } from "../reference/reference.entities";
 import type { ReferenceService } from "../reference/reference.service";
 import type { SearchOutbox } from "../search/search-outbox.service";
+import type { DatabaseSearchText } from "../search/search-text";
 import { CourseSession, SessionStatus } from "./course-session.entity";
 import { Edition } from "./edition.entity";
 import { Resource, ResourceStatus, Visibility } from "./resource.entity";
@@ -19,6 +20,9 @@ export interface Viewer {
 }
 
 export const VISITOR: Viewer = { member: false };
+
+/** The facets of search, named as in the search index. */
+export type FacetName = "topics" | "languages" | "kind" | "deliveryMode" | "ownerSlug" | "countries";
 
 export const SORTS = ["relevance", "title", "newest", "next-session", "updated"] as const;
 export type Sort = (typeof SORTS)[number];
@@ -110,6 +114,7 @@ export class CatalogueService {
     private readonly reference: ReferenceService,
     private readonly audit: AuditService,
     private readonly outbox: SearchOutbox,
+    private readonly searchText: DatabaseSearchText,
   ) {
     this.resources = dataSource.getRepository(Resource);
   }
@@ -131,18 +136,9 @@ export class CatalogueService {
   private async applyFilters(qb: SelectQueryBuilder<Resource>, filters: ListFilters): Promise<void> {
     const unknown: Record<string, string> = {};
     if (filters.q) {
-      const pattern = likePattern(filters.q);
-      qb.andWhere(
-        new Brackets((w) => {
-          for (const column of ["r.title", "r.acronym", "r.summary", "r.description", "o.name", "o.shortName"]) {
-            w.orWhere(`LOWER(${column}) LIKE :pattern ESCAPE '\\'`, { pattern });
-          }
-          w.orWhere(
-            "r.id IN (SELECT e.resource_id FROM editions e WHERE LOWER(e.title) LIKE :pattern ESCAPE '\\')",
-            { pattern },
-          );
-        }),
-      );
+      // Every word of the query, as a prefix, in the listing's search text (FTS5 on SQLite).
+      const condition = this.searchText.condition(filters.q);
+      if (condition) qb.andWhere(condition.sql, condition.params);
     }
     if (filters.topic) {
       const topic = await this.topics.findBySlug(filters.topic);
@@ -416,7 +412,114 @@ export class CatalogueService {
       });
       await this.outbox.enqueue(manager, "resource", resource.id);
       return resource;
+    }).then((resource) => {
+      this.outbox.notify();
+      return resource;
     });
+  }
+
+  /** Listings in any status, with everything a search document needs, in the order of `ids`. */
+  async findForIndexing(ids: number[]): Promise<Resource[]> {
+    return this.loadFull(ids);
+  }
+
+  /** Ids of published listings after `afterId`, in id order: for rebuilding the index page by page. */
+  async publishedIdsAfter(afterId: number, limit: number): Promise<number[]> {
+    const rows: Array<{ id: number | string }> = await this.resources
+      .createQueryBuilder("r")
+      .select("r.id", "id")
+      .where("r.status = :published", { published: "published" })
+      .andWhere("r.id > :afterId", { afterId })
+      .orderBy("r.id", "ASC")
+      .limit(limit)
+      .getRawMany();
+    return rows.map((r) => Number(r.id));
+  }
+
+  async countPublished(): Promise<number> {
+    return this.resources.count({ where: { status: "published" } });
+  }
+
+  /** Ids of listings changed at or after `since` (any status). */
+  async idsUpdatedSince(since: Date): Promise<number[]> {
+    const rows: Array<{ id: number | string }> = await this.resources
+      .createQueryBuilder("r")
+      .select("r.id", "id")
+      .where("r.updatedAt >= :since", { since })
+      .getRawMany();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Ids of listings with a session that started between `from` and `to` (dates), so their "next session" moved. */
+  async idsWithSessionsStartingBetween(from: string, to: string): Promise<number[]> {
+    const rows: Array<{ id: number | string }> = await this.dataSource
+      .getRepository(CourseSession)
+      .createQueryBuilder("cs")
+      .select("DISTINCT cs.resourceId", "id")
+      .where("cs.startDate >= :from AND cs.startDate <= :to", { from, to })
+      .getRawMany();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /**
+   * Counts of the matching listings per facet value, for the database fallback of search. Each
+   * facet is counted with every filter but its own, so that the other values stay choosable.
+   */
+  async facetCounts(filters: ListFilters, viewer: Viewer = VISITOR): Promise<Record<FacetName, Record<string, number>>> {
+    const without = async <K extends keyof ListFilters>(key: K) => {
+      const qb = this.visible(viewer);
+      await this.applyFilters(qb, { ...filters, [key]: undefined });
+      return qb;
+    };
+    const tally = (rows: Array<{ value: string | number | null; n: number | string }>) =>
+      Object.fromEntries(rows.filter((r) => r.value !== null).map((r) => [String(r.value), Number(r.n)]));
+
+    const [topics, languages, kind, deliveryMode, ownerSlug, countries] = await Promise.all([
+      without("topic").then((qb) =>
+        qb
+          .innerJoin("resource_topics", "rt", "rt.resource_id = r.id")
+          .innerJoin("topics", "t", "t.id = rt.topic_id OR t.id = (SELECT t2.parent_id FROM topics t2 WHERE t2.id = rt.topic_id)")
+          .select("t.slug", "value")
+          .addSelect("COUNT(DISTINCT r.id)", "n")
+          .groupBy("t.slug")
+          .getRawMany(),
+      ),
+      without("language").then((qb) =>
+        qb
+          .innerJoin(
+            "(SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)",
+            "lang",
+            "lang.resource_id = r.id",
+          )
+          .select("lang.tag", "value")
+          .addSelect("COUNT(DISTINCT r.id)", "n")
+          .groupBy("lang.tag")
+          .getRawMany(),
+      ),
+      without("kind").then((qb) => qb.select("r.kind", "value").addSelect("COUNT(r.id)", "n").groupBy("r.kind").getRawMany()),
+      without("mode").then((qb) => qb.select("r.deliveryMode", "value").addSelect("COUNT(r.id)", "n").groupBy("r.deliveryMode").getRawMany()),
+      without("org").then((qb) => qb.select("o.slug", "value").addSelect("COUNT(r.id)", "n").groupBy("o.slug").getRawMany()),
+      without("country").then((qb) =>
+        qb
+          .innerJoin(
+            "(SELECT r2.id AS resource_id, o2.country_code AS code FROM resources r2 INNER JOIN organisations o2 ON o2.id = r2.owner_id WHERE o2.country_code IS NOT NULL UNION SELECT cs.resource_id AS resource_id, cs.country_code AS code FROM course_sessions cs WHERE cs.country_code IS NOT NULL)",
+            "ctry",
+            "ctry.resource_id = r.id",
+          )
+          .select("ctry.code", "value")
+          .addSelect("COUNT(DISTINCT r.id)", "n")
+          .groupBy("ctry.code")
+          .getRawMany(),
+      ),
+    ]);
+    return {
+      topics: tally(topics),
+      languages: tally(languages),
+      kind: tally(kind),
+      deliveryMode: tally(deliveryMode),
+      ownerSlug: tally(ownerSlug),
+      countries: tally(countries),
+    };
   }
 
   /** `base`, or `base-2`, `base-3`, ... whichever is free. Slugs never change once given. */

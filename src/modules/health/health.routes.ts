@@ -1,11 +1,13 @@
 import { Router } from "express";
 import type { DataSource } from "typeorm";
+import type { Services } from "../../services";
 
 /**
- * `/healthz`: the process answers. `/readyz`: it can serve requests (the database answers), with
- * a 503 otherwise so that a load balancer takes the instance out.
+ * `/healthz`: the process answers. `/readyz`: it can serve requests. The database is required
+ * (503 without it); the search engine is not, since search falls back to the database, so its
+ * state and the outbox backlog are reported without failing readiness.
  */
-export function healthRoutes(dataSource: DataSource): Router {
+export function healthRoutes(dataSource: DataSource, services: Pick<Services, "engine" | "outbox" | "worker">): Router {
   const router = Router();
 
   router.get("/healthz", (_req, res) => {
@@ -21,10 +23,20 @@ export function healthRoutes(dataSource: DataSource): Router {
       database = "unavailable";
     }
     const ready = database === "ok";
+    let search: Record<string, unknown> = { engine: "none", mode: "database" };
+    if (ready) {
+      const outbox = await services.outbox.stats().catch(() => null);
+      const engineUp = services.engine ? await services.engine.healthy() : false;
+      search = {
+        engine: services.engine ? (engineUp ? "ok" : "unavailable") : "none",
+        mode: engineUp ? "engine" : "database",
+        outbox: outbox ? { pending: outbox.pending, failing: outbox.failing, lastError: outbox.lastError } : null,
+      };
+    }
     res
       .status(ready ? 200 : 503)
       .set("Cache-Control", "no-store")
-      .json({ status: ready ? "ok" : "unavailable", checks: { database } });
+      .json({ status: ready ? "ok" : "unavailable", checks: { database, search } });
   });
 
   return router;

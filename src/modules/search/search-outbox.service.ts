@@ -1,14 +1,121 @@
-import type { EntityManager } from "typeorm";
+import { DataSource, EntityManager, In, IsNull, LessThanOrEqual } from "typeorm";
+import { Resource } from "../catalogue/resource.entity";
+import { buildSearchDocument, DocumentContextLoader } from "./search-document";
 import { SearchOutboxEntry } from "./search-outbox.entity";
+import { DatabaseSearchText, searchTextOf } from "./search-text";
 
-/** Records that a searchable entity changed. Called inside the transaction that changes it. */
+/** Relations a search document is built from. */
+export const DOCUMENT_RELATIONS = { owner: true, topics: true, audiences: true, editions: true, sessions: true } as const;
+
+/** Longest wait before a failing row is tried again. */
+const MAX_BACKOFF_MS = 60_000;
+
+export interface OutboxStats {
+  pending: number;
+  failing: number;
+  lastError: string | null;
+}
+
+/**
+ * The search outbox. `enqueue` runs inside the transaction that changes a listing: it records the
+ * change for the index and refreshes the listing's database search text, so both commit with it.
+ */
 export class SearchOutbox {
+  private listeners: Array<() => void> = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly text: DatabaseSearchText,
+    private readonly context: DocumentContextLoader,
+  ) {}
+
   async enqueue(manager: EntityManager, entityType: "resource", entityId: number): Promise<void> {
     await manager.getRepository(SearchOutboxEntry).insert({ entityType, entityId, attempts: 0, nextAttemptAt: null, lastError: null });
+    await this.refreshText(manager, entityId);
   }
 
-  /** Rows not yet taken up by the index. */
-  async pending(manager: EntityManager): Promise<number> {
-    return manager.getRepository(SearchOutboxEntry).count();
+  /** Rewrites one listing's database search text from its current state. */
+  async refreshText(manager: EntityManager, resourceId: number): Promise<void> {
+    const resource = await manager.getRepository(Resource).findOne({ where: { id: resourceId }, relations: DOCUMENT_RELATIONS });
+    if (resource) await this.text.write(manager, resourceId, searchTextOf(buildSearchDocument(resource, await this.context.load())));
+    else await this.text.remove(manager, resourceId);
+  }
+
+  /**
+   * Rewrites the database search text of every listing, in batches (after a migration created the
+   * table, or on a rebuild). Returns how many listings it wrote.
+   */
+  async rebuildText(progress?: (done: number, total: number) => void, batchSize = 500): Promise<number> {
+    const ids: number[] = (await this.dataSource.getRepository(Resource).find({ select: { id: true }, order: { id: "ASC" } })).map((r) => r.id);
+    for (let i = 0; i < ids.length; i += batchSize) {
+      await this.dataSource.transaction(async (manager) => {
+        for (const id of ids.slice(i, i + batchSize)) await this.refreshText(manager, id);
+      });
+      progress?.(Math.min(i + batchSize, ids.length), ids.length);
+    }
+    return ids.length;
+  }
+
+  /** True when some listing has no database search text yet. */
+  async textIncomplete(): Promise<boolean> {
+    const [text, resources] = await Promise.all([this.text.count(this.dataSource.manager), this.dataSource.getRepository(Resource).count()]);
+    return text < resources;
+  }
+
+  /** Tells the worker (in this process) that rows are waiting; call after the transaction commits. */
+  notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  onNotify(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Rows due now, oldest first. */
+  async due(limit: number, now = new Date()): Promise<SearchOutboxEntry[]> {
+    return this.dataSource.getRepository(SearchOutboxEntry).find({
+      where: [{ nextAttemptAt: IsNull() }, { nextAttemptAt: LessThanOrEqual(now) }],
+      order: { id: "ASC" },
+      take: limit,
+    });
+  }
+
+  /** The index has these rows' changes: they go. */
+  async complete(rows: SearchOutboxEntry[]): Promise<void> {
+    const ids = rows.map((r) => r.id);
+    // In a transaction of its own, so that on SQLite it never runs inside someone else's.
+    await this.dataSource.transaction(async (manager) => {
+      for (let i = 0; i < ids.length; i += 500) await manager.getRepository(SearchOutboxEntry).delete({ id: In(ids.slice(i, i + 500)) });
+    });
+  }
+
+  /** The index did not take these rows: they stay, to be tried again later with a growing delay. */
+  async fail(rows: SearchOutboxEntry[], error: string, now = new Date()): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (const row of rows) {
+        const attempts = row.attempts + 1;
+        const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(attempts - 1, 10));
+        await manager.getRepository(SearchOutboxEntry).update(
+          { id: row.id },
+          { attempts, lastError: error.slice(0, 2000), nextAttemptAt: new Date(now.getTime() + delay) },
+        );
+      }
+    });
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const repo = this.dataSource.getRepository(SearchOutboxEntry);
+    const [pending, failing, last] = await Promise.all([
+      repo.count(),
+      repo.createQueryBuilder("o").where("o.attempts > 0").getCount(),
+      repo.createQueryBuilder("o").where("o.lastError IS NOT NULL").orderBy("o.id", "DESC").getOne(),
+    ]);
+    return { pending, failing, lastError: last?.lastError ?? null };
+  }
+
+  /** Highest row id now: a rebuild replays what came after it. */
+  async maxId(): Promise<number> {
+    const row = await this.dataSource.getRepository(SearchOutboxEntry).createQueryBuilder("o").select("MAX(o.id)", "max").getRawOne<{ max: number | null }>();
+    return Number(row?.max ?? 0);
   }
 }

@@ -1,0 +1,166 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import sanitizeHtml from "sanitize-html";
+import { marked } from "marked";
+import type { Resource } from "../catalogue/resource.entity";
+import type { Topic } from "../catalogue/topic.entity";
+import { deliveryModeName, kindName } from "../catalogue/vocabulary";
+import type { TopicService } from "../catalogue/topic.service";
+import type { Language } from "../reference/reference.entities";
+import type { ReferenceService } from "../reference/reference.service";
+import { HIGHLIGHT_POST, HIGHLIGHT_PRE, SearchDocument } from "./search-engine";
+import { segmentWords } from "./segment";
+
+/** Topic and kind names in the region's main languages (seeds/reference/topic-translations.json). */
+interface Translations {
+  topics: Record<string, Record<string, string[]>>;
+  kinds: Record<string, Record<string, string[]>>;
+}
+
+let translations: Translations | null = null;
+function loadTranslations(): Translations {
+  if (!translations) {
+    const file = path.resolve(__dirname, "../../../seeds/reference/topic-translations.json");
+    translations = JSON.parse(readFileSync(file, "utf8")) as Translations;
+  }
+  return translations;
+}
+
+/** Everything the document builder looks up besides the resource itself. */
+export interface DocumentContext {
+  topicsById: Map<number, Topic>;
+  languages: Map<string, Language>;
+  countries: Map<string, string>;
+}
+
+/** How long the shared document context is reused before it is read again. */
+const CONTEXT_TTL_MS = 30_000;
+
+/** Loads topics, languages and countries by key, shared by every document for a while. */
+export class DocumentContextLoader {
+  private cached: { at: number; context: DocumentContext } | null = null;
+
+  constructor(
+    private readonly topics: TopicService,
+    private readonly reference: ReferenceService,
+  ) {}
+
+  async load(): Promise<DocumentContext> {
+    if (this.cached && Date.now() - this.cached.at < CONTEXT_TTL_MS) return this.cached.context;
+    const [tree, languages, countries] = await Promise.all([this.topics.tree(), this.reference.languageMap(), this.reference.countryNames()]);
+    const topicsById = new Map(tree.flatMap((n) => [n.topic, ...n.children]).map((t) => [t.id, t]));
+    const context = { topicsById, languages, countries };
+    this.cached = { at: Date.now(), context };
+    return context;
+  }
+
+  /** Forget the cache (after the taxonomy or reference data changed). */
+  reset(): void {
+    this.cached = null;
+  }
+}
+
+const stripSentinels = (text: string) => text.replace(/[\uE000\uE001]/g, "");
+
+/** Text of a Markdown description without markup. */
+export function plainText(markdown: string | null): string {
+  if (!markdown) return "";
+  const html = marked.parse(markdown, { async: false });
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }).replace(/\s+/g, " ").trim();
+}
+
+const dayStart = (day: string) => Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000);
+
+/** Sessions that count as offered: not cancelled and not marked completed. */
+const offered = (resource: Resource) => (resource.sessions ?? []).filter((s) => s.status !== "cancelled" && s.status !== "completed");
+
+function nextSessionOf(resource: Resource, today: number, ctx: DocumentContext) {
+  const next = offered(resource)
+    .filter((s) => dayStart(s.startDate) >= today)
+    .sort((a, b) => a.startDate.localeCompare(b.startDate))[0];
+  if (!next) return null;
+  const place = next.online ? "Online" : [next.city, next.countryCode ? (ctx.countries.get(next.countryCode) ?? next.countryCode) : null].filter(Boolean).join(", ") || null;
+  return { start: next.startDate, end: next.endDate, place };
+}
+
+/**
+ * One search document per listing: everything people search and filter on. Text in scripts written
+ * without spaces is pre-segmented; highlight sentinels are removed from the stored text.
+ */
+export function buildSearchDocument(resource: Resource, ctx: DocumentContext, now = new Date()): SearchDocument {
+  const t = loadTranslations();
+  const text = (value: string | null | undefined) => (value ? segmentWords(stripSentinels(value)) : null);
+
+  const topics: Topic[] = [];
+  for (const topic of resource.topics ?? []) {
+    topics.push(topic);
+    const parent = topic.parentId !== null ? ctx.topicsById.get(topic.parentId) : undefined;
+    if (parent && !topics.some((x) => x.id === parent.id)) topics.push(parent);
+  }
+  const uniqueTopics = [...new Map(topics.map((x) => [x.id, x])).values()];
+
+  const languageTags = [...new Set([...(resource.editions ?? []).map((e) => e.languageTag), ...(resource.sessions ?? []).flatMap((s) => (s.languageTag ? [s.languageTag] : []))])];
+  const countryCodes = [...new Set([resource.owner?.countryCode, ...(resource.sessions ?? []).map((s) => s.countryCode)].filter((c): c is string => Boolean(c)))];
+
+  const editionTitles: Record<string, string> = {};
+  for (const edition of resource.editions ?? []) {
+    if (edition.title) editionTitles[edition.languageTag] = [editionTitles[edition.languageTag], text(edition.title)].filter(Boolean).join(" · ");
+  }
+
+  const today = Math.floor(Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`) / 1000);
+  const sessionStarts = offered(resource).map((s) => dayStart(s.startDate)).sort((a, b) => a - b);
+  const nextSessionStart = sessionStarts.find((s) => s >= today) ?? null;
+
+  return {
+    id: resource.id,
+    slug: resource.slug,
+    externalId: resource.externalId,
+    title: text(resource.title),
+    titleSort: resource.title.toLocaleLowerCase("en"),
+    acronym: resource.acronym,
+    summary: text(resource.summary),
+    description: text(plainText(resource.description)),
+    editionTitles,
+    kind: resource.kind,
+    kindName: kindName(resource.kind),
+    kindNamesLocalized: Object.values(t.kinds[resource.kind] ?? {}).flat().map(segmentWords),
+    deliveryMode: resource.deliveryMode,
+    deliveryModeName: resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : null,
+    ownerSlug: resource.owner?.slug ?? null,
+    ownerName: resource.owner?.name ?? null,
+    ownerAcronym: resource.owner?.shortName ?? null,
+    topics: uniqueTopics.map((x) => x.slug),
+    topicNames: uniqueTopics.map((x) => x.name),
+    topicNamesLocalized: uniqueTopics.flatMap((x) => Object.values(t.topics[x.slug] ?? {}).flat()).map(segmentWords),
+    audiences: (resource.audiences ?? []).map((a) => a.name),
+    languages: languageTags,
+    languageNames: languageTags.flatMap((tag) => {
+      const language = ctx.languages.get(tag);
+      return language ? [language.name, segmentWords(language.nativeName)] : [tag];
+    }),
+    countries: countryCodes,
+    countryNames: countryCodes.map((c) => ctx.countries.get(c) ?? c),
+    sessionStarts,
+    nextSessionStart,
+    hasSessions: sessionStarts.length > 0,
+    // Shown on result cards as stored, never searched.
+    card: {
+      title: resource.title,
+      summary: resource.summary,
+      ownerName: resource.owner?.name ?? null,
+      topics: (resource.topics ?? []).map((x) => ({ slug: x.slug, name: x.name })).sort((a, b) => a.name.localeCompare(b.name)),
+      nextSession: nextSessionOf(resource, today, ctx),
+    },
+    isFree: resource.isFree,
+    visibility: resource.visibility,
+    status: resource.status,
+    publishedAt: resource.publishedAt ? Math.floor(resource.publishedAt.getTime() / 1000) : null,
+    updatedAt: Math.floor(resource.updatedAt.getTime() / 1000),
+  };
+}
+
+/** Escapes text for HTML, then turns the engine's highlight sentinels into `<mark>`. */
+export function highlightToHtml(text: string): string {
+  const escaped = text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  return escaped.replaceAll(HIGHLIGHT_PRE, "<mark>").replaceAll(HIGHLIGHT_POST, "</mark>");
+}

@@ -1,0 +1,189 @@
+import { Index, Meilisearch, MeiliSearchApiError, type Settings, type Task } from "meilisearch";
+
+/** The only module that imports `meilisearch`: everything else talks to this wrapper. */
+
+/** A document in the index: one listing. */
+export type SearchDocument = Record<string, unknown> & { id: number };
+
+/** What a finished task reports: a failed task is returned, not thrown. */
+export interface TaskOutcome {
+  ok: boolean;
+  status: string;
+  error: string | null;
+}
+
+export interface EngineSearchRequest {
+  q: string;
+  filter: string[];
+  facets?: string[];
+  sort?: string[];
+  page?: number;
+  hitsPerPage?: number;
+  limit?: number;
+  attributesToHighlight?: string[];
+  attributesToRetrieve?: string[];
+}
+
+export interface EngineSearchResponse {
+  hits: Array<Record<string, unknown> & { _formatted?: Record<string, unknown> }>;
+  totalHits: number;
+  facetDistribution: Record<string, Record<string, number>>;
+  processingTimeMs: number;
+}
+
+/** Sentinels around highlighted words; the presenter escapes the text, then turns them into `<mark>`. */
+export const HIGHLIGHT_PRE = "\uE000";
+export const HIGHLIGHT_POST = "\uE001";
+
+export interface EngineOptions {
+  host: string;
+  apiKey: string | null;
+  /** For searches. */
+  timeoutMs: number;
+  /** For writes and waiting on tasks. */
+  taskTimeoutMs?: number;
+}
+
+function outcome(task: Task): TaskOutcome {
+  return { ok: task.status === "succeeded", status: task.status, error: task.error ? `${task.error.code}: ${task.error.message}` : null };
+}
+
+/** A Meilisearch server. Every call has a timeout. */
+export class SearchEngine {
+  private readonly searchClient: Meilisearch;
+  private readonly writeClient: Meilisearch;
+  private readonly taskTimeoutMs: number;
+
+  constructor(readonly options: EngineOptions) {
+    const base = { host: options.host, apiKey: options.apiKey ?? undefined };
+    this.taskTimeoutMs = options.taskTimeoutMs ?? 60_000;
+    this.searchClient = new Meilisearch({ ...base, timeout: options.timeoutMs });
+    this.writeClient = new Meilisearch({
+      ...base,
+      timeout: Math.max(options.timeoutMs, 30_000),
+      defaultWaitOptions: { timeout: this.taskTimeoutMs, interval: 25 },
+    });
+  }
+
+  private index(uid: string): Index {
+    return this.writeClient.index(uid);
+  }
+
+  /** True when the server answers `/health` in time. */
+  async healthy(): Promise<boolean> {
+    try {
+      return (await this.searchClient.health()).status === "available";
+    } catch {
+      return false;
+    }
+  }
+
+  async indexExists(uid: string): Promise<boolean> {
+    try {
+      await this.writeClient.getIndex(uid);
+      return true;
+    } catch (error) {
+      if (error instanceof MeiliSearchApiError && error.cause?.code === "index_not_found") return false;
+      throw error;
+    }
+  }
+
+  /** Creates the index (primary key `id`) if it is missing. */
+  async ensureIndex(uid: string): Promise<TaskOutcome | null> {
+    if (await this.indexExists(uid)) return null;
+    const result = outcome(await this.writeClient.createIndex(uid, { primaryKey: "id" }).waitTask());
+    // Another process may have created it at the same moment.
+    if (!result.ok && result.error?.startsWith("index_already_exists")) return { ok: true, status: "succeeded", error: null };
+    return result;
+  }
+
+  async updateSettings(uid: string, settings: Settings): Promise<TaskOutcome> {
+    return outcome(await this.index(uid).updateSettings(settings).waitTask());
+  }
+
+  async getSettings(uid: string): Promise<Settings> {
+    return this.index(uid).getSettings();
+  }
+
+  /** Adds or replaces whole documents and waits for the task. */
+  async putDocuments(uid: string, documents: SearchDocument[]): Promise<TaskOutcome> {
+    if (documents.length === 0) return { ok: true, status: "succeeded", error: null };
+    return outcome(await this.index(uid).addDocuments(documents, { primaryKey: "id" }).waitTask());
+  }
+
+  /** Enqueues documents without waiting; returns the task uid (for bulk loads that wait once at the end). */
+  async enqueueDocuments(uid: string, documents: SearchDocument[]): Promise<number> {
+    return (await this.index(uid).addDocuments(documents, { primaryKey: "id" })).taskUid;
+  }
+
+  async waitForTask(taskUid: number): Promise<TaskOutcome> {
+    return outcome(await this.writeClient.tasks.waitForTask(taskUid, { timeout: this.taskTimeoutMs, interval: 50 }));
+  }
+
+  async deleteDocuments(uid: string, ids: number[]): Promise<TaskOutcome> {
+    if (ids.length === 0) return { ok: true, status: "succeeded", error: null };
+    return outcome(await this.index(uid).deleteDocuments(ids).waitTask());
+  }
+
+  async documentIds(uid: string, limit = 1_000_000): Promise<number[]> {
+    const ids: number[] = [];
+    for (let offset = 0; offset < limit; offset += 1000) {
+      const page = await this.index(uid).getDocuments<{ id: number }>({ fields: ["id"], offset, limit: 1000 });
+      ids.push(...page.results.map((d) => d.id));
+      if (page.results.length < 1000) break;
+    }
+    return ids;
+  }
+
+  async getDocument(uid: string, id: number): Promise<Record<string, unknown> | null> {
+    try {
+      return await this.index(uid).getDocument(id);
+    } catch (error) {
+      if (error instanceof MeiliSearchApiError && error.cause?.code === "document_not_found") return null;
+      throw error;
+    }
+  }
+
+  async count(uid: string): Promise<number> {
+    return (await this.index(uid).getStats()).numberOfDocuments;
+  }
+
+  /** Swaps the contents of two indexes atomically. */
+  async swap(a: string, b: string): Promise<TaskOutcome> {
+    return outcome(await this.writeClient.swapIndexes([{ indexes: [a, b], rename: false }]).waitTask());
+  }
+
+  async deleteIndex(uid: string): Promise<TaskOutcome> {
+    return outcome(await this.writeClient.deleteIndex(uid).waitTask());
+  }
+
+  async listIndexes(): Promise<string[]> {
+    return (await this.writeClient.getIndexes({ limit: 1000 })).results.map((i) => i.uid);
+  }
+
+  /** Several searches in one request (the main query and the disjunctive facet counts). */
+  async multiSearch(uid: string, requests: EngineSearchRequest[]): Promise<EngineSearchResponse[]> {
+    const response = await this.searchClient.multiSearch({
+      queries: requests.map((r) => ({
+        indexUid: uid,
+        q: r.q,
+        filter: r.filter,
+        facets: r.facets,
+        sort: r.sort,
+        page: r.page,
+        hitsPerPage: r.hitsPerPage,
+        limit: r.limit,
+        attributesToHighlight: r.attributesToHighlight,
+        attributesToRetrieve: r.attributesToRetrieve,
+        highlightPreTag: HIGHLIGHT_PRE,
+        highlightPostTag: HIGHLIGHT_POST,
+      })),
+    });
+    return response.results.map((r) => ({
+      hits: r.hits as EngineSearchResponse["hits"],
+      totalHits: (r as { totalHits?: number }).totalHits ?? (r as { estimatedTotalHits?: number }).estimatedTotalHits ?? 0,
+      facetDistribution: (r.facetDistribution ?? {}) as Record<string, Record<string, number>>,
+      processingTimeMs: r.processingTimeMs,
+    }));
+  }
+}

@@ -1,0 +1,137 @@
+import type { Logger } from "pino";
+import { todayUtc } from "../../http/dates";
+import type { CatalogueService } from "../catalogue/catalogue.service";
+import type { SearchOutbox } from "./search-outbox.service";
+import type { SearchIndexer } from "./search-indexer";
+
+export interface WorkerOptions {
+  /** Rows taken per round. */
+  batchSize?: number;
+  /** Pause between rounds when there is nothing to do (a write in this process wakes it at once). */
+  idleMs?: number;
+}
+
+/**
+ * Drains the search outbox into the index: takes due rows, sends the latest state of their
+ * listings, and deletes the rows only when the index reports success. A failure leaves the rows
+ * with a later retry time and the error, visible in the logs and in /readyz.
+ */
+export class SearchWorker {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private lastDateRefresh = "";
+  private ready = false;
+  /** True while the last round reached the engine. */
+  healthy = true;
+
+  constructor(
+    private readonly outbox: SearchOutbox,
+    private readonly indexer: SearchIndexer,
+    private readonly catalogue: CatalogueService,
+    private readonly logger: Logger,
+    private readonly options: WorkerOptions = {},
+  ) {
+    outbox.onNotify(() => this.wake?.());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let processed = 0;
+      try {
+        if (!this.ready) this.ready = await this.ensureReady();
+        if (this.ready) {
+          await this.refreshPassedSessions();
+          processed = await this.drainOnce();
+        }
+      } catch (error) {
+        this.logger.error({ err: error }, "search outbox round failed");
+      }
+      if (processed === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idleMs ?? 500);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+
+  /**
+   * Creates the index and applies its settings; when the index does not hold as many documents as
+   * there are published listings (a new or lost engine data folder), rebuilds it from the database.
+   */
+  async ensureReady(): Promise<boolean> {
+    try {
+      await this.indexer.prepare();
+      const [indexed, published] = await Promise.all([this.indexer.count(), this.catalogue.countPublished()]);
+      if (indexed !== published) {
+        this.logger.info({ indexed, published }, "search index differs from the database; rebuilding it");
+        const result = await this.indexer.rebuild();
+        this.logger.info(result, "search index rebuilt");
+      }
+      this.healthy = true;
+      return true;
+    } catch (error) {
+      if (this.healthy) this.logger.warn({ err: error }, "search engine not ready; searches answer from the database meanwhile");
+      this.healthy = false;
+      return false;
+    }
+  }
+
+  /** One round: returns how many rows the index took. */
+  async drainOnce(): Promise<number> {
+    const rows = await this.outbox.due(this.options.batchSize ?? 500);
+    if (rows.length === 0) return 0;
+    const ids = [...new Set(rows.map((r) => r.entityId))];
+    let error: string | null = null;
+    try {
+      const result = await this.indexer.sync(ids);
+      if (!result.ok) error = `task ${result.status}: ${result.error}`;
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+    }
+    if (error) {
+      this.healthy = false;
+      await this.outbox.fail(rows, error);
+      this.logger.warn({ rows: rows.length, listings: ids.length, error }, "search index did not take the changes; will retry");
+      return 0;
+    }
+    this.healthy = true;
+    await this.outbox.complete(rows);
+    this.logger.debug({ rows: rows.length, listings: ids.length }, "search index updated");
+    return rows.length;
+  }
+
+  /**
+   * Once a day, listings whose session has just started get their "next session" recomputed,
+   * so that sorting by next session stays right without a rebuild.
+   */
+  private async refreshPassedSessions(): Promise<void> {
+    const today = todayUtc();
+    if (this.lastDateRefresh === today) return;
+    const yesterdayButOne = todayUtc(new Date(Date.now() - 2 * 86_400_000));
+    try {
+      const ids = await this.catalogue.idsWithSessionsStartingBetween(yesterdayButOne, today);
+      if (ids.length && !(await this.indexer.sync(ids)).ok) return;
+      this.lastDateRefresh = today;
+    } catch {
+      // The engine is away; the next round tries again.
+    }
+  }
+}

@@ -1,0 +1,295 @@
+import type { Logger } from "pino";
+import { formatDayRange, todayUtc } from "../../http/dates";
+import { ValidationError } from "../../http/errors";
+import type { CatalogueService, FacetName, ListRequest, Sort, Viewer } from "../catalogue/catalogue.service";
+import { VISITOR } from "../catalogue/catalogue.service";
+import type { TopicService } from "../catalogue/topic.service";
+import { presentCard } from "../catalogue/resource.presenter";
+import { deliveryModeName, DELIVERY_MODES, kindName, RESOURCE_KINDS } from "../catalogue/vocabulary";
+import type { OrganisationService } from "../organisations/organisation.service";
+import type { ReferenceService } from "../reference/reference.service";
+import { highlightToHtml } from "./search-document";
+import type { EngineSearchRequest, EngineSearchResponse, SearchEngine } from "./search-engine";
+import { FACETS, MAX_TOTAL_HITS } from "./search-settings";
+import { segmentWords } from "./segment";
+
+/** A search as the page and the API ask for it (already well-formed). */
+export type SearchRequest = ListRequest;
+
+export interface FacetValue {
+  value: string;
+  name: string;
+  count: number;
+  selected: boolean;
+}
+
+export interface SearchHit {
+  slug: string;
+  externalId: string | null;
+  path: string;
+  title: string;
+  /** Title as HTML: escaped, with only our own `<mark>` around matches. */
+  titleHtml: string;
+  summaryHtml: string | null;
+  acronym: string | null;
+  kind: string;
+  kindName: string;
+  deliveryModeName: string | null;
+  owner: { slug: string; name: string; path: string } | null;
+  topics: Array<{ slug: string; name: string; path: string }>;
+  languages: Array<{ tag: string; name: string; path: string }>;
+  nextSession: { dates: string; place: string | null } | null;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  page: number;
+  pageSize: number;
+  totalPages: number;
+  sort: Sort;
+  facets: Record<FacetName, FacetValue[]>;
+  /** True when the engine could not answer and the database did. */
+  degraded: boolean;
+}
+
+/** Which request filter narrows which facet. */
+const FILTER_OF: Record<FacetName, keyof ListRequest> = {
+  topics: "topic",
+  languages: "language",
+  kind: "kind",
+  deliveryMode: "mode",
+  ownerSlug: "org",
+  countries: "country",
+};
+
+/** Quotes a value for a Meilisearch filter expression; nothing in it can end the string. */
+export function quoteFilterValue(value: string): string {
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/** Names of everything a filter can name, refreshed now and then. */
+interface Vocabulary {
+  topics: Map<string, string>;
+  languages: Map<string, string>;
+  organisations: Map<string, string>;
+  countries: Map<string, string>;
+}
+
+const VOCABULARY_TTL_MS = 30_000;
+
+/**
+ * Searches the catalogue: through the engine when it answers in time, from the database otherwise
+ * (the result then says it is degraded). Both apply the same filters and return the same shape.
+ */
+export class SearchService {
+  private vocabularyCache: { at: number; value: Vocabulary } | null = null;
+
+  constructor(
+    private readonly engine: SearchEngine | null,
+    private readonly indexUid: string,
+    private readonly catalogue: CatalogueService,
+    private readonly topics: TopicService,
+    private readonly organisations: OrganisationService,
+    private readonly reference: ReferenceService,
+    private readonly logger: Logger,
+  ) {}
+
+  private async vocabulary(): Promise<Vocabulary> {
+    if (this.vocabularyCache && Date.now() - this.vocabularyCache.at < VOCABULARY_TTL_MS) return this.vocabularyCache.value;
+    const [tree, languages, organisations, countries] = await Promise.all([
+      this.topics.tree(),
+      this.reference.listLanguages(),
+      this.organisations.listAll(),
+      this.reference.listCountries(),
+    ]);
+    const value: Vocabulary = {
+      topics: new Map(tree.flatMap((n) => [n.topic, ...n.children]).map((t) => [t.slug, t.name])),
+      languages: new Map(languages.map((l) => [l.tag, l.name])),
+      organisations: new Map(organisations.map((o) => [o.slug, o.name])),
+      countries: new Map(countries.map((c) => [c.code, c.name])),
+    };
+    this.vocabularyCache = { at: Date.now(), value };
+    return value;
+  }
+
+  /** Refuses filter values that name nothing, as the database list does. */
+  private check(request: SearchRequest, vocabulary: Vocabulary): void {
+    const unknown: Record<string, string> = {};
+    if (request.topic && !vocabulary.topics.has(request.topic)) unknown.topic = `no topic is called "${request.topic}"; see the list of topics`;
+    if (request.language && !vocabulary.languages.has(request.language)) unknown.language = `no language has the tag "${request.language}"; see the list of languages`;
+    if (request.org && !vocabulary.organisations.has(request.org)) unknown.org = `no organisation is called "${request.org}"; see the list of organisations`;
+    if (request.country && !vocabulary.countries.has(request.country)) unknown.country = `"${request.country}" is not a known ISO 3166 alpha-3 country code`;
+    if (Object.keys(unknown).length) throw new ValidationError(unknown, "Some filters name nothing in the catalogue.");
+  }
+
+  async search(request: SearchRequest, viewer: Viewer = VISITOR): Promise<SearchResult> {
+    const vocabulary = await this.vocabulary();
+    this.check(request, vocabulary);
+    const sort: Sort = request.sort ?? (request.q ? "relevance" : "title");
+    if (this.engine) {
+      try {
+        return await this.searchEngine(this.engine, request, sort, viewer, vocabulary);
+      } catch (error) {
+        this.logger.warn({ err: error }, "search engine did not answer; answering from the database");
+      }
+    }
+    return this.searchDatabase(request, sort, viewer, vocabulary);
+  }
+
+  /** The filter expressions of a request, leaving out one facet's own filter when asked. */
+  private filters(request: SearchRequest, viewer: Viewer, except?: FacetName): string[] {
+    const filters = [`status = "published"`, viewer.member ? `visibility IN ["public", "members"]` : `visibility = "public"`];
+    const add = (facet: FacetName, value: string | undefined) => {
+      if (value !== undefined && facet !== except) filters.push(`${facet} = ${quoteFilterValue(value)}`);
+    };
+    add("topics", request.topic);
+    add("languages", request.language);
+    add("kind", request.kind);
+    add("deliveryMode", request.mode);
+    add("ownerSlug", request.org);
+    add("countries", request.country);
+    if (request.upcoming) filters.push(`sessionStarts >= ${Math.floor(Date.parse(`${todayUtc()}T00:00:00Z`) / 1000)}`);
+    return filters;
+  }
+
+  private async searchEngine(engine: SearchEngine, request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
+    const q = segmentWords(request.q ?? "");
+    const sortBy: Record<Sort, string[] | undefined> = {
+      relevance: undefined,
+      title: ["titleSort:asc"],
+      newest: ["publishedAt:desc"],
+      updated: ["updatedAt:desc"],
+      "next-session": ["nextSessionStart:asc", "titleSort:asc"],
+    };
+    const active = FACETS.filter((f) => request[FILTER_OF[f]] !== undefined);
+    const inactive = FACETS.filter((f) => !active.includes(f));
+    // Past the engine's limit no page can answer; ask for an empty page instead of an error.
+    const beyond = request.page * request.pageSize > MAX_TOTAL_HITS;
+    const main: EngineSearchRequest = {
+      q,
+      filter: this.filters(request, viewer),
+      facets: [...inactive],
+      sort: sortBy[sort],
+      page: beyond ? 1 : request.page,
+      hitsPerPage: beyond ? 0 : request.pageSize,
+      attributesToHighlight: ["title", "summary"],
+      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages"],
+    };
+    // One more query per active facet, without its own filter, so that its other values keep their counts.
+    const others: EngineSearchRequest[] = active.map((facet) => ({ q, filter: this.filters(request, viewer, facet), facets: [facet], page: 1, hitsPerPage: 0 }));
+    const [result, ...facetResults] = await engine.multiSearch(this.indexUid, [main, ...others]);
+    const distribution: Record<string, Record<string, number>> = { ...result.facetDistribution };
+    active.forEach((facet, i) => {
+      distribution[facet] = facetResults[i].facetDistribution[facet] ?? {};
+    });
+    const total = result.totalHits;
+    return {
+      hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary)),
+      total,
+      page: request.page,
+      pageSize: request.pageSize,
+      totalPages: Math.max(1, Math.ceil(Math.min(total, MAX_TOTAL_HITS) / request.pageSize)),
+      sort,
+      facets: this.presentFacets(distribution, request, vocabulary),
+      degraded: false,
+    };
+  }
+
+  private presentHit(hit: EngineSearchResponse["hits"][number], vocabulary: Vocabulary): SearchHit {
+    const card = hit.card as {
+      title: string;
+      summary: string | null;
+      ownerName: string | null;
+      topics: Array<{ slug: string; name: string }>;
+      nextSession: { start: string; end: string | null; place: string | null } | null;
+    };
+    const formatted = hit._formatted ?? {};
+    // Highlights come from the indexed text, which is segmented for scripts without spaces;
+    // there, the title as stored reads better than a highlighted one.
+    const highlighted = (field: string, stored: string | null) => {
+      const value = formatted[field];
+      if (stored === null) return null;
+      if (typeof value !== "string" || value.replace(/[\uE000\uE001]/g, "") !== stored) return highlightToHtml(stored);
+      return highlightToHtml(value);
+    };
+    const slug = String(hit.slug);
+    const ownerSlug = typeof hit.ownerSlug === "string" ? hit.ownerSlug : null;
+    return {
+      slug,
+      externalId: (hit.externalId as string | null) ?? null,
+      path: `/resources/${slug}`,
+      title: card.title,
+      titleHtml: highlighted("title", card.title) ?? "",
+      summaryHtml: highlighted("summary", card.summary),
+      acronym: (hit.acronym as string | null) ?? null,
+      kind: String(hit.kind),
+      kindName: String(hit.kindName),
+      deliveryModeName: (hit.deliveryModeName as string | null) ?? null,
+      owner: ownerSlug ? { slug: ownerSlug, name: card.ownerName ?? ownerSlug, path: `/organisations/${ownerSlug}` } : null,
+      topics: card.topics.map((t) => ({ ...t, path: `/topics/${t.slug}` })),
+      languages: ((hit.languages as string[]) ?? [])
+        .map((tag) => ({ tag, name: vocabulary.languages.get(tag) ?? tag, path: `/languages/${tag}` }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      nextSession: card.nextSession ? { dates: formatDayRange(card.nextSession.start, card.nextSession.end), place: card.nextSession.place } : null,
+    };
+  }
+
+  private presentFacets(distribution: Record<string, Record<string, number>>, request: SearchRequest, vocabulary: Vocabulary): Record<FacetName, FacetValue[]> {
+    const names: Record<FacetName, (v: string) => string | undefined> = {
+      topics: (v) => vocabulary.topics.get(v),
+      languages: (v) => vocabulary.languages.get(v),
+      kind: (v) => (RESOURCE_KINDS.includes(v) ? kindName(v) : undefined),
+      deliveryMode: (v) => (DELIVERY_MODES.includes(v) ? deliveryModeName(v) : undefined),
+      ownerSlug: (v) => vocabulary.organisations.get(v),
+      countries: (v) => vocabulary.countries.get(v),
+    };
+    const out = {} as Record<FacetName, FacetValue[]>;
+    for (const facet of FACETS) {
+      const selected = request[FILTER_OF[facet]] as string | undefined;
+      const counts = { ...(distribution[facet] ?? {}) };
+      if (selected !== undefined && !(selected in counts)) counts[selected] = 0;
+      out[facet] = Object.entries(counts)
+        .map(([value, count]) => ({ value, name: names[facet](value) ?? value, count, selected: value === selected }))
+        .sort((a, b) => Number(b.selected) - Number(a.selected) || b.count - a.count || a.name.localeCompare(b.name));
+    }
+    return out;
+  }
+
+  private async searchDatabase(request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
+    const [list, counts, languages, countries] = await Promise.all([
+      this.catalogue.list({ ...request, sort }, viewer),
+      this.catalogue.facetCounts(request, viewer),
+      this.reference.languageMap(),
+      this.reference.countryNames(),
+    ]);
+    return {
+      hits: list.resources.map((resource) => {
+        const card = presentCard(resource, { languages, countries });
+        return {
+          slug: card.slug,
+          externalId: resource.externalId,
+          path: card.path,
+          title: card.title,
+          titleHtml: highlightToHtml(card.title),
+          summaryHtml: card.summary ? highlightToHtml(card.summary) : null,
+          acronym: card.acronym,
+          kind: card.kind,
+          kindName: card.kindName,
+          deliveryModeName: card.deliveryModeName,
+          owner: card.owner ? { slug: card.owner.slug, name: card.owner.name, path: card.owner.path } : null,
+          topics: card.topics,
+          languages: card.languages,
+          nextSession: card.nextSession ? { dates: card.nextSession.dates, place: card.nextSession.place } : null,
+        };
+      }),
+      total: list.total,
+      page: list.page,
+      pageSize: list.pageSize,
+      totalPages: list.totalPages,
+      sort,
+      facets: this.presentFacets(counts, request, vocabulary),
+      degraded: true,
+    };
+  }
+}

@@ -1,0 +1,235 @@
+import fc from "fast-check";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, TestApp } from "../helpers/app";
+import { buildResource, daysFromToday } from "../helpers/factories";
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp({ search: true });
+  await t.settle();
+});
+afterAll(async () => t.close());
+
+interface ApiHit {
+  slug: string;
+  title: string;
+  highlight: { title: string; summary: string | null };
+}
+interface ApiResult {
+  hits: ApiHit[];
+  total: number;
+  degraded: boolean;
+  facets: Record<string, Array<{ value: string; count: number; selected: boolean }>>;
+}
+
+async function search(query: string): Promise<ApiResult> {
+  const res = await request(t.app).get(`/api/v1/search?${query}`).expect(200);
+  return res.body as ApiResult;
+}
+
+const slugs = async (query: string) => (await search(`${query}&pageSize=100`)).hits.map((h) => h.slug);
+
+describe("search through Meilisearch", () => {
+  it("answers from the engine, not the database", async () => {
+    const result = await search("q=guide");
+    expect(result.degraded).toBe(false);
+    expect(result.total).toBeGreaterThan(0);
+  });
+
+  it("gives facet counts that match the database", async () => {
+    // Without words both sides select the same listings; words are matched differently on purpose
+    // (typos and synonyms in the engine only), which the next test covers.
+    for (const query of ["", "topic=protection-and-asylum", "kind=quick-reference-guide&org=rso", "language=km", "country=KOR", "upcoming=true"]) {
+      const engine = await search(query);
+      const request = Object.fromEntries(new URLSearchParams(query));
+      const database = await t.services.catalogue.facetCounts(request);
+      for (const facet of ["topics", "languages", "kind", "deliveryMode", "ownerSlug", "countries"] as const) {
+        const counted = Object.fromEntries(engine.facets[facet].filter((v) => v.count > 0).map((v) => [v.value, v.count]));
+        const expected = Object.fromEntries(Object.entries(database[facet]).filter(([value]) => value !== "null"));
+        expect(counted, `${facet} for "${query}"`).toEqual(expected);
+      }
+      const listed = await t.services.catalogue.list({ ...request, page: 1, pageSize: 100 } as never);
+      expect(engine.total, `total for "${query}"`).toBe(listed.total);
+    }
+  });
+
+  it("counts each matching listing once in a single-valued facet", async () => {
+    const result = await search("q=guide");
+    expect(result.facets.kind.reduce((n, v) => n + v.count, 0)).toBe(result.total);
+    expect(result.facets.ownerSlug.reduce((n, v) => n + v.count, 0)).toBe(result.total);
+  });
+
+  it("lists selected facet values first, with the counts of the other values kept", async () => {
+    const result = await search("kind=workshop");
+    expect(result.facets.kind[0]).toMatchObject({ value: "workshop", selected: true });
+    expect(result.facets.kind.length).toBeGreaterThan(3);
+  });
+
+  it("finds a listing despite a typo", async () => {
+    expect(await slugs("q=trafficing")).toContain("qrg-interviewing-victims-of-trafficking");
+    expect(await slugs("q=biometrc")).toContain("rbdes-workshop");
+  });
+
+  it("finds listings by acronym", async () => {
+    expect((await slugs("q=RBDES"))[0]).toBe("rbdes-workshop");
+    const qrg = await slugs("q=QRG");
+    expect(qrg.slice(0, 3).sort()).toEqual([
+      "qrg-frontline-officers-assessing-travellers-and-documents",
+      "qrg-interviewing-child-victims-of-trafficking",
+      "qrg-interviewing-victims-of-trafficking",
+    ]);
+  });
+
+  it("finds listings by a synonym from the taxonomy and by an organisation's full name", async () => {
+    // "TIP" is an aka of the topic "Trafficking in persons".
+    expect(await slugs("q=TIP")).toContain("policy-guides-identifying-and-protecting-victims");
+    expect(await slugs("q=money laundering")).toContain("following-the-money-policy-guide");
+    // The acronym of an owner finds its listings, and its full name too.
+    const koica = await slugs("q=KOICA");
+    expect(koica).toContain("pilot-workshop-irregular-maritime-movements");
+    expect(await slugs("q=Korea International Cooperation Agency")).toEqual(expect.arrayContaining(koica));
+    expect(await slugs("q=UNODC")).toContain("voluntary-reporting-system-migrant-smuggling");
+  });
+
+  it("finds Thai and Khmer words typed alone in listings that contain them", async () => {
+    const owner = (await t.services.organisations.findBySlug("jclec"))!;
+    const listing = await buildResource(t, {
+      ownerId: owner.id,
+      title: "Immigration officers' handbook",
+      editions: [
+        { languageTag: "th", title: "คู่มือสำหรับเจ้าหน้าที่ตรวจคนเข้าเมือง" },
+        { languageTag: "km", title: "សៀវភៅណែនាំសម្រាប់មន្ត្រីអន្តោប្រវេសន៍" },
+      ],
+    });
+    await t.settle();
+    expect(await slugs(`q=${encodeURIComponent("เจ้าหน้าที่")}`)).toContain(listing.slug);
+    expect(await slugs(`q=${encodeURIComponent("ตรวจคนเข้าเมือง")}`)).toContain(listing.slug);
+    expect(await slugs(`q=${encodeURIComponent("មន្ត្រី")}`)).toContain(listing.slug);
+    expect(await slugs(`q=${encodeURIComponent("សៀវភៅណែនាំ")}`)).toContain(listing.slug);
+  });
+
+  it("finds an English-only listing by its topic's name in Indonesian, Thai, Khmer and Vietnamese", async () => {
+    const target = "following-the-money-policy-guide";
+    for (const words of ["perdagangan orang", "การค้ามนุษย์", "ការជួញដូរមនុស្ស", "mua bán người"]) {
+      expect(await slugs(`q=${encodeURIComponent(words)}`), words).toContain(target);
+    }
+  });
+
+  it("never shows drafts or members-only listings to visitors", async () => {
+    const draft = await buildResource(t, { status: "draft", title: "Zanzibarian draft course" });
+    const members = await buildResource(t, { visibility: "members", title: "Zanzibarian members course" });
+    const archived = await buildResource(t, { status: "archived", title: "Zanzibarian archived course" });
+    const open = await buildResource(t, { title: "Zanzibarian open course" });
+    await t.settle();
+    expect(await slugs("q=zanzibarian")).toEqual([open.slug]);
+    const page = await request(t.app).get("/catalogue?q=zanzibarian").expect(200);
+    for (const hidden of [draft, members, archived]) expect(page.text).not.toContain(hidden.slug);
+    // Members-only listings are in the index for members; drafts are not in it at all.
+    expect(await t.services.engine!.getDocument(t.indexUid, members.id)).not.toBeNull();
+    expect(await t.services.engine!.getDocument(t.indexUid, draft.id)).toBeNull();
+  });
+
+  it("makes a published listing searchable within a second", async () => {
+    const started = Date.now();
+    const listing = await buildResource(t, { title: "Quetzalcoatl border course" });
+    let found = false;
+    while (!found && Date.now() - started < 1000) {
+      found = (await slugs("q=quetzalcoatl")).includes(listing.slug);
+      if (!found) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(found, `searchable after ${Date.now() - started} ms`).toBe(true);
+  });
+
+  it("filters by upcoming sessions and sorts by the next one", async () => {
+    const later = await buildResource(t, { title: "Upcoming later", sessions: [{ startDate: daysFromToday(40), status: "open" }] });
+    const sooner = await buildResource(t, { title: "Upcoming sooner", sessions: [{ startDate: daysFromToday(4), status: "planned" }] });
+    await buildResource(t, { title: "Upcoming cancelled", sessions: [{ startDate: daysFromToday(2), status: "cancelled" }] });
+    await t.settle();
+    expect(await slugs("upcoming=true&sort=next-session")).toEqual([sooner.slug, later.slug]);
+  });
+
+  it("shows a listing titled with HTML escaped in highlighted results", async () => {
+    const evil = await buildResource(t, { title: "<img src=x onerror=alert(1)>", summary: "<script>alert(2)</script> course" });
+    await t.settle();
+    const res = await request(t.app).get("/catalogue?q=onerror").expect(200);
+    expect(res.text).toContain(`href="/resources/${evil.slug}">&lt;img src=x <mark>onerror</mark>=alert(1)&gt;</a>`);
+    expect(res.text).not.toContain("<img src=x");
+    expect(res.text).not.toContain("<script>alert(2)");
+    const api = await search("q=onerror");
+    expect(api.hits[0].highlight.title).toBe("&lt;img src=x <mark>onerror</mark>=alert(1)&gt;");
+  });
+
+  it("renders the search page with facets, highlights and the live-search script", async () => {
+    const res = await request(t.app).get("/catalogue?q=victims&topic=protection-and-asylum").expect(200);
+    expect(res.text).toContain('<aside class="facets"');
+    expect(res.text).toMatch(/<mark>[Vv]ictims<\/mark>/);
+    expect(res.text).toContain('<script src="/search.js" defer></script>');
+    expect(res.text).not.toContain("reduced mode");
+  });
+});
+
+describe("bad search input", () => {
+  it("refuses filter syntax in filter values instead of passing it to the engine", async () => {
+    for (const value of ['" OR 1=1', "x\" OR status = \"draft", "people-smuggling OR kind = app"]) {
+      const res = await request(t.app).get(`/api/v1/search?topic=${encodeURIComponent(value)}`).expect(400);
+      expect(res.body.error.fields.topic).toBeDefined();
+    }
+    // In the words of a query, filter syntax is just words.
+    const words = await search(`q=${encodeURIComponent('" OR status = "draft')}`);
+    expect(words.degraded).toBe(false);
+  });
+
+  it("never answers 500, whatever the query string", async () => {
+    const keys = ["q", "topic", "language", "kind", "mode", "org", "country", "upcoming", "sort", "page", "pageSize", "other"];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...keys), fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: "binary", maxLength: 50 }), fc.integer().map(String), fc.constantFrom("0", "1000000000", "-1", "1e3", '" OR 1=1', "\u0000\u0001"))), {
+          maxLength: 4,
+        }),
+        async (pairs) => {
+          const query = new URLSearchParams(pairs).toString();
+          const res = await request(t.app).get(`/api/v1/search?${query}`);
+          expect([200, 400], `${query} → ${res.status}`).toContain(res.status);
+          if (res.status === 400) expect(res.body.error.code).toBe("validation_failed");
+          else expect(res.body.degraded).toBe(false);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("answers pages far past the end with an empty page or a 404, never an error", async () => {
+    const api = await search("page=10000&pageSize=100");
+    expect(api.hits).toEqual([]);
+    await request(t.app).get("/catalogue?page=10000").expect(404);
+  });
+});
+
+describe("rebuilding the index", () => {
+  it("swaps in a new index while searches keep answering, and loses no query", async () => {
+    const before = await search("q=guide");
+    let running = true;
+    const answers: number[] = [];
+    const degraded: boolean[] = [];
+    const searching = (async () => {
+      while (running) {
+        const res = await request(t.app).get("/api/v1/search?q=guide");
+        answers.push(res.status);
+        degraded.push(res.body.degraded);
+        if (res.status === 200) expect(res.body.total).toBe(before.total);
+      }
+    })();
+    const result = await t.services.indexer!.rebuild();
+    running = false;
+    await searching;
+    expect(result.documents).toBe(await t.services.catalogue.countPublished());
+    expect(answers.length).toBeGreaterThan(5);
+    expect(answers.every((s) => s === 200)).toBe(true);
+    expect(degraded.some(Boolean)).toBe(false);
+    const indexes = await t.services.engine!.listIndexes();
+    expect(indexes.filter((uid) => uid.startsWith(`${t.indexUid}_rebuild_`))).toEqual([]);
+    expect(await t.services.engine!.count(t.indexUid)).toBe(await t.services.catalogue.countPublished());
+  });
+});
