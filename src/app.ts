@@ -70,7 +70,6 @@ export function createApp(deps: AppDeps): Express {
       strictTransportSecurity: config.env === "production",
     }),
   );
-  app.use(express.static(path.join(ROOT, "public"), { maxAge: config.env === "production" ? "1d" : 0, index: false }));
   app.use(viewLocals(config));
 
   app.use(healthRoutes(dataSource, services));
@@ -81,6 +80,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(cataloguePages(services));
   app.use(organisationPages(services));
 
+  // After the routes, so that no page or API request costs a look at the disk first.
+  app.use(express.static(path.join(ROOT, "public"), { maxAge: config.env === "production" ? "1d" : 0, index: false }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === "development"));
   return app;

@@ -61,10 +61,11 @@ describe("search through Meilisearch", () => {
     expect(result.facets.ownerSlug.reduce((n, v) => n + v.count, 0)).toBe(result.total);
   });
 
-  it("lists selected facet values first, with the counts of the other values kept", async () => {
-    const result = await search("kind=workshop");
-    expect(result.facets.kind[0]).toMatchObject({ value: "workshop", selected: true });
-    expect(result.facets.kind.length).toBeGreaterThan(3);
+  it("lists selected facet values first, each value with the count of matching listings", async () => {
+    const result = await search("q=guide&language=km");
+    expect(result.facets.languages[0]).toMatchObject({ value: "km", selected: true, count: result.total });
+    expect(result.facets.languages.slice(1).every((v) => !v.selected && v.count <= result.total)).toBe(true);
+    expect(result.facets.languages.length).toBeGreaterThan(1);
   });
 
   it("finds a listing despite a typo", async () => {

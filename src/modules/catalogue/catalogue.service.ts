@@ -462,20 +462,18 @@ export class CatalogueService {
   }
 
   /**
-   * Counts of the matching listings per facet value, for the database fallback of search. Each
-   * facet is counted with every filter but its own, so that the other values stay choosable.
+   * Counts of the matching listings per facet value, for the database fallback of search: the same
+   * counts the engine gives (those of the listings that match every filter).
    */
   async facetCounts(filters: ListFilters, viewer: Viewer = VISITOR): Promise<Record<FacetName, Record<string, number>>> {
-    const without = async <K extends keyof ListFilters>(key: K) => {
-      const qb = this.visible(viewer);
-      await this.applyFilters(qb, { ...filters, [key]: undefined });
-      return qb;
-    };
+    const base = this.visible(viewer);
+    await this.applyFilters(base, filters);
+    const matching = async () => base.clone();
     const tally = (rows: Array<{ value: string | number | null; n: number | string }>) =>
       Object.fromEntries(rows.filter((r) => r.value !== null).map((r) => [String(r.value), Number(r.n)]));
 
     const [topics, languages, kind, deliveryMode, ownerSlug, countries] = await Promise.all([
-      without("topic").then((qb) =>
+      matching().then((qb) =>
         qb
           .innerJoin("resource_topics", "rt", "rt.resource_id = r.id")
           .innerJoin("topics", "t", "t.id = rt.topic_id OR t.id = (SELECT t2.parent_id FROM topics t2 WHERE t2.id = rt.topic_id)")
@@ -484,7 +482,7 @@ export class CatalogueService {
           .groupBy("t.slug")
           .getRawMany(),
       ),
-      without("language").then((qb) =>
+      matching().then((qb) =>
         qb
           .innerJoin(
             "(SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)",
@@ -496,10 +494,10 @@ export class CatalogueService {
           .groupBy("lang.tag")
           .getRawMany(),
       ),
-      without("kind").then((qb) => qb.select("r.kind", "value").addSelect("COUNT(r.id)", "n").groupBy("r.kind").getRawMany()),
-      without("mode").then((qb) => qb.select("r.deliveryMode", "value").addSelect("COUNT(r.id)", "n").groupBy("r.deliveryMode").getRawMany()),
-      without("org").then((qb) => qb.select("o.slug", "value").addSelect("COUNT(r.id)", "n").groupBy("o.slug").getRawMany()),
-      without("country").then((qb) =>
+      matching().then((qb) => qb.select("r.kind", "value").addSelect("COUNT(r.id)", "n").groupBy("r.kind").getRawMany()),
+      matching().then((qb) => qb.select("r.deliveryMode", "value").addSelect("COUNT(r.id)", "n").groupBy("r.deliveryMode").getRawMany()),
+      matching().then((qb) => qb.select("o.slug", "value").addSelect("COUNT(r.id)", "n").groupBy("o.slug").getRawMany()),
+      matching().then((qb) =>
         qb
           .innerJoin(
             "(SELECT r2.id AS resource_id, o2.country_code AS code FROM resources r2 INNER JOIN organisations o2 ON o2.id = r2.owner_id WHERE o2.country_code IS NOT NULL UNION SELECT cs.resource_id AS resource_id, cs.country_code AS code FROM course_sessions cs WHERE cs.country_code IS NOT NULL)",

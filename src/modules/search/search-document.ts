@@ -17,11 +17,15 @@ interface Translations {
   kinds: Record<string, Record<string, string[]>>;
 }
 
-let translations: Translations | null = null;
-function loadTranslations(): Translations {
+/** Every translation of each topic and kind, already segmented, in one list per slug. */
+let translations: { topics: Map<string, string[]>; kinds: Map<string, string[]> } | null = null;
+function loadTranslations() {
   if (!translations) {
     const file = path.resolve(__dirname, "../../../seeds/reference/topic-translations.json");
-    translations = JSON.parse(readFileSync(file, "utf8")) as Translations;
+    const raw = JSON.parse(readFileSync(file, "utf8")) as Translations;
+    const flatten = (entries: Record<string, Record<string, string[]>>) =>
+      new Map(Object.entries(entries).map(([slug, byLanguage]) => [slug, Object.values(byLanguage).flat().map(segmentWords)]));
+    translations = { topics: flatten(raw.topics), kinds: flatten(raw.kinds) };
   }
   return translations;
 }
@@ -123,7 +127,7 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     editionTitles,
     kind: resource.kind,
     kindName: kindName(resource.kind),
-    kindNamesLocalized: Object.values(t.kinds[resource.kind] ?? {}).flat().map(segmentWords),
+    kindNamesLocalized: t.kinds.get(resource.kind) ?? [],
     deliveryMode: resource.deliveryMode,
     deliveryModeName: resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : null,
     ownerSlug: resource.owner?.slug ?? null,
@@ -131,7 +135,7 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     ownerAcronym: resource.owner?.shortName ?? null,
     topics: uniqueTopics.map((x) => x.slug),
     topicNames: uniqueTopics.map((x) => x.name),
-    topicNamesLocalized: uniqueTopics.flatMap((x) => Object.values(t.topics[x.slug] ?? {}).flat()).map(segmentWords),
+    topicNamesLocalized: uniqueTopics.flatMap((x) => t.topics.get(x.slug) ?? []),
     audiences: (resource.audiences ?? []).map((a) => a.name),
     languages: languageTags,
     languageNames: languageTags.flatMap((tag) => {

@@ -47,9 +47,11 @@ export class SearchOutbox {
    */
   async rebuildText(progress?: (done: number, total: number) => void, batchSize = 500): Promise<number> {
     const ids: number[] = (await this.dataSource.getRepository(Resource).find({ select: { id: true }, order: { id: "ASC" } })).map((r) => r.id);
+    const context = await this.context.load();
     for (let i = 0; i < ids.length; i += batchSize) {
       await this.dataSource.transaction(async (manager) => {
-        for (const id of ids.slice(i, i + batchSize)) await this.refreshText(manager, id);
+        const resources = await manager.getRepository(Resource).find({ where: { id: In(ids.slice(i, i + batchSize)) }, relations: DOCUMENT_RELATIONS });
+        await this.text.writeMany(manager, resources.map((resource) => ({ id: resource.id, body: searchTextOf(buildSearchDocument(resource, context)) })));
       });
       progress?.(Math.min(i + batchSize, ids.length), ids.length);
     }

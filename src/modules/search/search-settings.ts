@@ -48,6 +48,27 @@ export const FILTERABLE_ATTRIBUTES = [
 
 export const FACETS = ["topics", "languages", "kind", "deliveryMode", "ownerSlug", "countries"] as const;
 
+/** What the engine returns of a document: what result cards show, and what identifies it. */
+export const DISPLAYED_ATTRIBUTES = [
+  "id",
+  "slug",
+  "externalId",
+  "title",
+  "acronym",
+  "summary",
+  "kind",
+  "kindName",
+  "deliveryModeName",
+  "ownerSlug",
+  "card",
+  "languages",
+  "topics",
+  "visibility",
+  "status",
+  "nextSessionStart",
+  "updatedAt",
+];
+
 export const SORTABLE_ATTRIBUTES = ["titleSort", "publishedAt", "updatedAt", "nextSessionStart"];
 
 /** The most hits a query can page through; pages beyond it are refused before they reach the engine. */
@@ -86,7 +107,7 @@ export function buildSettings(input: {
     searchableAttributes: SEARCHABLE_ATTRIBUTES,
     filterableAttributes: FILTERABLE_ATTRIBUTES,
     sortableAttributes: SORTABLE_ATTRIBUTES,
-    displayedAttributes: ["*"],
+    displayedAttributes: DISPLAYED_ATTRIBUTES,
     rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
     synonyms: buildSynonyms(input.topics, input.organisations, input.kinds),
     typoTolerance: {

@@ -56,6 +56,23 @@ export class DatabaseSearchText {
     }
   }
 
+  /** Writes many listings' text at once (rebuilds). */
+  async writeMany(manager: EntityManager, rows: Array<{ id: number; body: string }>): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200) {
+      const chunk = rows.slice(i, i + 200);
+      if (this.kind === "postgres") {
+        const values = chunk.map((_, j) => `($${2 * j + 1}, $${2 * j + 2})`).join(", ");
+        await manager.query(
+          `INSERT INTO resource_search (resource_id, body) VALUES ${values} ON CONFLICT (resource_id) DO UPDATE SET body = EXCLUDED.body`,
+          chunk.flatMap((r) => [r.id, r.body]),
+        );
+      } else {
+        await manager.query(`DELETE FROM resource_search WHERE rowid IN (${chunk.map(() => "?").join(", ")})`, chunk.map((r) => r.id));
+        await manager.query(`INSERT INTO resource_search (rowid, body) VALUES ${chunk.map(() => "(?, ?)").join(", ")}`, chunk.flatMap((r) => [r.id, r.body]));
+      }
+    }
+  }
+
   async remove(manager: EntityManager, resourceId: number): Promise<void> {
     await manager.query(this.kind === "postgres" ? "DELETE FROM resource_search WHERE resource_id = $1" : "DELETE FROM resource_search WHERE rowid = ?", [resourceId]);
   }

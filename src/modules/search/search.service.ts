@@ -9,7 +9,7 @@ import { deliveryModeName, DELIVERY_MODES, kindName, RESOURCE_KINDS } from "../c
 import type { OrganisationService } from "../organisations/organisation.service";
 import type { ReferenceService } from "../reference/reference.service";
 import { highlightToHtml } from "./search-document";
-import type { EngineSearchRequest, EngineSearchResponse, SearchEngine } from "./search-engine";
+import type { EngineSearchResponse, SearchEngine } from "./search-engine";
 import { FACETS, MAX_TOTAL_HITS } from "./search-settings";
 import { segmentWords } from "./segment";
 
@@ -137,11 +137,11 @@ export class SearchService {
     return this.searchDatabase(request, sort, viewer, vocabulary);
   }
 
-  /** The filter expressions of a request, leaving out one facet's own filter when asked. */
-  private filters(request: SearchRequest, viewer: Viewer, except?: FacetName): string[] {
+  /** The filter expressions of a request. */
+  private filters(request: SearchRequest, viewer: Viewer): string[] {
     const filters = [`status = "published"`, viewer.member ? `visibility IN ["public", "members"]` : `visibility = "public"`];
     const add = (facet: FacetName, value: string | undefined) => {
-      if (value !== undefined && facet !== except) filters.push(`${facet} = ${quoteFilterValue(value)}`);
+      if (value !== undefined) filters.push(`${facet} = ${quoteFilterValue(value)}`);
     };
     add("topics", request.topic);
     add("languages", request.language);
@@ -162,27 +162,21 @@ export class SearchService {
       updated: ["updatedAt:desc"],
       "next-session": ["nextSessionStart:asc", "titleSort:asc"],
     };
-    const active = FACETS.filter((f) => request[FILTER_OF[f]] !== undefined);
-    const inactive = FACETS.filter((f) => !active.includes(f));
     // Past the engine's limit no page can answer; ask for an empty page instead of an error.
     const beyond = request.page * request.pageSize > MAX_TOTAL_HITS;
-    const main: EngineSearchRequest = {
-      q,
-      filter: this.filters(request, viewer),
-      facets: [...inactive],
-      sort: sortBy[sort],
-      page: beyond ? 1 : request.page,
-      hitsPerPage: beyond ? 0 : request.pageSize,
-      attributesToHighlight: ["title", "summary"],
-      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages"],
-    };
-    // One more query per active facet, without its own filter, so that its other values keep their counts.
-    const others: EngineSearchRequest[] = active.map((facet) => ({ q, filter: this.filters(request, viewer, facet), facets: [facet], page: 1, hitsPerPage: 0 }));
-    const [result, ...facetResults] = await engine.multiSearch(this.indexUid, [main, ...others]);
-    const distribution: Record<string, Record<string, number>> = { ...result.facetDistribution };
-    active.forEach((facet, i) => {
-      distribution[facet] = facetResults[i].facetDistribution[facet] ?? {};
+    // One query per search: facet counts are those of the matching listings (conjunctive), which
+    // keeps every search to a single pass over the index.
+    const result = await engine.search(this.indexUid, {
+        q,
+        filter: this.filters(request, viewer),
+        facets: [...FACETS],
+        sort: sortBy[sort],
+        page: beyond ? 1 : request.page,
+        hitsPerPage: beyond ? 0 : request.pageSize,
+        attributesToHighlight: ["title", "summary"],
+        attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages"],
     });
+    const distribution = result.facetDistribution;
     const total = result.totalHits;
     return {
       hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary)),

