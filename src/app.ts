@@ -6,7 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
-import { viewLocals } from "./http/view-locals";
+import { csrfSynchronisedProtection, viewLocals } from "./http/view-locals";
+import { installAuth } from "./modules/accounts/auth";
+import { accountPages } from "./modules/accounts/accounts.routes";
 import type { Logger } from "./logger";
 import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
 import { healthRoutes } from "./modules/health/health.routes";
@@ -36,6 +38,8 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
   app.disable("x-powered-by");
   app.locals.section = "";
+  app.locals.currentUser = null;
+  app.locals.csrfToken = "";
   if (config.env === "production") app.enable("view cache");
 
   app.use(
@@ -70,12 +74,17 @@ export function createApp(deps: AppDeps): Express {
       strictTransportSecurity: config.env === "production",
     }),
   );
+  app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 200 }));
+  installAuth(app, config, dataSource, services.accounts);
+  // Every state-changing form carries the session's token (synchroniser token pattern).
+  app.use((req, res, next) => (req.path.startsWith("/api/") ? next() : csrfSynchronisedProtection(req, res, next)));
   app.use(viewLocals(config));
 
   app.use(healthRoutes(dataSource, services));
   app.use("/api/v1", searchApi(services));
   app.use("/api/v1", catalogueApi(services));
   app.use("/api/v1", organisationApi(services));
+  app.use(accountPages(services, services.signInLimiter));
   app.use(searchPages(services));
   app.use(cataloguePages(services));
   app.use(organisationPages(services));

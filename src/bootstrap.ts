@@ -1,14 +1,15 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
-import { seedDemoCatalogue, seedReferenceData } from "./db/seed";
+import { DemoAccount, seedDemoAccounts, seedDemoCatalogue, seedReferenceData } from "./db/seed";
 import type { Logger } from "./logger";
 import type { Services } from "./services";
 
 /**
- * Brings a migrated database to a usable state: the reference data is always there, and outside
- * production an empty catalogue gets the demo listings (when `DEMO_DATA` allows).
+ * Brings a migrated database to a usable state: the reference data is always there; an empty
+ * catalogue gets the demo listings when `DEMO_DATA` allows; outside production the demo accounts
+ * (one per role) are there too, and returned so that start-up can show them.
  */
-export async function prepareData(config: Config, dataSource: DataSource, services: Services, logger: Logger): Promise<void> {
+export async function prepareData(config: Config, dataSource: DataSource, services: Services, logger: Logger): Promise<DemoAccount[]> {
   const reference = await seedReferenceData(dataSource);
   const added = Object.entries(reference.created).filter(([, n]) => n > 0);
   if (added.length) logger.info({ created: reference.created }, "reference data loaded");
@@ -20,4 +21,7 @@ export async function prepareData(config: Config, dataSource: DataSource, servic
     const written = await services.outbox.rebuildText();
     logger.info({ listings: written }, "database search text rebuilt");
   }
+  // Demo accounts exist only outside production, and only with the demo data.
+  if (config.env !== "production" && config.demoData) return seedDemoAccounts(dataSource, services.accounts, config.dataDir);
+  return [];
 }

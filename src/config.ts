@@ -187,3 +187,8 @@ export function persistedSecret(dataDir: string, name: string): string {
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
+
+/** `npm run user:create` reads the new account's password from `USER_PASSWORD` when set (CI, scripts). */
+export function passwordFromEnvironment(source: NodeJS.ProcessEnv = process.env): string | undefined {
+  return source.USER_PASSWORD;
+}

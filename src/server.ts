@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   logger.info({ database: config.database.kind }, "database ready, migrations applied");
   const search = await startSearchRuntime(config, logger);
   const services = buildServices(dataSource, { engine: search.engine, indexUid: config.search.index, logger });
-  await prepareData(config, dataSource, services, logger);
+  const demoAccounts = await prepareData(config, dataSource, services, logger);
   services.worker?.start();
 
   const app = createApp({ config, logger, dataSource, services });
@@ -37,6 +37,14 @@ async function main(): Promise<void> {
   });
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   logger.info({ url: `http://${shown}:${config.port}` }, `catalogue listening on http://${shown}:${config.port}`);
+  if (demoAccounts.length) {
+    // Shown on the terminal, not logged: these are passwords, for development only.
+    process.stdout.write(
+      `\nDemo accounts (development only; passwords kept in ${config.dataDir}/demo-accounts.json):\n${demoAccounts
+        .map((a) => `  ${a.role.padEnd(22)} ${a.email.padEnd(32)} ${a.password}`)
+        .join("\n")}\nSign in at http://${shown}:${config.port}/sign-in\n\n`,
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

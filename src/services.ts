@@ -1,5 +1,7 @@
 import type { DataSource } from "typeorm";
 import pino, { Logger } from "pino";
+import { AccountService } from "./modules/accounts/account.service";
+import { SignInLimiter } from "./modules/accounts/sign-in-limiter";
 import { AuditService } from "./modules/audit/audit.service";
 import { CatalogueService } from "./modules/catalogue/catalogue.service";
 import { TopicService } from "./modules/catalogue/topic.service";
@@ -38,7 +40,9 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const indexer = engine ? new SearchIndexer(engine, indexUid, catalogue, topics, organisations, reference, documentContext, searchLogger) : null;
   const search = new SearchService(engine, indexUid, catalogue, topics, organisations, reference, searchLogger);
   const worker = indexer ? new SearchWorker(outbox, indexer, catalogue, searchLogger) : null;
-  return { audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  const accounts = new AccountService(dataSource, audit);
+  const signInLimiter = new SignInLimiter(dataSource);
+  return { accounts, signInLimiter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

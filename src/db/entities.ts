@@ -1,3 +1,5 @@
+import { HttpSession } from "../modules/accounts/http-session.entity";
+import { Invitation } from "../modules/accounts/invitation.entity";
 import { User } from "../modules/accounts/user.entity";
 import { AuditEvent } from "../modules/audit/audit-event.entity";
 import { CourseSession } from "../modules/catalogue/course-session.entity";
@@ -28,4 +30,6 @@ export const entities = [
   Enquiry,
   AuditEvent,
   SearchOutboxEntry,
+  HttpSession,
+  Invitation,
 ];

@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { DataSource } from "typeorm";
 import { z } from "zod";
+import type { AccountService } from "../modules/accounts/account.service";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import type { CatalogueService } from "../modules/catalogue/catalogue.service";
 import { SESSION_STATUSES } from "../modules/catalogue/course-session.entity";
@@ -218,4 +220,57 @@ export async function seedDemoCatalogue(dataSource: DataSource, catalogue: Catal
     created.resources++;
   }
   return { created };
+}
+
+/** The demo accounts, one per role, with passwords generated once per data folder. */
+export interface DemoAccount {
+  email: string;
+  password: string;
+  role: string;
+}
+
+const DEMO_ACCOUNTS = [
+  { email: "curator@demo.rso.example", displayName: "Demo curator (RSO)", role: "curator", org: null, orgRole: null },
+  { email: "admin@demo.jclec.example", displayName: "Demo admin (JCLEC)", role: "admin of JCLEC", org: "jclec", orgRole: "admin" },
+  { email: "editor@demo.jclec.example", displayName: "Demo editor (JCLEC)", role: "editor of JCLEC", org: "jclec", orgRole: "editor" },
+  { email: "editor@demo.cifal-jeju.example", displayName: "Demo editor (CIFAL Jeju)", role: "editor of CIFAL Jeju", org: "cifal-jeju", orgRole: "editor" },
+] as const;
+
+/**
+ * Creates the demo accounts that are missing (never in production: the caller decides). Their
+ * passwords are random, kept in `<dataDir>/demo-accounts.json` (mode 0600) so that they can be shown
+ * again at every start.
+ */
+export async function seedDemoAccounts(dataSource: DataSource, accounts: AccountService, dataDir: string): Promise<DemoAccount[]> {
+  const file = path.join(dataDir, "demo-accounts.json");
+  let passwords: Record<string, string> = {};
+  try {
+    passwords = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  } catch {
+    // first run
+  }
+  const organisations = dataSource.getRepository(Organisation);
+  const out: DemoAccount[] = [];
+  for (const demo of DEMO_ACCOUNTS) {
+    // Four random words' worth of entropy, readable enough to type.
+    passwords[demo.email] ??= `demo-${randomBytes(12).toString("base64url")}`;
+    if (!(await accounts.findByEmail(demo.email))) {
+      const organisation = demo.org ? await organisations.findOneBy({ slug: demo.org }) : null;
+      await accounts.create(
+        {
+          email: demo.email,
+          displayName: demo.displayName,
+          password: passwords[demo.email],
+          organisationId: organisation?.id ?? null,
+          organisationRole: demo.orgRole,
+          siteRole: demo.role === "curator" ? "curator" : "none",
+        },
+        SYSTEM_ACTOR,
+      );
+    }
+    out.push({ email: demo.email, password: passwords[demo.email], role: demo.role });
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(passwords, null, 2)}\n`, { mode: 0o600 });
+  return out;
 }

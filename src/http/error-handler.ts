@@ -17,6 +17,8 @@ function clientStatus(error: unknown): number | undefined {
 
 const genericMessages: Record<number, string> = {
   400: "The request could not be understood.",
+  403: "This form has expired or did not come from this site. Reload the page and try again.",
+  413: "What was sent is too large.",
   404: "There is nothing at this address.",
   500: "Something went wrong on our side. It has been logged; please try again.",
 };
@@ -37,7 +39,7 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
       ({ status, code, message, fields } = error);
     } else if (clientStatus(error) !== undefined) {
       status = clientStatus(error) as number;
-      code = status === 404 ? "not_found" : "bad_request";
+      code = (error as { code?: unknown }).code === "EBADCSRFTOKEN" ? "csrf_failed" : status === 404 ? "not_found" : status === 413 ? "too_large" : status === 403 ? "forbidden" : "bad_request";
       message = genericMessages[status] ?? "The request could not be understood.";
     } else {
       status = 500;

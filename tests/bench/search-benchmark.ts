@@ -86,8 +86,10 @@ function rawBody(entry: ReturnType<typeof queryMix>[number], segment: (s: string
 
 async function load(name: string, requests: autocannon.Request[], url: string, headers: Record<string, string> = {}) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, requests, headers });
-  const ok = result["2xx"];
-  line(`${name}: requests/s`, `${result.requests.average.toFixed(0)} (${ok} answered 2xx, ${result.non2xx} other, ${result.errors} errors)`);
+  const statuses = Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+    .map(([status, stat]) => `${stat.count}×${status}`)
+    .join(", ");
+  line(`${name}: requests/s`, `${result.requests.average.toFixed(0)} (answers: ${statuses || "none"}; ${result.errors} errors)`);
   line(`${name}: latency p50 / p99`, `${result.latency.p50} ms / ${result.latency.p99} ms`);
   return result;
 }
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
     app = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, NODE_ENV: "production", SESSION_SECRET: "y".repeat(40), DATA_DIR: dir, PORT: String(port), HOST: "127.0.0.1", MEILI_URL: meili.url, MEILI_MASTER_KEY: key, LOG_LEVEL: "warn", DEMO_DATA: "false" },
+      env: { ...process.env, NODE_ENV: "production", SESSION_SECRET: "y".repeat(40), DATA_DIR: dir, PORT: String(port), HOST: "127.0.0.1", MEILI_URL: meili.url, MEILI_MASTER_KEY: key, LOG_LEVEL: process.env.APP_LOG_LEVEL ?? "warn", DEMO_DATA: "false" },
     });
     for (let i = 0; ; i++) {
       try {

@@ -6,6 +6,8 @@ export const TABLES = [
   "course_sessions",
   "editions",
   "enquiries",
+  "http_sessions",
+  "invitations",
   "languages",
   "organisations",
   "report_item_links",
@@ -17,6 +19,7 @@ export const TABLES = [
   "resource_topics",
   "resources",
   "search_outbox",
+  "sign_in_limits",
   "topics",
   "users",
 ];

@@ -23,6 +23,9 @@ describe("the server process", () => {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 30_000);
       const home = await (await fetch(`http://127.0.0.1:${port}/`)).text();
       expect(home).toMatch(/<strong>22<\/strong> listings/);
+      // Development start-up shows the demo accounts, one per role, and they can sign in.
+      expect(server.output()).toMatch(/Demo accounts \(development only/);
+      expect(server.output()).toMatch(/curator\s+curator@demo\.rso\.example\s+demo-\S{16}/);
       expect(existsSync(path.join(dataDir, "catalogue.sqlite"))).toBe(true);
       expect(existsSync(path.join(dataDir, "session-secret"))).toBe(true);
       server.child.kill("SIGTERM");
@@ -55,6 +58,21 @@ describe("the server process", () => {
     const server = runEntry("src/server.ts", { DATA_DIR: tempDir(), PORT: "eighty" });
     expect(await server.exited).toBe(1);
     expect(server.output()).toContain("PORT must be a whole number from 1 to 65535");
+  });
+});
+
+describe("npm run user:create", () => {
+  it("creates the first curator with the password from USER_PASSWORD, and refuses a weak one", async () => {
+    const dataDir = tempDir();
+    const ok = runEntry("src/cli/user-create.ts", { DATA_DIR: dataDir, USER_PASSWORD: "a long and unusual passphrase 31" }, ["--curator", "first.curator@rso.example"]);
+    expect(await ok.exited).toBe(0);
+    expect(ok.output()).toContain("created curator first.curator@rso.example");
+    const weak = runEntry("src/cli/user-create.ts", { DATA_DIR: dataDir, USER_PASSWORD: "password" }, ["--curator", "second@rso.example"]);
+    expect(await weak.exited).toBe(1);
+    expect(weak.output()).toContain("password must be at least 12 characters");
+    const usage = runEntry("src/cli/user-create.ts", { DATA_DIR: dataDir }, ["--org", "jclec", "--role", "boss", "x@y.z"]);
+    expect(await usage.exited).toBe(2);
+    expect(usage.output()).toContain("Usage:");
   });
 });
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
-import { CreatedAtColumn, UpdatedAtColumn } from "../../db/columns";
+import { CreatedAtColumn, DateTimeColumn, UpdatedAtColumn } from "../../db/columns";
 import { Organisation } from "../organisations/organisation.entity";
 
 export type OrganisationRole = "admin" | "editor";
@@ -38,6 +38,13 @@ export class User {
 
   @Column({ type: "boolean", default: false })
   disabled: boolean;
+
+  /** Raised when the password changes: sessions signed in under an older version end. */
+  @Column({ type: "integer", default: 0 })
+  sessionVersion: number;
+
+  @DateTimeColumn({ nullable: true })
+  lastSignInAt: Date | null;
 
   @CreatedAtColumn()
   createdAt: Date;

@@ -2,6 +2,8 @@ import { Index, Meilisearch, MeiliSearchApiError, type Settings, type Task } fro
 
 /** The only module that imports `meilisearch`: everything else talks to this wrapper. */
 
+export type { Settings };
+
 /** A document in the index: one listing. */
 export type SearchDocument = Record<string, unknown> & { id: number };
 
@@ -60,11 +62,7 @@ export class SearchEngine {
     const base = { host: options.host, apiKey: options.apiKey ?? undefined, requestInit: { headers: { "Accept-Encoding": "identity" } } };
     this.taskTimeoutMs = options.taskTimeoutMs ?? 60_000;
     this.searchClient = new Meilisearch({ ...base, timeout: options.timeoutMs });
-    this.writeClient = new Meilisearch({
-      ...base,
-      timeout: Math.max(options.timeoutMs, 30_000),
-      defaultWaitOptions: { timeout: this.taskTimeoutMs, interval: 25 },
-    });
+    this.writeClient = new Meilisearch({ ...base, timeout: Math.max(options.timeoutMs, 30_000) });
   }
 
   private index(uid: string): Index {
@@ -93,14 +91,14 @@ export class SearchEngine {
   /** Creates the index (primary key `id`) if it is missing. */
   async ensureIndex(uid: string): Promise<TaskOutcome | null> {
     if (await this.indexExists(uid)) return null;
-    const result = outcome(await this.writeClient.createIndex(uid, { primaryKey: "id" }).waitTask());
+    const result = await this.waitForTask((await this.writeClient.createIndex(uid, { primaryKey: "id" })).taskUid);
     // Another process may have created it at the same moment.
     if (!result.ok && result.error?.startsWith("index_already_exists")) return { ok: true, status: "succeeded", error: null };
     return result;
   }
 
   async updateSettings(uid: string, settings: Settings): Promise<TaskOutcome> {
-    return outcome(await this.index(uid).updateSettings(settings).waitTask());
+    return this.waitForTask((await this.index(uid).updateSettings(settings)).taskUid);
   }
 
   async getSettings(uid: string): Promise<Settings> {
@@ -110,7 +108,7 @@ export class SearchEngine {
   /** Adds or replaces whole documents and waits for the task. */
   async putDocuments(uid: string, documents: SearchDocument[]): Promise<TaskOutcome> {
     if (documents.length === 0) return { ok: true, status: "succeeded", error: null };
-    return outcome(await this.index(uid).addDocuments(documents, { primaryKey: "id" }).waitTask());
+    return this.waitForTask(await this.enqueueDocuments(uid, documents));
   }
 
   /** Enqueues documents without waiting; returns the task uid (for bulk loads that wait once at the end). */
@@ -118,13 +116,23 @@ export class SearchEngine {
     return (await this.index(uid).addDocuments(documents, { primaryKey: "id" })).taskUid;
   }
 
+  /**
+   * Waits for a task to finish by polling it, quickly at first and then every 500 ms at most.
+   * (The client's own waiting adds a listener per poll, which piles up on long rebuilds.)
+   */
   async waitForTask(taskUid: number): Promise<TaskOutcome> {
-    return outcome(await this.writeClient.tasks.waitForTask(taskUid, { timeout: this.taskTimeoutMs, interval: 50 }));
+    const deadline = Date.now() + this.taskTimeoutMs;
+    for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
+      const task = await this.writeClient.tasks.getTask(taskUid);
+      if (task.status === "succeeded" || task.status === "failed" || task.status === "canceled") return outcome(task);
+      if (Date.now() > deadline) return { ok: false, status: task.status, error: `task ${taskUid} not finished after ${this.taskTimeoutMs} ms` };
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
   async deleteDocuments(uid: string, ids: number[]): Promise<TaskOutcome> {
     if (ids.length === 0) return { ok: true, status: "succeeded", error: null };
-    return outcome(await this.index(uid).deleteDocuments(ids).waitTask());
+    return this.waitForTask((await this.index(uid).deleteDocuments(ids)).taskUid);
   }
 
   async documentIds(uid: string, limit = 1_000_000): Promise<number[]> {
@@ -152,11 +160,11 @@ export class SearchEngine {
 
   /** Swaps the contents of two indexes atomically. */
   async swap(a: string, b: string): Promise<TaskOutcome> {
-    return outcome(await this.writeClient.swapIndexes([{ indexes: [a, b], rename: false }]).waitTask());
+    return this.waitForTask((await this.writeClient.swapIndexes([{ indexes: [a, b], rename: false }])).taskUid);
   }
 
   async deleteIndex(uid: string): Promise<TaskOutcome> {
-    return outcome(await this.writeClient.deleteIndex(uid).waitTask());
+    return this.waitForTask((await this.writeClient.deleteIndex(uid)).taskUid);
   }
 
   async listIndexes(): Promise<string[]> {

@@ -94,8 +94,9 @@ export class SearchIndexer {
       afterId = ids[ids.length - 1];
       const { documents } = await this.documentsFor(ids);
       pending.push(await this.engine.enqueueDocuments(temporary, documents));
-      // Wait on older tasks so that at most a few batches are queued ahead of the engine.
-      while (pending.length > 4) {
+      // Keep many batches queued so that the engine can merge them into large indexing batches
+      // (its auto-batching), but not all of them at once, to bound memory.
+      while (pending.length > 40) {
         const result = await this.engine.waitForTask(pending.shift() as number);
         if (!result.ok) throw new Error(`indexing into ${temporary} failed: ${result.error}`);
       }

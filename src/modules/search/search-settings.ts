@@ -1,4 +1,4 @@
-import type { Settings } from "meilisearch";
+import type { Settings } from "./search-engine";
 import type { Topic } from "../catalogue/topic.entity";
 import type { Organisation } from "../organisations/organisation.entity";
 import type { Language } from "../reference/reference.entities";

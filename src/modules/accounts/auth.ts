@@ -1,0 +1,72 @@
+import type { Express, RequestHandler } from "express";
+import session from "express-session";
+import { TypeormStore } from "connect-typeorm";
+import passport from "passport";
+import { Strategy as LocalStrategy } from "passport-local";
+import type { DataSource } from "typeorm";
+import type { Config } from "../../config";
+import type { AccountService } from "./account.service";
+import { HttpSession } from "./http-session.entity";
+import type { User } from "./user.entity";
+
+/** What a session keeps of its user: the id, and the session version at sign-in. */
+interface SessionUser {
+  id: number;
+  v: number;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // Passport puts the signed-in account on req.user.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends Pick<import("./user.entity").User, "id" | "email" | "displayName" | "organisationId" | "organisationRole" | "siteRole" | "disabled" | "sessionVersion"> {}
+  }
+}
+
+/** How long a session lasts without use. */
+const SESSION_IDLE_MS = 8 * 3600 * 1000;
+
+/**
+ * Sessions in the database (connect-typeorm), with a cookie that is HttpOnly, SameSite=Lax and
+ * Secure in production; Passport's local strategy (email and password) on top.
+ */
+export function installAuth(app: Express, config: Config, dataSource: DataSource, accounts: AccountService): void {
+  const store = new TypeormStore({ cleanupLimit: 2, limitSubquery: config.database.kind !== "sqlite", ttl: SESSION_IDLE_MS / 1000 }).connect(
+    dataSource.getRepository(HttpSession),
+  );
+  app.use(
+    session({
+      name: "rtc.sid",
+      secret: config.sessionSecret,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: "lax", secure: config.env === "production", maxAge: SESSION_IDLE_MS },
+    }),
+  );
+
+  passport.use(
+    new LocalStrategy({ usernameField: "email", passwordField: "password", session: true }, (email, password, done) => {
+      accounts.authenticate(email, password).then((user) => done(null, user ?? false), done);
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, { id: user.id, v: user.sessionVersion } satisfies SessionUser));
+  passport.deserializeUser((stored: SessionUser, done) => {
+    // A session from before a password change, or of a disabled account, is no longer signed in.
+    accounts.findForSession(stored.id, stored.v).then((user: User | null) => done(null, user ?? false), done);
+  });
+  app.use(passport.initialize());
+  app.use(passport.session());
+}
+
+/** Signed-in users only: others are sent to the sign-in page (or get a 401 under /api). */
+export const requireSignIn: RequestHandler = (req, res, next) => {
+  if (req.user) return next();
+  if (req.path.startsWith("/api/") || req.originalUrl.startsWith("/api/")) {
+    res.status(401).json({ error: { code: "unauthenticated", message: "Sign in first." } });
+    return;
+  }
+  res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+};
