@@ -11,6 +11,7 @@ import { installAuth } from "./modules/accounts/auth";
 import { accountPages } from "./modules/accounts/accounts.routes";
 import type { Logger } from "./logger";
 import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
+import { workspacePages } from "./modules/catalogue/workspace.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationApi, organisationPages } from "./modules/organisations/organisations.routes";
 import { searchApi, searchPages } from "./modules/search/search.routes";
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1", catalogueApi(services));
   app.use("/api/v1", organisationApi(services));
   app.use(accountPages(services, services.signInLimiter));
+  app.use(workspacePages(services, services.editor));
   app.use(searchPages(services));
   app.use(cataloguePages(services));
   app.use(organisationPages(services));

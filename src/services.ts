@@ -4,6 +4,7 @@ import { AccountService } from "./modules/accounts/account.service";
 import { SignInLimiter } from "./modules/accounts/sign-in-limiter";
 import { AuditService } from "./modules/audit/audit.service";
 import { CatalogueService } from "./modules/catalogue/catalogue.service";
+import { ListingEditor } from "./modules/catalogue/listing-editor.service";
 import { TopicService } from "./modules/catalogue/topic.service";
 import { OrganisationService } from "./modules/organisations/organisation.service";
 import { ReferenceService } from "./modules/reference/reference.service";
@@ -28,7 +29,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const logger = options.logger ?? pino({ level: "silent" });
   const engine = options.engine ?? null;
   const indexUid = options.indexUid ?? "resources";
-  const audit = new AuditService();
+  const audit = new AuditService(dataSource);
   const reference = new ReferenceService(dataSource);
   const topics = new TopicService(dataSource);
   const organisations = new OrganisationService(dataSource);
@@ -41,8 +42,9 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const search = new SearchService(engine, indexUid, catalogue, topics, organisations, reference, searchLogger);
   const worker = indexer ? new SearchWorker(outbox, indexer, catalogue, searchLogger) : null;
   const accounts = new AccountService(dataSource, audit);
+  const editor = new ListingEditor(dataSource, audit, outbox);
   const signInLimiter = new SignInLimiter(dataSource);
-  return { accounts, signInLimiter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  return { accounts, signInLimiter, editor, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -1,4 +1,4 @@
-import type { EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { AuditEvent } from "./audit-event.entity";
 
 /** Who acts: a signed-in user, or the system (seeds, command-line imports). */
@@ -17,8 +17,19 @@ export interface AuditRecord {
   changes?: Record<string, [unknown, unknown]> | null;
 }
 
-/** Writes audit events. Takes the caller's transaction so that the event commits with the change. */
+/** Writes audit events (in the caller's transaction, so that the event commits with the change) and reads them. */
 export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The latest events of one organisation, or of everything (null), newest first. */
+  recent(organisationId: number | null, limit: number): Promise<AuditEvent[]> {
+    return this.dataSource.getRepository(AuditEvent).find({
+      where: organisationId === null ? {} : { organisationId },
+      order: { id: "DESC" },
+      take: limit,
+    });
+  }
+
   async record(manager: EntityManager, actor: Actor, record: AuditRecord): Promise<void> {
     const events = manager.getRepository(AuditEvent);
     await events.save(events.create({

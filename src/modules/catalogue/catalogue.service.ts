@@ -345,8 +345,8 @@ export class CatalogueService {
       const languages = tags.length ? await manager.getRepository(Language).findBy({ tag: In(tags) }) : [];
       const problems: Record<string, string> = {};
       const missing = (wanted: string[], found: string[]) => wanted.filter((w) => !found.includes(w));
-      if (missing(topicSlugs, topics.map((t) => t.slug)).length) problems.topics = `unknown topics: ${missing(topicSlugs, topics.map((t) => t.slug)).join(", ")}`;
-      if (missing(audienceSlugs, audiences.map((a) => a.slug)).length) problems.audiences = `unknown audiences: ${missing(audienceSlugs, audiences.map((a) => a.slug)).join(", ")}`;
+      if (missing(topicSlugs, topics.map((t) => t.slug)).length) problems.topicSlugs = `names unknown topics: ${missing(topicSlugs, topics.map((t) => t.slug)).join(", ")}`;
+      if (missing(audienceSlugs, audiences.map((a) => a.slug)).length) problems.audienceSlugs = `names unknown audiences: ${missing(audienceSlugs, audiences.map((a) => a.slug)).join(", ")}`;
       if (missing(tags, languages.map((l) => l.tag)).length) problems.languages = `unknown language tags: ${missing(tags, languages.map((l) => l.tag)).join(", ")}`;
       if (!(await this.organisations.findById(input.ownerId))) problems.owner = "no such organisation";
       if (Object.keys(problems).length) throw new ValidationError(problems);

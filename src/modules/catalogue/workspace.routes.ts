@@ -1,0 +1,253 @@
+import { Router, type Request, type Response } from "express";
+import type { z } from "zod";
+import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
+import { NotFoundError, ValidationError } from "../../http/errors";
+import { parseWith } from "../../http/validate";
+import type { Services } from "../../services";
+import { requireSignIn } from "../accounts/auth";
+import { canCreateListingFor, canManageListing, canUseWorkspace, canViewAudit, isCurator } from "../accounts/policies";
+import type { Actor } from "../audit/audit.service";
+import type { Organisation } from "../organisations/organisation.entity";
+import { SESSION_STATUSES } from "./course-session.entity";
+import { ConflictError, EDITABLE_FIELDS, fieldsOf, ListingEditor } from "./listing-editor.service";
+import type { Resource } from "./resource.entity";
+import { presentDetail } from "./resource.presenter";
+import { presenterContext } from "./catalogue.routes";
+import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "./vocabulary";
+import { editionFormSchema, listingFormSchema, removeFormSchema, sessionFormSchema, statusFormSchema } from "./workspace.schemas";
+
+const actorOf = (req: Request): Actor => ({ id: req.user!.id, label: req.user!.email });
+
+const FIELD_LABELS: Record<string, string> = {
+  kind: "Kind", title: "Title", acronym: "Acronym", summary: "Summary", description: "Description", url: "Website", deliveryMode: "Delivery",
+  duration: "Duration", isFree: "Cost", access: "Access", ownershipStatement: "Ownership statement", contactName: "Contact name",
+  contactEmail: "Contact email", visibility: "Visibility", topicSlugs: "Topics", audienceSlugs: "Audiences", version: "Version",
+  languageTag: "Language", format: "Format", startDate: "Start", endDate: "End", city: "City", countryCode: "Country", status: "Status", timeZone: "Time zone",
+};
+
+/** The form's values as typed, to show again next to the errors. */
+function typed(body: Record<string, unknown>) {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+  const out: Record<string, unknown> = {};
+  for (const key of EDITABLE_FIELDS) out[key] = key === "topicSlugs" || key === "audienceSlugs" ? list(body[key]) : typeof body[key] === "string" ? body[key] : "";
+  return out;
+}
+
+function formValues(resource: Resource | null) {
+  if (!resource) return { kind: "course", visibility: "public", isFree: "", topicSlugs: [], audienceSlugs: [] };
+  const f = fieldsOf(resource);
+  return { ...f, isFree: f.isFree === null ? "" : f.isFree ? "yes" : "no" };
+}
+
+/** The contributors' workspace: their organisation's listings, in every status. */
+export function workspacePages(services: Services, editor: ListingEditor): Router {
+  const router = Router();
+  const { organisations, topics, reference, catalogue, audit } = services;
+  router.use("/workspace", requireSignIn, (req, _res, next) => {
+    if (!canUseWorkspace(req.user ?? null)) throw new NotFoundError("The workspace is for people of a contributing organisation.");
+    next();
+  });
+
+  /** The organisation a request works for: the user's own, or for a curator the one named by `?org=`. */
+  async function organisationFor(req: Request): Promise<Organisation | null> {
+    const slug = typeof req.query.org === "string" ? req.query.org : null;
+    if (isCurator(req.user ?? null)) return slug ? organisations.findBySlug(slug) : null;
+    return req.user!.organisationId ? organisations.findById(req.user!.organisationId) : null;
+  }
+
+  /** A listing this user may manage, or a 404 that does not tell whether it exists. */
+  async function managed(req: Request): Promise<Resource> {
+    const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
+    const resource = Number.isNaN(id) ? null : await editor.find(id);
+    if (!resource || !canManageListing(req.user ?? null, resource)) throw new NotFoundError("No listing of yours has this address.");
+    return resource;
+  }
+
+  async function formOptions() {
+    const [tree, audiences, languages, countries] = await Promise.all([topics.tree(), reference.listAudiences(), reference.listLanguages(), reference.listCountries()]);
+    return {
+      kinds: RESOURCE_KINDS.map((k) => ({ value: k, name: kindName(k) })),
+      modes: DELIVERY_MODES.map((m) => ({ value: m, name: deliveryModeName(m) })),
+      topics: tree.map((n) => ({ name: n.topic.name, children: n.children.map((c) => ({ value: c.slug, name: c.name })) })),
+      audiences: audiences.map((a) => ({ value: a.slug, name: a.name })),
+      languages: languages.map((l) => ({ value: l.tag, name: l.name })),
+      countries: countries.map((c) => ({ value: c.code, name: c.name })),
+      sessionStatuses: SESSION_STATUSES,
+    };
+  }
+
+  router.get("/workspace", async (req, res) => {
+    const organisation = await organisationFor(req);
+    if (!organisation && !isCurator(req.user ?? null)) throw new NotFoundError("Your account belongs to no organisation.");
+    const listings = await editor.listForOwner(organisation?.id ?? null);
+    const today = todayUtc();
+    res.render("workspace/index", {
+      title: "Workspace",
+      organisation,
+      curator: isCurator(req.user ?? null),
+      canAudit: organisation ? canViewAudit(req.user ?? null, organisation.id) : isCurator(req.user ?? null),
+      listings: listings.map((r) => {
+        const next = (r.sessions ?? []).filter((s) => s.startDate >= today && s.status !== "cancelled" && s.status !== "completed").sort((a, b) => a.startDate.localeCompare(b.startDate))[0];
+        return {
+          id: r.id,
+          title: r.title,
+          kindName: kindName(r.kind),
+          status: r.status,
+          visibility: r.visibility,
+          owner: r.owner?.name ?? "",
+          languages: (r.editions ?? []).length,
+          lastConfirmed: formatTimestamp(r.lastConfirmedAt) ?? "Never",
+          updated: formatTimestamp(r.updatedAt),
+          nextSession: next ? formatDayRange(next.startDate, next.endDate) : null,
+        };
+      }),
+      counts: { draft: listings.filter((l) => l.status === "draft").length, published: listings.filter((l) => l.status === "published").length, archived: listings.filter((l) => l.status === "archived").length },
+    });
+  });
+
+  const renderForm = async (res: Response, locals: { title: string; action: string; values: Record<string, unknown>; errors: Record<string, string>; message: string | null; version?: number; organisation: Organisation | null }, status = 200) => {
+    res.status(status).render("workspace/form", { ...locals, labels: FIELD_LABELS, options: await formOptions() });
+  };
+
+  router.get("/workspace/listings/new", async (req, res) => {
+    const organisation = await organisationFor(req);
+    if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError("Choose an organisation to list for: /workspace/listings/new?org=<slug>.");
+    await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: formValues(null), errors: {}, message: null, organisation });
+  });
+
+  router.post("/workspace/listings", async (req, res) => {
+    const organisation = await organisationFor(req);
+    if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError("Choose an organisation to list for.");
+    try {
+      const { _csrf, version: _v, ...fields } = parseWith(listingFormSchema, req.body ?? {}, "Some fields need attention.");
+      const created = await catalogue.create({ ...fields, ownerId: organisation.id, status: "draft" }, actorOf(req));
+      res.redirect(303, `/workspace/listings/${created.id}?saved=created`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: typed(req.body ?? {}), errors: error.fields ?? {}, message: error.message, organisation }, 400);
+    }
+  });
+
+  router.get("/workspace/listings/:id", async (req, res) => {
+    const resource = await managed(req);
+    const [ctx, options] = await Promise.all([presenterContext(services), formOptions()]);
+    res.render("workspace/listing", {
+      title: `${resource.title} (${resource.status})`,
+      resource: presentDetail(resource, ctx),
+      listing: { id: resource.id, status: resource.status, version: resource.version, visibility: resource.visibility, slug: resource.slug },
+      editions: (resource.editions ?? []).map((e) => ({ id: e.id, language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag, title: e.title, url: e.url, format: e.format })),
+      sessions: [...(resource.sessions ?? [])].sort((a, b) => a.startDate.localeCompare(b.startDate)).map((s) => ({ id: s.id, dates: formatDayRange(s.startDate, s.endDate), place: s.online ? "Online" : [s.city, s.countryCode].filter(Boolean).join(", "), status: s.status })),
+      saved: typeof req.query.saved === "string" ? req.query.saved : null,
+      options,
+      errors: {},
+      labels: FIELD_LABELS,
+    });
+  });
+
+  router.get("/workspace/listings/:id/edit", async (req, res) => {
+    const resource = await managed(req);
+    await renderForm(res, { title: `Edit: ${resource.title}`, action: `/workspace/listings/${resource.id}`, values: formValues(resource), errors: {}, message: null, version: resource.version, organisation: resource.owner ?? null });
+  });
+
+  router.post("/workspace/listings/:id", async (req, res) => {
+    const resource = await managed(req);
+    let input: z.output<typeof listingFormSchema>;
+    try {
+      input = parseWith(listingFormSchema, req.body ?? {}, "Some fields need attention.");
+      if (input.version === undefined) throw new ValidationError({ version: "is missing; reload the page" });
+      const { _csrf, version, ...fields } = input;
+      await editor.update(resource.id, version, fields, actorOf(req));
+      res.redirect(303, `/workspace/listings/${resource.id}?saved=updated`);
+    } catch (error) {
+      if (error instanceof ConflictError) {
+        res.status(409).render("workspace/conflict", {
+          title: "Someone else saved this listing",
+          id: resource.id,
+          changed: Object.entries(error.changed).map(([field, [theirs, yours]]) => ({ field: FIELD_LABELS[field] ?? field, theirs: show(theirs), yours: show(yours) })),
+          values: typed(req.body ?? {}),
+          version: error.current.version,
+        });
+        return;
+      }
+      if (!(error instanceof ValidationError)) throw error;
+      await renderForm(res, { title: `Edit: ${resource.title}`, action: `/workspace/listings/${resource.id}`, values: typed(req.body ?? {}), errors: error.fields ?? {}, message: error.message, version: resource.version, organisation: resource.owner ?? null }, 400);
+    }
+  });
+
+  router.post("/workspace/listings/:id/status", async (req, res) => {
+    const resource = await managed(req);
+    try {
+      const input = parseWith(statusFormSchema, req.body ?? {});
+      await editor.setStatus(resource.id, input.version, input.action, actorOf(req));
+      res.redirect(303, `/workspace/listings/${resource.id}?saved=${input.action}`);
+    } catch (error) {
+      if (error instanceof ConflictError) {
+        res.status(409).render("workspace/conflict", { title: "Someone else saved this listing", id: resource.id, changed: [], values: null, version: error.current.version });
+        return;
+      }
+      throw error;
+    }
+  });
+
+  const partRoute = <S extends typeof editionFormSchema | typeof sessionFormSchema>(path: string, schema: S, apply: (id: number, value: z.output<S>, actor: Actor) => Promise<void>, saved: string) => {
+    router.post(path, async (req, res) => {
+      const resource = await managed(req);
+      const value = parseWith(schema, req.body ?? {}, "The new part has fields that need attention.") as z.output<S>;
+      await apply(resource.id, value, actorOf(req));
+      res.redirect(303, `/workspace/listings/${resource.id}?saved=${saved}`);
+    });
+  };
+  partRoute("/workspace/listings/:id/editions", editionFormSchema, async (id, { _csrf, ...edition }, actor) => {
+    if (!(await reference.findLanguage(edition.languageTag))) throw new ValidationError({ languageTag: "is not a known language" });
+    await editor.addEdition(id, edition, actor);
+  }, "edition-added");
+  partRoute("/workspace/listings/:id/sessions", sessionFormSchema, async (id, { _csrf, ...session }, actor) => {
+    if (session.countryCode && !(await reference.findCountry(session.countryCode))) throw new ValidationError({ countryCode: "is not a known country" });
+    if (session.languageTag && !(await reference.findLanguage(session.languageTag))) throw new ValidationError({ languageTag: "is not a known language" });
+    await editor.addSession(id, session, actor);
+  }, "session-added");
+
+  router.post("/workspace/listings/:id/editions/:partId/remove", async (req, res) => {
+    const resource = await managed(req);
+    parseWith(removeFormSchema, req.body ?? {});
+    await editor.removeEdition(resource.id, Number(req.params.partId) || 0, actorOf(req));
+    res.redirect(303, `/workspace/listings/${resource.id}?saved=edition-removed`);
+  });
+
+  router.post("/workspace/listings/:id/sessions/:partId/remove", async (req, res) => {
+    const resource = await managed(req);
+    parseWith(removeFormSchema, req.body ?? {});
+    await editor.removeSession(resource.id, Number(req.params.partId) || 0, actorOf(req));
+    res.redirect(303, `/workspace/listings/${resource.id}?saved=session-removed`);
+  });
+
+  router.get("/workspace/audit", async (req, res) => {
+    const organisation = await organisationFor(req);
+    if (organisation ? !canViewAudit(req.user ?? null, organisation.id) : !isCurator(req.user ?? null)) {
+      throw new NotFoundError("The audit trail is for the organisation's admins and the curators.");
+    }
+    const events = await audit.recent(organisation?.id ?? null, 200);
+    res.render("workspace/audit", {
+      title: "Audit trail",
+      organisation,
+      events: events.map((e) => ({
+        when: e.createdAt.toISOString().replace("T", " ").slice(0, 16) + " UTC",
+        who: e.actorLabel,
+        action: e.action,
+        what: `${e.entityType} ${e.entityId}`,
+        link: e.entityType === "resource" ? `/workspace/listings/${e.entityId}` : null,
+        fields: Object.keys(e.changes ?? {}).map((k) => FIELD_LABELS[k] ?? k).join(", "),
+      })),
+    });
+  });
+
+  return router;
+}
+
+/** A stored value, for the conflict page. */
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === "") return "(empty)";
+  if (Array.isArray(value)) return value.length ? value.join(", ") : "(none)";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return String(value);
+}

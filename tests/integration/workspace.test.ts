@@ -1,0 +1,240 @@
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
+import type { Organisation } from "../../src/modules/organisations/organisation.entity";
+import { createTestApp, TestApp } from "../helpers/app";
+import { buildOrganisation, buildResource } from "../helpers/factories";
+
+const PASSWORD = "correct horse battery staple 42";
+type Agent = ReturnType<typeof request.agent>;
+type Who = "visitor" | "editorA" | "adminA" | "editorB" | "curator";
+
+let t: TestApp;
+let orgA: Organisation;
+let orgB: Organisation;
+const agents = {} as Record<Who, Agent>;
+const tokens = {} as Record<Who, string>;
+
+function tokenIn(html: string): string {
+  const match = html.match(/name="_csrf" value="([^"]+)"/);
+  if (!match) throw new Error("no CSRF token in the page");
+  return match[1];
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ demo: false });
+  orgA = await buildOrganisation(t, { slug: "org-a", name: "Organisation A" });
+  orgB = await buildOrganisation(t, { slug: "org-b", name: "Organisation B" });
+  const people: Array<[Who, string, number | null, "admin" | "editor" | null, "curator" | "none"]> = [
+    ["editorA", "editor.a@example.org", orgA.id, "editor", "none"],
+    ["adminA", "admin.a@example.org", orgA.id, "admin", "none"],
+    ["editorB", "editor.b@example.org", orgB.id, "editor", "none"],
+    ["curator", "curator@example.org", null, null, "curator"],
+  ];
+  for (const [who, email, organisationId, organisationRole, siteRole] of people) {
+    await t.services.accounts.create({ email, displayName: who, password: PASSWORD, organisationId, organisationRole, siteRole }, SYSTEM_ACTOR);
+    const agent = request.agent(t.app);
+    const form = await agent.get("/sign-in");
+    await agent.post("/sign-in").type("form").send({ email, password: PASSWORD, _csrf: tokenIn(form.text) }).expect(303);
+    agents[who] = agent;
+    tokens[who] = tokenIn((await agent.get("/account")).text);
+  }
+  // A visitor with a session (and so a valid CSRF token) but no account: refused by the checks, not by CSRF.
+  agents.visitor = request.agent(t.app);
+  tokens.visitor = tokenIn((await agents.visitor.get("/sign-in")).text);
+});
+afterAll(async () => t.close());
+
+async function snapshot(id: number) {
+  const [row] = await t.dataSource.query("SELECT title, status, version, (SELECT COUNT(*) FROM editions WHERE resource_id = ?) AS editions FROM resources WHERE id = ?", [id, id]);
+  return row;
+}
+
+const listingForm = (fields: Record<string, string | string[]> = {}) => ({
+  kind: "course",
+  title: "Matrix course",
+  acronym: "",
+  summary: "",
+  description: "",
+  url: "",
+  deliveryMode: "",
+  duration: "",
+  isFree: "",
+  access: "",
+  ownershipStatement: "",
+  contactName: "",
+  contactEmail: "",
+  visibility: "public",
+  ...fields,
+});
+
+describe("who may do what in the workspace", () => {
+  const expectations: Array<{ name: string; run: (who: Who, id: number) => Promise<request.Response>; allowed: Who[]; changes: boolean }> = [
+    { name: "GET the listing", run: (who, id) => agents[who].get(`/workspace/listings/${id}`), allowed: ["editorA", "adminA", "curator"], changes: false },
+    { name: "GET the edit form", run: (who, id) => agents[who].get(`/workspace/listings/${id}/edit`), allowed: ["editorA", "adminA", "curator"], changes: false },
+    {
+      name: "POST an update",
+      run: async (who, id) => agents[who].post(`/workspace/listings/${id}`).type("form").send({ ...listingForm({ title: `Changed by ${who}` }), version: String((await snapshot(id)).version), _csrf: tokens[who] }),
+      allowed: ["editorA", "adminA", "curator"],
+      changes: true,
+    },
+    {
+      name: "POST publish",
+      run: async (who, id) => agents[who].post(`/workspace/listings/${id}/status`).type("form").send({ action: "publish", version: String((await snapshot(id)).version), _csrf: tokens[who] }),
+      allowed: ["editorA", "adminA", "curator"],
+      changes: true,
+    },
+    {
+      name: "POST an edition",
+      run: (who, id) => agents[who].post(`/workspace/listings/${id}/editions`).type("form").send({ languageTag: "km", title: "", url: "", format: "", _csrf: tokens[who] }),
+      allowed: ["editorA", "adminA", "curator"],
+      changes: true,
+    },
+  ];
+
+  for (const cell of expectations) {
+    for (const who of ["visitor", "editorA", "adminA", "editorB", "curator"] as Who[]) {
+      const allowed = cell.allowed.includes(who);
+      it(`${cell.name}: ${who} is ${allowed ? "allowed" : "refused"}`, async () => {
+        const listing = await buildResource(t, { ownerId: orgA.id, status: "draft", title: "Matrix draft" });
+        const before = await snapshot(listing.id);
+        const res = await cell.run(who, listing.id);
+        const after = await snapshot(listing.id);
+        if (allowed) {
+          expect([200, 303]).toContain(res.status);
+          if (cell.changes) expect(after).not.toEqual(before);
+        } else {
+          // Visitors are sent to sign in; people of another organisation do not even learn it exists.
+          expect(res.status).toBe(who === "visitor" ? 303 : 404);
+          if (who === "visitor") expect(res.headers.location).toMatch(/^\/sign-in\?next=/);
+          expect(after).toEqual(before);
+        }
+      });
+    }
+  }
+
+  it("shows each person their own organisation's listings only, drafts included", async () => {
+    const a = await buildResource(t, { ownerId: orgA.id, status: "draft", title: "Dashboard draft of A" });
+    const b = await buildResource(t, { ownerId: orgB.id, status: "draft", title: "Dashboard draft of B" });
+    const pageA = (await agents.editorA.get("/workspace").expect(200)).text;
+    expect(pageA).toContain(`/workspace/listings/${a.id}"`);
+    expect(pageA).not.toContain(`/workspace/listings/${b.id}"`);
+    const curator = (await agents.curator.get("/workspace").expect(200)).text;
+    expect(curator).toContain(`/workspace/listings/${a.id}"`);
+    expect(curator).toContain(`/workspace/listings/${b.id}"`);
+    await agents.visitor.get("/workspace").expect(303);
+  });
+
+  it("lets admins and curators read the audit trail, not editors", async () => {
+    await agents.adminA.get("/workspace/audit").expect(200);
+    await agents.curator.get("/workspace/audit").expect(200);
+    await agents.curator.get("/workspace/audit?org=org-a").expect(200);
+    await agents.editorA.get("/workspace/audit").expect(404);
+    await agents.editorB.get("/workspace/audit").expect(404);
+  });
+
+  it("creates a listing for the person's own organisation, whatever the address says", async () => {
+    const res = await agents.editorB.post("/workspace/listings?org=org-a").type("form").send({ ...listingForm({ title: "Created by B" }), _csrf: tokens.editorB }).expect(303);
+    const id = Number(res.headers.location.match(/listings\/(\d+)/)![1]);
+    const [row] = await t.dataSource.query("SELECT owner_id, status FROM resources WHERE id = ?", [id]);
+    expect(row).toEqual({ owner_id: orgB.id, status: "draft" });
+    await agents.curator.get("/workspace/listings/new").expect(404);
+    await agents.curator.get("/workspace/listings/new?org=org-a").expect(200);
+  });
+});
+
+describe("the listing form", () => {
+  it("refuses unknown fields such as an owner or a status, and stores nothing", async () => {
+    const count = async () => (await t.dataSource.query("SELECT COUNT(*) AS n FROM resources"))[0].n;
+    const before = await count();
+    for (const extra of [{ ownerId: String(orgB.id) }, { status: "published" }, { role: "curator" }]) {
+      const res = await agents.editorA.post("/workspace/listings").type("form").send({ ...listingForm(), ...extra, _csrf: tokens.editorA }).expect(400);
+      expect(res.text).toContain("is not a known parameter");
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it("shows each bad field's message next to it and keeps the form as typed", async () => {
+    const res = await agents.editorA
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...listingForm({ title: "X", url: "javascript:alert(1)", contactEmail: "not-an-email", summary: "Kept as typed <b>", topicSlugs: ["trafficking-in-persons", "no-such-topic"] }), _csrf: tokens.editorA })
+      .expect(400);
+    expect(res.text).toContain('id="title-error"');
+    expect(res.text).toContain("Title must be at least 3 characters");
+    expect(res.text).toContain("Website must be an address starting with http:// or https://");
+    expect(res.text).toContain("Contact email must be an email address");
+    expect(res.text).toContain("Kept as typed &lt;b&gt;</textarea>");
+    const topics = await agents.editorA.post("/workspace/listings").type("form").send({ ...listingForm({ topicSlugs: ["trafficking-in-persons", "no-such-topic"] }), _csrf: tokens.editorA }).expect(400);
+    expect(topics.text).toContain("names unknown topics: no-such-topic");
+  });
+
+  it("refuses a form without its CSRF token", async () => {
+    await agents.editorA.post("/workspace/listings").type("form").send(listingForm()).expect(403);
+  });
+
+  it("turns a second save of the same version into a conflict page, and keeps the first", async () => {
+    const listing = await buildResource(t, { ownerId: orgA.id, title: "Original title", status: "draft" });
+    const version = String((await snapshot(listing.id)).version);
+    await agents.editorA.post(`/workspace/listings/${listing.id}`).type("form").send({ ...listingForm({ title: "First save" }), version, _csrf: tokens.editorA }).expect(303);
+    const second = await agents.adminA.post(`/workspace/listings/${listing.id}`).type("form").send({ ...listingForm({ title: "Second save" }), version, _csrf: tokens.adminA }).expect(409);
+    expect(second.text).toContain("Someone else saved this listing");
+    expect(second.text).toMatch(/<th scope="row">Title<\/th><td>First save<\/td><td>Second save<\/td>/);
+    expect((await snapshot(listing.id)).title).toBe("First save");
+  });
+
+  it("writes an audit event naming the changed fields, and queues the listing for the index", async () => {
+    const listing = await buildResource(t, { ownerId: orgA.id, title: "Audited", status: "draft" });
+    const version = String((await snapshot(listing.id)).version);
+    // The form sends the listing as it stands, with two fields changed.
+    await agents.editorA
+      .post(`/workspace/listings/${listing.id}`)
+      .type("form")
+      .send({ ...listingForm({ title: "Audited again", duration: "3 days", summary: listing.summary ?? "" }), version, _csrf: tokens.editorA })
+      .expect(303);
+    const [event] = await t.dataSource.query("SELECT actor_label, changes FROM audit_events WHERE entity_id = ? AND action = 'resource.updated'", [String(listing.id)]);
+    expect(event.actor_label).toBe("editor.a@example.org");
+    expect(Object.keys(JSON.parse(event.changes)).sort()).toEqual(["duration", "title"]);
+    const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM search_outbox WHERE entity_id = ?", [listing.id]);
+    expect(n).toBeGreaterThanOrEqual(2);
+    const audit = await agents.adminA.get("/workspace/audit").expect(200);
+    expect(audit.text).toContain("resource.updated");
+    expect(audit.text).toContain("Title, Duration");
+  });
+
+  it("publishes a draft so that visitors find it, and archives it again", async () => {
+    const listing = await buildResource(t, { ownerId: orgA.id, title: "Publish me", status: "draft" });
+    await request(t.app).get(`/resources/${listing.slug}`).expect(404);
+    let version = String((await snapshot(listing.id)).version);
+    await agents.editorA.post(`/workspace/listings/${listing.id}/status`).type("form").send({ action: "publish", version, _csrf: tokens.editorA }).expect(303);
+    await request(t.app).get(`/resources/${listing.slug}`).expect(200);
+    version = String((await snapshot(listing.id)).version);
+    await agents.editorA.post(`/workspace/listings/${listing.id}/status`).type("form").send({ action: "archive", version, _csrf: tokens.editorA }).expect(303);
+    await request(t.app).get(`/resources/${listing.slug}`).expect(404);
+    // A stale version is a conflict, not a silent change.
+    await agents.editorA.post(`/workspace/listings/${listing.id}/status`).type("form").send({ action: "publish", version, _csrf: tokens.editorA }).expect(409);
+  });
+
+  it("adds and removes editions and sessions, refusing bad dates", async () => {
+    const listing = await buildResource(t, { ownerId: orgA.id, title: "With parts", status: "draft" });
+    await agents.editorA.post(`/workspace/listings/${listing.id}/editions`).type("form").send({ languageTag: "th", title: "คู่มือ", url: "", format: "PDF", _csrf: tokens.editorA }).expect(303);
+    const bad = await agents.editorA
+      .post(`/workspace/listings/${listing.id}/sessions`)
+      .type("form")
+      .send({ startDate: "2027-05-10", endDate: "2027-05-01", city: "", countryCode: "", languageTag: "", status: "open", timeZone: "", _csrf: tokens.editorA })
+      .expect(400);
+    expect(bad.text).toContain("must not be before the start date");
+    await agents.editorA
+      .post(`/workspace/listings/${listing.id}/sessions`)
+      .type("form")
+      .send({ startDate: "2027-05-10", endDate: "2027-05-12", city: "Bangkok", countryCode: "THA", languageTag: "th", status: "open", timeZone: "Asia/Bangkok", _csrf: tokens.editorA })
+      .expect(303);
+    const [edition] = await t.dataSource.query("SELECT id FROM editions WHERE resource_id = ?", [listing.id]);
+    await agents.editorB.post(`/workspace/listings/${listing.id}/editions/${edition.id}/remove`).type("form").send({ _csrf: tokens.editorB }).expect(404);
+    await agents.editorA.post(`/workspace/listings/${listing.id}/editions/${edition.id}/remove`).type("form").send({ _csrf: tokens.editorA }).expect(303);
+    const [{ editions }] = await t.dataSource.query("SELECT (SELECT COUNT(*) FROM editions WHERE resource_id = ?) AS editions", [listing.id]);
+    expect(editions).toBe(0);
+    const page = await agents.editorA.get(`/workspace/listings/${listing.id}`).expect(200);
+    expect(page.text).toMatch(/10\s–\s12 May 2027/u);
+  });
+});
