@@ -2,6 +2,8 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation, buildResource, daysFromToday } from "../helpers/factories";
+import pino from "pino";
+import { SearchService } from "../../src/modules/search/search.service";
 
 let t: TestApp;
 
@@ -300,5 +302,27 @@ describe("errors and health", () => {
 
   it("serves the stylesheet", async () => {
     await request(t.app).get("/styles.css").expect(200).expect("content-type", /css/);
+  });
+});
+
+describe("search from the database (no engine)", () => {
+  it("answers with the filters and facet counts, and says it is degraded", async () => {
+    const res = await request(t.app).get("/api/v1/search?q=interviewing&language=km").expect(200);
+    expect(res.body).toMatchObject({ degraded: true, facetCounts: true, total: 1 });
+    expect(res.body.hits[0].slug).toBe("qrg-interviewing-victims-of-trafficking");
+    const page = await request(t.app).get("/catalogue?q=interviewing").expect(200);
+    expect(page.text).toContain("Search is running in a reduced mode");
+  });
+
+  it("skips facet counts for broad searches, keeping the chosen values", async () => {
+    const s = t.services;
+    const search = new SearchService(null, "resources", s.catalogue, s.topics, s.organisations, s.reference, pino({ level: "silent" }), 5);
+    const narrow = await search.search({ kind: "quick-reference-guide", page: 1, pageSize: 20 });
+    expect(narrow.facetCounts).toBe(true);
+    const wide = await search.search({ topic: "protection-and-asylum", page: 1, pageSize: 20 });
+    expect(wide.total).toBeGreaterThan(5);
+    expect(wide.facetCounts).toBe(false);
+    expect(wide.facets.topics).toEqual([{ value: "protection-and-asylum", name: "Protection and asylum", count: 0, selected: true }]);
+    expect(wide.hits.length).toBe(Math.min(20, wide.total));
   });
 });

@@ -132,6 +132,25 @@ describe("search through Meilisearch", () => {
     expect(await t.services.engine!.getDocument(t.indexUid, draft.id)).toBeNull();
   });
 
+  it("shows members-only listings to signed-in members, through the engine and on their page", async () => {
+    const members = await buildResource(t, { visibility: "members", title: "Xylophonic members course" });
+    await t.settle();
+    const org = (await t.services.organisations.findBySlug("jclec"))!;
+    await t.services.accounts.create(
+      { email: "member@jclec.example", displayName: "Member", password: "correct horse battery staple 42", organisationId: org.id, organisationRole: "editor" },
+      { id: null, label: "test" },
+    );
+    const agent = request.agent(t.app);
+    const form = await agent.get("/sign-in");
+    const csrf = form.text.match(/name="_csrf" value="([^"]+)"/)![1];
+    await agent.post("/sign-in").type("form").send({ email: "member@jclec.example", password: "correct horse battery staple 42", _csrf: csrf }).expect(303);
+    const found = await agent.get("/api/v1/search?q=xylophonic").expect(200);
+    expect(found.body.hits.map((h: ApiHit) => h.slug)).toEqual([members.slug]);
+    await agent.get(`/resources/${members.slug}`).expect(200);
+    expect(await slugs("q=xylophonic")).toEqual([]);
+    await request(t.app).get(`/resources/${members.slug}`).expect(404);
+  });
+
   it("makes a published listing searchable within a second", async () => {
     const started = Date.now();
     const listing = await buildResource(t, { title: "Quetzalcoatl border course" });

@@ -41,3 +41,6 @@ export const canManageOrganisation = (user: Viewer, organisationId: number): boo
 
 /** May create organisations, verify them, and moderate any listing. */
 export const canCurate = (user: Viewer): boolean => isCurator(user);
+
+/** How the catalogue sees this person: members also find members-only listings. */
+export const catalogueViewer = (user: Viewer): { member: boolean } => ({ member: isMember(user) });

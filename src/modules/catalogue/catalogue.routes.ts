@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { NotFoundError } from "../../http/errors";
 import { hrefWith } from "../../http/pagination";
+import { catalogueViewer } from "../accounts/policies";
 import { parseQuery } from "../../http/validate";
 import type { Services } from "../../services";
 import { listQuerySchema, slugParam, languageTagParam } from "./catalogue.schemas";
@@ -42,7 +43,7 @@ export function cataloguePages(services: Services): Router {
 
   router.get("/resources/:slug", async (req, res) => {
     const slug = slugParam.safeParse(req.params.slug);
-    const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data) : null;
+    const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data, catalogueViewer(req.user ?? null)) : null;
     if (!resource) throw new NotFoundError("No listing has this address. It may have been archived, or the link may be mistyped.");
     const detail = presentDetail(resource, await presenterContext(services));
     res.render("catalogue/resource", { title: detail.title, resource: detail });
@@ -115,7 +116,7 @@ export function catalogueApi(services: Services): Router {
 
   router.get("/resources", async (req, res) => {
     const query = parseQuery(listQuerySchema, req);
-    const result = await catalogue.list(query);
+    const result = await catalogue.list(query, catalogueViewer(req.user ?? null));
     const ctx = await presenterContext(services);
     res.json({
       data: result.resources.map((r) => presentApiResource(r, ctx)),
@@ -125,7 +126,7 @@ export function catalogueApi(services: Services): Router {
 
   router.get("/resources/:slug", async (req, res) => {
     const slug = slugParam.safeParse(req.params.slug);
-    const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data) : null;
+    const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data, catalogueViewer(req.user ?? null)) : null;
     if (!resource) throw new NotFoundError("No listing has this slug.");
     res.json({ data: presentApiResource(resource, await presenterContext(services)) });
   });

@@ -193,29 +193,5 @@ export class SearchEngine {
     };
   }
 
-  /** Several searches in one request. */
-  async multiSearch(uid: string, requests: EngineSearchRequest[]): Promise<EngineSearchResponse[]> {
-    const response = await this.searchClient.multiSearch({
-      queries: requests.map((r) => ({
-        indexUid: uid,
-        q: r.q,
-        filter: r.filter,
-        facets: r.facets,
-        sort: r.sort,
-        page: r.page,
-        hitsPerPage: r.hitsPerPage,
-        limit: r.limit,
-        attributesToHighlight: r.attributesToHighlight,
-        attributesToRetrieve: r.attributesToRetrieve,
-        highlightPreTag: HIGHLIGHT_PRE,
-        highlightPostTag: HIGHLIGHT_POST,
-      })),
-    });
-    return response.results.map((r) => ({
-      hits: r.hits as EngineSearchResponse["hits"],
-      totalHits: (r as { totalHits?: number }).totalHits ?? (r as { estimatedTotalHits?: number }).estimatedTotalHits ?? 0,
-      facetDistribution: (r.facetDistribution ?? {}) as Record<string, Record<string, number>>,
-      processingTimeMs: r.processingTimeMs,
-    }));
-  }
+
 }

@@ -4,7 +4,8 @@ import { hrefWith, paginate } from "../../http/pagination";
 import { parseQuery } from "../../http/validate";
 import type { Services } from "../../services";
 import { ListQuery, listQuerySchema, PAGE_SIZES } from "../catalogue/catalogue.schemas";
-import { FacetName, SORTS, VISITOR } from "../catalogue/catalogue.service";
+import { catalogueViewer } from "../accounts/policies";
+import { FacetName, SORTS } from "../catalogue/catalogue.service";
 import type { SearchResult } from "./search.service";
 
 const SORT_NAMES: Record<(typeof SORTS)[number], string> = {
@@ -40,7 +41,7 @@ export function searchPages(services: Services): Router {
 
   router.get("/catalogue", async (req, res) => {
     const query = parseQuery(listQuerySchema, req);
-    const result = await services.search.search(query, VISITOR);
+    const result = await services.search.search(query, catalogueViewer(req.user ?? null));
     if (query.page > result.totalPages) throw pageNotFound(query, result);
     const filters = filterParams(query);
     const keep = { ...filters, sort: query.sort, pageSize: query.pageSize === PAGE_SIZES[0] ? undefined : query.pageSize };
@@ -81,7 +82,7 @@ export function searchApi(services: Services): Router {
 
   router.get("/search", async (req, res) => {
     const query = parseQuery(listQuerySchema, req);
-    const result = await services.search.search(query, VISITOR);
+    const result = await services.search.search(query, catalogueViewer(req.user ?? null));
     res.set("Cache-Control", "no-store").json({
       hits: result.hits.map((h) => ({
         slug: h.slug,
@@ -99,6 +100,7 @@ export function searchApi(services: Services): Router {
         nextSession: h.nextSession,
       })),
       facets: Object.fromEntries(Object.entries(result.facets).map(([facet, values]) => [facet, values.map((v) => ({ value: v.value, name: v.name, count: v.count, selected: v.selected }))])),
+      facetCounts: result.facetCounts,
       total: result.total,
       page: result.page,
       pageSize: result.pageSize,

@@ -49,6 +49,8 @@ export interface SearchResult {
   totalPages: number;
   sort: Sort;
   facets: Record<FacetName, FacetValue[]>;
+  /** False when the database answered a broad search without counting facet values. */
+  facetCounts: boolean;
   /** True when the engine could not answer and the database did. */
   degraded: boolean;
 }
@@ -78,6 +80,9 @@ interface Vocabulary {
 
 const VOCABULARY_TTL_MS = 30_000;
 
+/** The most matches for which the database fallback counts facet values. */
+export const DATABASE_FACET_LIMIT = 1000;
+
 /**
  * Searches the catalogue: through the engine when it answers in time, from the database otherwise
  * (the result then says it is degraded). Both apply the same filters and return the same shape.
@@ -93,6 +98,8 @@ export class SearchService {
     private readonly organisations: OrganisationService,
     private readonly reference: ReferenceService,
     private readonly logger: Logger,
+    /** The most matches for which the database fallback counts facet values. */
+    private readonly databaseFacetLimit = DATABASE_FACET_LIMIT,
   ) {}
 
   private async vocabulary(): Promise<Vocabulary> {
@@ -186,6 +193,7 @@ export class SearchService {
       totalPages: Math.max(1, Math.ceil(Math.min(total, MAX_TOTAL_HITS) / request.pageSize)),
       sort,
       facets: this.presentFacets(distribution, request, vocabulary),
+      facetCounts: true,
       degraded: false,
     };
   }
@@ -251,12 +259,11 @@ export class SearchService {
   }
 
   private async searchDatabase(request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
-    const [list, counts, languages, countries] = await Promise.all([
-      this.catalogue.list({ ...request, sort }, viewer),
-      this.catalogue.facetCounts(request, viewer),
-      this.reference.languageMap(),
-      this.reference.countryNames(),
-    ]);
+    const [list, languages, countries] = await Promise.all([this.catalogue.list({ ...request, sort }, viewer), this.reference.languageMap(), this.reference.countryNames()]);
+    // Counting facets by SQL costs a pass per facet over every match: for broad searches the
+    // reduced mode skips it (only the chosen values are shown) to keep answering quickly.
+    const counted = list.total <= this.databaseFacetLimit;
+    const counts = counted ? await this.catalogue.facetCounts(request, viewer) : { topics: {}, languages: {}, kind: {}, deliveryMode: {}, ownerSlug: {}, countries: {} };
     return {
       hits: list.resources.map((resource) => {
         const card = presentCard(resource, { languages, countries });
@@ -283,6 +290,7 @@ export class SearchService {
       totalPages: list.totalPages,
       sort,
       facets: this.presentFacets(counts, request, vocabulary),
+      facetCounts: counted,
       degraded: true,
     };
   }
