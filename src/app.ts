@@ -9,6 +9,8 @@ import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { csrfSynchronisedProtection, viewLocals } from "./http/view-locals";
 import { installAuth } from "./modules/accounts/auth";
 import { accountPages } from "./modules/accounts/accounts.routes";
+import { Mailer } from "./modules/accounts/mailer";
+import { peoplePages } from "./modules/accounts/people.routes";
 import type { Logger } from "./logger";
 import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
 import { workspacePages } from "./modules/catalogue/workspace.routes";
@@ -23,6 +25,8 @@ export interface AppDeps {
   dataSource: DataSource;
   /** Built from the data source when not given. */
   services?: Services;
+  /** Built from the configuration when not given. */
+  mailer?: Mailer;
 }
 
 const ROOT = path.resolve(__dirname, "..");
@@ -87,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1", organisationApi(services));
   app.use(accountPages(services, services.signInLimiter));
   app.use(workspacePages(services, services.editor));
+  app.use(peoplePages(services, deps.mailer ?? new Mailer(config, logger.child({ module: "mail" })), config));
   app.use(searchPages(services));
   app.use(cataloguePages(services));
   app.use(organisationPages(services));

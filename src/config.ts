@@ -30,6 +30,13 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Express `trust proxy` setting: false, true, a hop count or a list of addresses. */
   trustProxy: boolean | number | string;
+  /** Base address of the site, for links in emails ("http://localhost:3000" by default). */
+  publicUrl: string;
+  mail: {
+    /** SMTP server for invitation emails, as a URL (smtp://user:pass@host:587); without it links are shown and logged. */
+    smtpUrl: string | null;
+    from: string;
+  };
   search: {
     /** An external Meilisearch server; when absent the app starts and supervises a local one. */
     url: string | null;
@@ -81,6 +88,9 @@ const envSchema = z.object({
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be the site's address, such as https://catalogue.example.org" }).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an SMTP URL such as smtp://user:password@mail.example.org:587" }).optional(),
+  MAIL_FROM: z.string().min(3, "must be a sender such as \"Regional Training Catalogue <catalogue@example.org>\"").optional(),
   MEILI_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:7700" }).optional(),
   MEILI_MASTER_KEY: z.string().min(16, "must be at least 16 bytes").optional(),
   MEILI_INDEX: z
@@ -156,6 +166,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     demoData: e.DEMO_DATA ?? !production,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? "Regional Training Catalogue <no-reply@localhost>" },
     search: {
       url: e.MEILI_URL ?? null,
       masterKey: e.MEILI_MASTER_KEY ?? null,

@@ -32,7 +32,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const audit = new AuditService(dataSource);
   const reference = new ReferenceService(dataSource);
   const topics = new TopicService(dataSource);
-  const organisations = new OrganisationService(dataSource);
+  const organisations = new OrganisationService(dataSource, audit);
   const searchText = new DatabaseSearchText(dataSource.options.type === "postgres" ? "postgres" : "sqlite");
   const documentContext = new DocumentContextLoader(topics, reference);
   const outbox = new SearchOutbox(dataSource, searchText, documentContext);

@@ -238,3 +238,60 @@ describe("the listing form", () => {
     expect(page.text).toMatch(/10\s–\s12 May 2027/u);
   });
 });
+
+describe("people and invitations", () => {
+  it("lets an admin invite a colleague; without a mail server the link is shown once and works once", async () => {
+    const page = await agents.adminA.get("/workspace/people").expect(200);
+    expect(page.text).toContain("admin.a@example.org");
+    const res = await agents.adminA.post("/workspace/people").type("form").send({ email: "new.editor@example.org", displayName: "New Editor", role: "editor", _csrf: tokens.adminA }).expect(200);
+    const link = res.text.match(/<code class="invitation-link">http:\/\/localhost:\d+(\/invitations\/[\w-]+)<\/code>/)?.[1];
+    expect(link).toBeDefined();
+    expect(res.text).toContain("Invitations not yet accepted");
+    const invited = request.agent(t.app);
+    const form = await invited.get(link!).expect(200);
+    await invited.post(link!).type("form").send({ password: PASSWORD, confirmPassword: PASSWORD, _csrf: tokenIn(form.text) }).expect(303);
+    expect(await t.services.accounts.findByEmail("new.editor@example.org")).toMatchObject({ organisationId: orgA.id, organisationRole: "editor" });
+    await request(t.app).get(link!).expect(404);
+  });
+
+  it("refuses invitations from editors and from other organisations, and bad invitation input", async () => {
+    await agents.editorA.get("/workspace/people").expect(404);
+    await agents.editorB.get("/workspace/people?org=org-a").expect(404);
+    await agents.editorA.post("/workspace/people").type("form").send({ email: "x@example.org", displayName: "X", role: "admin", _csrf: tokens.editorA }).expect(404);
+    const bad = await agents.adminA.post("/workspace/people").type("form").send({ email: "not an email", displayName: "", role: "owner", _csrf: tokens.adminA }).expect(400);
+    expect(bad.text).toContain("Email must be an email address");
+    expect(bad.text).toContain("Role choose admin or editor");
+    expect(await t.services.accounts.findByEmail("x@example.org")).toBeNull();
+  });
+
+  it("lets a curator create an organisation and invite its first admin", async () => {
+    await agents.editorA.get("/workspace/organisations/new").expect(404);
+    const res = await agents.curator
+      .post("/workspace/organisations")
+      .type("form")
+      .send({ name: "Philippine Bureau of Immigration Academy", shortName: "BI Academy", kind: "member-state-agency", countryCode: "PHL", website: "https://immigration.example.ph", _csrf: tokens.curator })
+      .expect(303);
+    expect(res.headers.location).toBe("/workspace/people?org=philippine-bureau-of-immigration-academy");
+    const invite = await agents.curator
+      .post(res.headers.location)
+      .type("form")
+      .send({ email: "first.admin@example.ph", displayName: "First Admin", role: "admin", _csrf: tokens.curator })
+      .expect(200);
+    expect(invite.text).toContain("/invitations/");
+    const malformed = await agents.curator
+      .post("/workspace/organisations")
+      .type("form")
+      .send({ name: "Another academy", shortName: "", kind: "member-state-agency", countryCode: "", website: "ftp://x", _csrf: tokens.curator })
+      .expect(400);
+    expect(malformed.text).toContain("Website must start with http:// or https://");
+    const duplicate = await agents.curator
+      .post("/workspace/organisations")
+      .type("form")
+      .send({ name: "Philippine Bureau of Immigration Academy", shortName: "", kind: "member-state-agency", countryCode: "XXX", website: "", _csrf: tokens.curator })
+      .expect(400);
+    expect(duplicate.text).toContain("an organisation of this name exists already");
+    expect(duplicate.text).toContain("Country is not a known country");
+    const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM organisations WHERE name IN ('Another academy')");
+    expect(n).toBe(0);
+  });
+});

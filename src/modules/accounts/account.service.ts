@@ -110,6 +110,17 @@ export class AccountService {
     return this.users.findOneByOrFail({ id: fresh.id });
   }
 
+  /** People of an organisation, by name. */
+  listForOrganisation(organisationId: number): Promise<User[]> {
+    return this.users.find({ where: { organisationId }, order: { displayName: "ASC" } });
+  }
+
+  /** Invitations of an organisation not used yet and not expired. */
+  async pendingInvitations(organisationId: number): Promise<Invitation[]> {
+    const open = await this.dataSource.getRepository(Invitation).find({ where: { organisationId, usedAt: IsNull() }, order: { id: "DESC" } });
+    return open.filter((i) => i.expiresAt.getTime() > Date.now());
+  }
+
   /** Creates a single-use invitation and returns the secret token for its link (only its hash is stored). */
   async invite(input: { email: string; displayName: string; organisationId: number | null; organisationRole: OrganisationRole | null; siteRole?: SiteRole }, actor: Actor): Promise<{ token: string; invitation: Invitation }> {
     const email = normaliseEmail(input.email);

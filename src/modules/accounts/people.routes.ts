@@ -1,0 +1,114 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import type { Config } from "../../config";
+import { NotFoundError, ValidationError } from "../../http/errors";
+import { parseWith } from "../../http/validate";
+import type { Services } from "../../services";
+import { ORGANISATION_KINDS } from "../organisations/organisation.entity";
+import type { Organisation } from "../organisations/organisation.entity";
+import { requireSignIn } from "./auth";
+import type { Mailer } from "./mailer";
+import { canCurate, canManageOrganisation, isCurator } from "./policies";
+
+const inviteSchema = z
+  .object({
+    _csrf: z.string().optional(),
+    email: z.string().trim().max(254, "must be at most 254 characters").regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an email address"),
+    displayName: z.string().trim().min(2, "must be at least 2 characters").max(120, "must be at most 120 characters"),
+    role: z.enum(["admin", "editor"], { error: "choose admin or editor" }),
+  })
+  .strict();
+
+const organisationSchema = z
+  .object({
+    _csrf: z.string().optional(),
+    name: z.string().trim().min(3, "must be at least 3 characters").max(200, "must be at most 200 characters"),
+    shortName: z.string().trim().max(40, "must be at most 40 characters").transform((v) => v || null),
+    kind: z.enum(ORGANISATION_KINDS, { error: "choose a kind" }),
+    countryCode: z.string().regex(/^([A-Z]{3})?$/, "choose a country").transform((v) => v || null),
+    website: z
+      .string()
+      .trim()
+      .max(500, "must be at most 500 characters")
+      .refine((v) => v === "" || /^https?:\/\/\S+$/.test(v), "must start with http:// or https://")
+      .transform((v) => v || null),
+  })
+  .strict();
+
+const LABELS = { email: "Email", displayName: "Name", role: "Role", name: "Name", shortName: "Acronym", kind: "Kind", countryCode: "Country", website: "Website" };
+
+/** People of an organisation and their invitations; new organisations, for curators. */
+export function peoplePages(services: Services, mailer: Mailer, config: Pick<Config, "publicUrl">): Router {
+  const router = Router();
+  const { accounts, organisations, reference } = services;
+  const actor = (req: Request) => ({ id: req.user!.id, label: req.user!.email });
+
+  /** The organisation whose people this request is about, if this person may manage them. */
+  async function managedOrganisation(req: Request): Promise<Organisation> {
+    const slug = typeof req.query.org === "string" ? req.query.org : null;
+    const organisation = isCurator(req.user ?? null) && slug ? await organisations.findBySlug(slug) : req.user?.organisationId ? await organisations.findById(req.user.organisationId) : null;
+    if (!organisation || !canManageOrganisation(req.user ?? null, organisation.id)) throw new NotFoundError("People are managed by the organisation's admins and the curators.");
+    return organisation;
+  }
+
+  async function render(req: Request, res: import("express").Response, organisation: Organisation, extra: Record<string, unknown> = {}, status = 200) {
+    const [people, invitations] = await Promise.all([accounts.listForOrganisation(organisation.id), accounts.pendingInvitations(organisation.id)]);
+    res.status(status).render("workspace/people", {
+      title: `People of ${organisation.name}`,
+      organisation,
+      query: isCurator(req.user ?? null) ? `?org=${organisation.slug}` : "",
+      people: people.map((p) => ({ name: p.displayName, email: p.email, role: p.organisationRole, disabled: p.disabled })),
+      invitations: invitations.map((i) => ({ name: i.displayName, email: i.email, role: i.organisationRole, expires: i.expiresAt.toISOString().slice(0, 10) })),
+      values: { email: "", displayName: "", role: "editor" },
+      errors: {},
+      message: null,
+      link: null,
+      sent: false,
+      labels: LABELS,
+      ...extra,
+    });
+  }
+
+  router.get("/workspace/people", requireSignIn, async (req, res) => {
+    await render(req, res, await managedOrganisation(req));
+  });
+
+  router.post("/workspace/people", requireSignIn, async (req, res) => {
+    const organisation = await managedOrganisation(req);
+    try {
+      const input = parseWith(inviteSchema, req.body ?? {}, "The invitation needs attention.");
+      const { token } = await accounts.invite({ email: input.email, displayName: input.displayName, organisationId: organisation.id, organisationRole: input.role }, actor(req));
+      const link = `${config.publicUrl}/invitations/${token}`;
+      const sent = await mailer.send({
+        to: input.email,
+        subject: `Invitation to the Regional Training Catalogue (${organisation.name})`,
+        text: `${req.user!.displayName} invites you to list ${organisation.name}'s training in the Regional Training Catalogue.\n\nChoose your password here (the link works once, for 7 days):\n${link}\n`,
+      });
+      // Without mail the inviter passes the link on; it is shown once, here.
+      await render(req, res, organisation, { link: sent ? null : link, sent, invitedEmail: input.email });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await render(req, res, organisation, { values: req.body ?? {}, errors: error.fields ?? {}, message: error.message }, 400);
+    }
+  });
+
+  router.get("/workspace/organisations/new", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    res.render("workspace/organisation-form", { title: "New organisation", values: { kind: "member-state-agency" }, errors: {}, message: null, labels: LABELS, countries: await reference.listCountries(), kinds: ORGANISATION_KINDS });
+  });
+
+  router.post("/workspace/organisations", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    try {
+      const input = parseWith(organisationSchema, req.body ?? {}, "The organisation needs attention.");
+      const { _csrf, ...fields } = input;
+      const organisation = await organisations.create(fields, actor(req));
+      res.redirect(303, `/workspace/people?org=${organisation.slug}`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      res.status(400).render("workspace/organisation-form", { title: "New organisation", values: req.body ?? {}, errors: error.fields ?? {}, message: error.message, labels: LABELS, countries: await reference.listCountries(), kinds: ORGANISATION_KINDS });
+    }
+  });
+
+  return router;
+}
