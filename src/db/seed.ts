@@ -252,7 +252,7 @@ export async function seedDemoAccounts(dataSource: DataSource, accounts: Account
   const organisations = dataSource.getRepository(Organisation);
   const out: DemoAccount[] = [];
   for (const demo of DEMO_ACCOUNTS) {
-    // Four random words' worth of entropy, readable enough to type.
+    // 96 random bits: strong, and short enough to type.
     passwords[demo.email] ??= `demo-${randomBytes(12).toString("base64url")}`;
     if (!(await accounts.findByEmail(demo.email))) {
       const organisation = demo.org ? await organisations.findOneBy({ slug: demo.org }) : null;

@@ -11,16 +11,11 @@ const WINDOW_SECONDS = 15 * 60;
  * restarts and are shared by every app instance (rate-limiter-flexible's SQLite or Postgres store).
  */
 export class SignInLimiter {
-  private readonly limiters: Promise<{ byAccount: RateLimiterAbstract; byAddress: RateLimiterAbstract }>;
+  private readonly byAccount: RateLimiterAbstract;
+  private readonly byAddress: RateLimiterAbstract;
 
   constructor(dataSource: DataSource) {
-    this.limiters = SignInLimiter.create(dataSource);
-    // Surfaces on first use; keeps an early failure from being an unhandled rejection.
-    this.limiters.catch(() => undefined);
-  }
-
-  private static async create(dataSource: DataSource) {
-    const make = async (keyPrefix: string, points: number): Promise<RateLimiterAbstract> => {
+    const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
       // The table comes from the migrations (tableCreated), not from the library.
       const options = { keyPrefix, points, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS, tableName: "sign_in_limits" };
       if (dataSource.options.type === "postgres") {
@@ -33,13 +28,13 @@ export class SignInLimiter {
       }
       return new RateLimiterMemory(options);
     };
-    return { byAccount: await make("account", FAILURES_PER_ACCOUNT), byAddress: await make("address", FAILURES_PER_ADDRESS) };
+    this.byAccount = make("account", FAILURES_PER_ACCOUNT);
+    this.byAddress = make("address", FAILURES_PER_ADDRESS);
   }
 
   /** Seconds to wait before another try is allowed, or 0. */
   async retryAfter(account: string, address: string): Promise<number> {
-    const { byAccount, byAddress } = await this.limiters;
-    const [a, b] = await Promise.all([byAccount.get(account.toLowerCase()), byAddress.get(address)]);
+    const [a, b] = await Promise.all([this.byAccount.get(account.toLowerCase()), this.byAddress.get(address)]);
     const blocked = (res: RateLimiterRes | null, points: number) => (res && res.consumedPoints >= points ? Math.ceil(res.msBeforeNext / 1000) : 0);
     return Math.max(blocked(a, FAILURES_PER_ACCOUNT), blocked(b, FAILURES_PER_ADDRESS));
   }
@@ -49,12 +44,11 @@ export class SignInLimiter {
       // Being over the limit is the expected rejection here; anything else is a real error.
       if (!(result instanceof RateLimiterRes)) throw result;
     });
-    const { byAccount, byAddress } = await this.limiters;
-    await Promise.all([consume(byAccount, account.toLowerCase()), consume(byAddress, address)]);
+    await Promise.all([consume(this.byAccount, account.toLowerCase()), consume(this.byAddress, address)]);
   }
 
   /** A successful sign-in clears the account's count (not the address's). */
   async succeeded(account: string): Promise<void> {
-    await (await this.limiters).byAccount.delete(account.toLowerCase());
+    await this.byAccount.delete(account.toLowerCase());
   }
 }

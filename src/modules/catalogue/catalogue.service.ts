@@ -95,6 +95,10 @@ export interface ResourceInput {
 /** Sessions that still lie ahead: not cancelled, not completed, starting today (UTC) or later. */
 const UPCOMING_SESSION = "cs.start_date >= :today AND cs.status NOT IN ('cancelled', 'completed')";
 
+/** Each listing's languages: those of its editions and of its sessions. */
+const LANGUAGES_OF_LISTINGS =
+  "(SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)";
+
 /** Escapes LIKE wildcards so that a query is matched literally. */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -281,7 +285,7 @@ export class CatalogueService {
   async countByLanguage(viewer: Viewer = VISITOR): Promise<Map<string, number>> {
     const rows: Array<{ tag: string; n: number | string }> = await this.visible(viewer)
       .innerJoin(
-        "(SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)",
+        LANGUAGES_OF_LISTINGS,
         "lang",
         "lang.resource_id = r.id",
       )
@@ -485,7 +489,7 @@ export class CatalogueService {
       matching().then((qb) =>
         qb
           .innerJoin(
-            "(SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)",
+            LANGUAGES_OF_LISTINGS,
             "lang",
             "lang.resource_id = r.id",
           )

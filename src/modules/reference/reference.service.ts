@@ -33,12 +33,25 @@ export class ReferenceService {
     return this.audiences.find({ order: { position: "ASC" } });
   }
 
-  /** Names by code, for presenters. */
+  /** Names by code, for presenters; read at most every 30 s (reference data hardly changes). */
   async countryNames(): Promise<Map<string, string>> {
-    return new Map((await this.listCountries()).map((c) => [c.code, c.name]));
+    return this.cached("countries", async () => new Map((await this.listCountries()).map((c) => [c.code, c.name])));
   }
 
+  /** Languages by tag, for presenters; read at most every 30 s. */
   async languageMap(): Promise<Map<string, Language>> {
-    return new Map((await this.listLanguages()).map((l) => [l.tag, l]));
+    return this.cached("languages", async () => new Map((await this.listLanguages()).map((l) => [l.tag, l])));
+  }
+
+  private cache = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < 30_000) return hit.value as Promise<T>;
+    const value = load();
+    this.cache.set(key, { at: Date.now(), value });
+    // A failed read is not kept.
+    value.catch(() => this.cache.delete(key));
+    return value;
   }
 }
