@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DataSource, DataSourceOptions } from "typeorm";
@@ -7,22 +8,66 @@ import type { Config } from "../config";
 import { entities } from "./entities";
 import { SnakeNamingStrategy } from "./naming-strategy";
 
-/**
- * The app's data source. On SQLite, TypeORM shares one connection between all callers, so two
- * transactions running at once would interleave on it ("cannot start a transaction within a
- * transaction", or one committing the other's half-done work). Here transactions on SQLite run one
- * after another, in the order they were asked for. Transactions must not be nested.
- */
-export class CatalogueDataSource extends DataSource {
-  private queue: Promise<unknown> = Promise.resolve();
+/** Marks the async work running inside a transaction of the shared SQLite connection. */
+const insideTransaction = new AsyncLocalStorage<true>();
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  override transaction(...args: any[]): Promise<any> {
-    const run = () => (super.transaction as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-    if (this.options.type !== "sqlite") return run();
-    const result = this.queue.then(run);
-    this.queue = result.catch(() => undefined);
-    return result;
+/** Writes of an EntityManager that, on the shared SQLite connection, must run in a transaction of their own. */
+const WRITES = ["save", "remove", "softRemove", "recover", "insert", "upsert", "update", "delete", "softDelete", "restore", "increment", "decrement", "clear"] as const;
+
+/**
+ * On SQLite, TypeORM shares one connection between all callers, so work of two requests would
+ * interleave on it: a second BEGIN fails ("cannot start a transaction within a transaction"), a
+ * write made meanwhile lands inside the other's transaction, and that one's ROLLBACK takes it away.
+ * Here every transaction on the shared connection waits for the previous one to end, and every
+ * write through the data source's own manager (and so through its repositories) outside a
+ * transaction runs in a transaction of its own, in turn. Transactions must not be nested.
+ */
+function serialiseTransactions(dataSource: DataSource): void {
+  const runner = dataSource.driver.createQueryRunner("master");
+  const start = runner.startTransaction.bind(runner);
+  const commit = runner.commitTransaction.bind(runner);
+  const rollback = runner.rollbackTransaction.bind(runner);
+  let tail: Promise<void> = Promise.resolve();
+  let release: (() => void) | null = null;
+  runner.startTransaction = async (isolationLevel) => {
+    let done!: () => void;
+    const turn = new Promise<void>((resolve) => (done = resolve));
+    const previous = tail;
+    tail = previous.then(() => turn);
+    await previous;
+    release = done;
+    try {
+      await start(isolationLevel);
+    } catch (error) {
+      release = null;
+      done();
+      throw error;
+    }
+  };
+  const ending = (end: () => Promise<void>) => async () => {
+    try {
+      await end();
+    } finally {
+      if (!runner.isTransactionActive && release) {
+        const next = release;
+        release = null;
+        next();
+      }
+    }
+  };
+  runner.commitTransaction = ending(commit);
+  runner.rollbackTransaction = ending(rollback);
+
+  const transaction = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
+  (dataSource as { transaction: unknown }).transaction = (...args: unknown[]) => insideTransaction.run(true, () => transaction(...args));
+
+  const manager = dataSource.manager as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const method of WRITES) {
+    const direct = manager[method].bind(manager);
+    manager[method] = (...args: unknown[]) =>
+      insideTransaction.getStore()
+        ? direct(...args)
+        : dataSource.transaction((inner) => (inner as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method](...args));
   }
 }
 
@@ -51,13 +96,14 @@ export function createDataSource(database: Config["database"]): DataSource {
       busyTimeout: 5000,
     };
   }
-  return new CatalogueDataSource(options);
+  return new DataSource(options);
 }
 
 /** Opens the database and applies pending migrations, each in its own transaction. */
 export async function openDatabase(database: Config["database"]): Promise<DataSource> {
   const dataSource = createDataSource(database);
   await dataSource.initialize();
+  if (dataSource.options.type === "sqlite") serialiseTransactions(dataSource);
   await dataSource.runMigrations({ transaction: "each" });
   return dataSource;
 }

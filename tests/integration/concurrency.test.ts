@@ -25,6 +25,18 @@ describe("saving on SQLite", () => {
     expect([resources, editions, outbox, audit, text]).toEqual([31, 30, 31, 31, 31]);
   });
 
+  it("keeps saves outside a transaction from colliding with transactions", async () => {
+    const owner = await buildOrganisation(t);
+    // buildOrganisation saves outside any transaction (TypeORM opens one of its own for it).
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 15 }, (_, i) => buildResource(t, { ownerId: owner.id, title: `Mixed course ${i}` })),
+      ...Array.from({ length: 15 }, () => buildOrganisation(t)),
+    ]);
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM resources WHERE title LIKE 'Mixed course %'");
+    expect(n).toBe(15);
+  });
+
   it("rolls back everything of a listing that fails validation", async () => {
     const before = await t.dataSource.query("SELECT (SELECT COUNT(*) FROM resources) AS r, (SELECT COUNT(*) FROM search_outbox) AS o, (SELECT COUNT(*) FROM audit_events) AS a");
     await expect(buildResource(t, { title: "Bad topics", topicSlugs: ["no-such-topic"] })).rejects.toThrow(/Some values are not valid/);

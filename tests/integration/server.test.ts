@@ -14,7 +14,9 @@ const tempDir = () => {
   return dir;
 };
 
-describe("the server process", () => {
+// Each test starts the app (and its Meilisearch) as a process of its own: on two busy cores that
+// can take well over the default timeout.
+describe("the server process", { timeout: 120_000 }, () => {
   it("starts on an empty data folder, serves the demo catalogue, and stops cleanly on SIGTERM", async () => {
     const dataDir = tempDir();
     const port = await freePort();
@@ -61,7 +63,7 @@ describe("the server process", () => {
   });
 });
 
-describe("npm run user:create", () => {
+describe("npm run user:create", { timeout: 120_000 }, () => {
   it("creates the first curator with the password from USER_PASSWORD, and refuses a weak one", async () => {
     const dataDir = tempDir();
     const ok = runEntry("src/cli/user-create.ts", { DATA_DIR: dataDir, USER_PASSWORD: "a long and unusual passphrase 31" }, ["--curator", "first.curator@rso.example"]);
@@ -76,7 +78,7 @@ describe("npm run user:create", () => {
   });
 });
 
-describe("npm run seed", () => {
+describe("npm run seed", { timeout: 120_000 }, () => {
   it("loads the demo catalogue and changes nothing when run again", async () => {
     const dataDir = tempDir();
     const first = runEntry("src/cli/seed.ts", { DATA_DIR: dataDir });

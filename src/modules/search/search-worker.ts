@@ -41,10 +41,16 @@ export class SearchWorker {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops after the current round, waiting for it at most `graceMs`: a long rebuild is left
+   * unfinished (the next start sees the index differ and rebuilds again; the outbox keeps its rows).
+   */
+  async stop(graceMs = 3000): Promise<void> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 
   private async run(): Promise<void> {
