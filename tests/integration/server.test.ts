@@ -22,7 +22,7 @@ describe("the server process", { timeout: 120_000 }, () => {
     const port = await freePort();
     const server = runEntry("src/server.ts", { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "development", LOG_LEVEL: "info" });
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 30_000);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 90_000);
       const home = await (await fetch(`http://127.0.0.1:${port}/`)).text();
       expect(home).toMatch(/<strong>22<\/strong> listings/);
       // Development start-up shows the demo accounts, one per role, and they can sign in.
@@ -44,7 +44,7 @@ describe("the server process", { timeout: 120_000 }, () => {
       const port = await freePort();
       const server = runEntry("src/server.ts", { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
       try {
-        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 30_000);
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 90_000);
         const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/resources?pageSize=1`)).json()) as { meta: { total: number } };
         expect(body.meta.total).toBe(22);
         server.child.kill("SIGTERM");
