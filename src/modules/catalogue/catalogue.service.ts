@@ -128,7 +128,6 @@ export class CatalogueService {
     const visibilities: Visibility[] = viewer.member ? ["public", "members"] : ["public"];
     return this.resources
       .createQueryBuilder("r")
-      .innerJoin("r.owner", "o")
       .where("r.status = :published", { published: "published" })
       .andWhere("r.visibility IN (:...visibilities)", { visibilities });
   }
@@ -174,7 +173,7 @@ export class CatalogueService {
       if (!country) unknown.country = `"${filters.country}" is not a known ISO 3166 alpha-3 country code`;
       else {
         qb.andWhere(
-          "(o.countryCode = :country OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.country_code = :country))",
+          "(r.ownerId IN (SELECT o2.id FROM organisations o2 WHERE o2.country_code = :country) OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.country_code = :country))",
           { country: country.code },
         );
       }
@@ -189,7 +188,9 @@ export class CatalogueService {
   async list(request: ListRequest, viewer: Viewer = VISITOR): Promise<ListResult> {
     const qb = this.visible(viewer);
     await this.applyFilters(qb, request);
-    const total = await qb.clone().getCount();
+    // A plain COUNT(*): the query has no join that could repeat a listing.
+    const counted = await qb.clone().select("COUNT(*)", "n").getRawOne<{ n: number | string }>();
+    const total = Number(counted?.n ?? 0);
     const sort: Sort = request.sort ?? (request.q ? "relevance" : "title");
     const totalPages = Math.max(1, Math.ceil(total / request.pageSize));
 
@@ -318,7 +319,11 @@ export class CatalogueService {
 
   /** Countries that visible listings belong to, by their owner or a session venue. */
   async countriesInUse(viewer: Viewer = VISITOR): Promise<string[]> {
-    const owners: Array<{ code: string }> = await this.visible(viewer).select("DISTINCT o.countryCode", "code").andWhere("o.countryCode IS NOT NULL").getRawMany();
+    const owners: Array<{ code: string }> = await this.visible(viewer)
+      .innerJoin("r.owner", "o")
+      .select("DISTINCT o.countryCode", "code")
+      .andWhere("o.countryCode IS NOT NULL")
+      .getRawMany();
     const venues: Array<{ code: string }> = await this.visible(viewer)
       .innerJoin("course_sessions", "cs", "cs.resource_id = r.id")
       .select("DISTINCT cs.country_code", "code")
@@ -500,7 +505,7 @@ export class CatalogueService {
       ),
       matching().then((qb) => qb.select("r.kind", "value").addSelect("COUNT(r.id)", "n").groupBy("r.kind").getRawMany()),
       matching().then((qb) => qb.select("r.deliveryMode", "value").addSelect("COUNT(r.id)", "n").groupBy("r.deliveryMode").getRawMany()),
-      matching().then((qb) => qb.select("o.slug", "value").addSelect("COUNT(r.id)", "n").groupBy("o.slug").getRawMany()),
+      matching().then((qb) => qb.innerJoin("r.owner", "o").select("o.slug", "value").addSelect("COUNT(r.id)", "n").groupBy("o.slug").getRawMany()),
       matching().then((qb) =>
         qb
           .innerJoin(
