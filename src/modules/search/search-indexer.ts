@@ -73,6 +73,33 @@ export class SearchIndexer {
   }
 
   /**
+   * `sync` for several groups of listings at once: every group is queued before any is waited for,
+   * so that the engine can merge them into one large indexing batch. One outcome per group; a group
+   * that could not be sent at all (the engine unreachable) has the status "error".
+   */
+  async syncMany(groups: number[][], uid = this.indexUid): Promise<TaskOutcome[]> {
+    const queued: Array<{ task: number | null; removed: number[]; error: string | null }> = [];
+    for (const ids of groups) {
+      try {
+        const { documents, removed } = await this.documentsFor([...new Set(ids)]);
+        queued.push({ task: documents.length ? await this.engine.enqueueDocuments(uid, documents) : null, removed, error: null });
+      } catch (error) {
+        queued.push({ task: null, removed: [], error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    const outcomes: TaskOutcome[] = [];
+    for (const group of queued) {
+      if (group.error !== null) {
+        outcomes.push({ ok: false, status: "error", error: group.error });
+        continue;
+      }
+      const put: TaskOutcome = group.task === null ? { ok: true, status: "succeeded", error: null } : await this.engine.waitForTask(group.task);
+      outcomes.push(put.ok ? await this.engine.deleteDocuments(uid, group.removed) : put);
+    }
+    return outcomes;
+  }
+
+  /**
    * Rebuilds the index with no downtime: a new index is filled from the database and its settings
    * applied while the old one keeps answering; what changed meanwhile is replayed into it; the two
    * are swapped atomically; what changed during the swap is replayed again; the old one is deleted.

@@ -5,8 +5,10 @@ import type { SearchOutbox } from "./search-outbox.service";
 import type { SearchIndexer } from "./search-indexer";
 
 export interface WorkerOptions {
-  /** Rows taken per round. */
+  /** Listings sent to the engine per batch. */
   batchSize?: number;
+  /** Batches queued with the engine before the round waits for them. */
+  pipeline?: number;
   /** Pause between rounds when there is nothing to do (a write in this process wakes it at once). */
   idleMs?: number;
 }
@@ -100,28 +102,42 @@ export class SearchWorker {
     }
   }
 
-  /** One round: returns how many rows the index took. */
+  /**
+   * One round: takes the due rows (up to `pipeline` batches of `batchSize` listings after a bulk
+   * change), queues every batch with the engine before waiting for any, and clears the rows of each
+   * batch the engine took. Returns how many rows the index took.
+   */
   async drainOnce(): Promise<number> {
-    const rows = await this.outbox.due(this.options.batchSize ?? 500);
+    const batchSize = this.options.batchSize ?? 500;
+    const rows = await this.outbox.due(batchSize * (this.options.pipeline ?? 8));
     if (rows.length === 0) return 0;
     const ids = [...new Set(rows.map((r) => r.entityId))];
-    let error: string | null = null;
+    const groups: number[][] = [];
+    for (let i = 0; i < ids.length; i += batchSize) groups.push(ids.slice(i, i + batchSize));
+    let outcomes: Array<{ ok: boolean; error: string | null; status: string }>;
     try {
-      const result = await this.indexer.sync(ids);
-      if (!result.ok) error = `task ${result.status}: ${result.error}`;
+      outcomes = await this.indexer.syncMany(groups);
     } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause);
+      const error = cause instanceof Error ? cause.message : String(cause);
+      outcomes = groups.map(() => ({ ok: false, status: "error", error }));
     }
-    if (error) {
-      this.healthy = false;
-      await this.outbox.fail(rows, error);
-      this.logger.warn({ rows: rows.length, listings: ids.length, error }, "search index did not take the changes; will retry");
-      return 0;
+    let taken = 0;
+    for (let g = 0; g < groups.length; g++) {
+      const members = new Set(groups[g]);
+      const groupRows = rows.filter((r) => members.has(r.entityId));
+      const outcome = outcomes[g];
+      if (outcome.ok) {
+        await this.outbox.complete(groupRows);
+        taken += groupRows.length;
+        continue;
+      }
+      const error = outcome.status === "error" ? (outcome.error ?? "unreachable") : `task ${outcome.status}: ${outcome.error}`;
+      await this.outbox.fail(groupRows, error);
+      this.logger.warn({ rows: groupRows.length, listings: groups[g].length, error }, "search index did not take the changes; will retry");
     }
-    this.healthy = true;
-    await this.outbox.complete(rows);
-    this.logger.debug({ rows: rows.length, listings: ids.length }, "search index updated");
-    return rows.length;
+    this.healthy = outcomes.every((o) => o.ok);
+    if (taken) this.logger.debug({ rows: taken, listings: ids.length }, "search index updated");
+    return taken;
   }
 
   /**
