@@ -17,6 +17,7 @@ import { workspacePages } from "./modules/catalogue/workspace.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationApi, organisationPages } from "./modules/organisations/organisations.routes";
 import { searchApi, searchPages } from "./modules/search/search.routes";
+import { importUpload, transferPages } from "./modules/transfer/transfer.routes";
 import { buildServices, Services } from "./services";
 
 export interface AppDeps {
@@ -81,6 +82,8 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 200 }));
   installAuth(app, config, dataSource, services.accounts);
+  // Import uploads are multipart: their body (and CSRF token) is parsed before the check below.
+  app.post("/workspace/import", importUpload);
   // Every state-changing form carries the session's token (synchroniser token pattern).
   app.use((req, res, next) => (req.path.startsWith("/api/") ? next() : csrfSynchronisedProtection(req, res, next)));
   app.use(viewLocals(config));
@@ -91,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1", organisationApi(services));
   app.use(accountPages(services, services.signInLimiter));
   app.use(workspacePages(services, services.editor));
+  app.use(transferPages(services, dataSource));
   app.use(peoplePages(services, deps.mailer ?? new Mailer(config, logger.child({ module: "mail" })), config));
   app.use(searchPages(services));
   app.use(cataloguePages(services));

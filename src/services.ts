@@ -15,6 +15,8 @@ import { SearchOutbox } from "./modules/search/search-outbox.service";
 import { DatabaseSearchText } from "./modules/search/search-text";
 import { SearchWorker } from "./modules/search/search-worker";
 import { SearchService } from "./modules/search/search.service";
+import { ListingExporter } from "./modules/transfer/listing-exporter.service";
+import { ListingImporter } from "./modules/transfer/listing-importer.service";
 
 export interface ServiceOptions {
   /** The search engine; null when none can be had (search then answers from the database). */
@@ -44,7 +46,9 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const accounts = new AccountService(dataSource, audit);
   const editor = new ListingEditor(dataSource, audit, outbox);
   const signInLimiter = new SignInLimiter(dataSource);
-  return { accounts, signInLimiter, editor, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  const importer = new ListingImporter(dataSource, audit, outbox);
+  const exporter = new ListingExporter(dataSource);
+  return { accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

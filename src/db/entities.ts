@@ -11,6 +11,7 @@ import { Organisation } from "../modules/organisations/organisation.entity";
 import { Audience, Country, Language } from "../modules/reference/reference.entities";
 import { Report, ReportItem, ReportItemLink, ReportSection } from "../modules/reports/report.entities";
 import { SearchOutboxEntry } from "../modules/search/search-outbox.entity";
+import { ImportBatch } from "../modules/transfer/import-batch.entity";
 
 /** Every entity the data source knows. */
 export const entities = [
@@ -32,4 +33,5 @@ export const entities = [
   SearchOutboxEntry,
   HttpSession,
   Invitation,
+  ImportBatch,
 ];

@@ -7,6 +7,7 @@ export const TABLES = [
   "editions",
   "enquiries",
   "http_sessions",
+  "import_batches",
   "invitations",
   "languages",
   "organisations",

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { AuditEvent } from "./audit-event.entity";
 
 /** Who acts: a signed-in user, or the system (seeds, command-line imports). */
@@ -28,6 +29,22 @@ export class AuditService {
       order: { id: "DESC" },
       take: limit,
     });
+  }
+
+  /** Many events at once (a bulk import), in chunked INSERTs. */
+  async recordMany(manager: EntityManager, actor: Actor, records: AuditRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 200) {
+      const rows = records.slice(i, i + 200).map((record) => ({
+        actorId: actor.id,
+        actorLabel: actor.label,
+        action: record.action,
+        entityType: record.entityType,
+        entityId: String(record.entityId),
+        organisationId: record.organisationId ?? null,
+        changes: record.changes ?? null,
+      }));
+      await manager.createQueryBuilder().insert().into(AuditEvent).values(rows as QueryDeepPartialEntity<AuditEvent>[]).updateEntity(false).execute();
+    }
   }
 
   async record(manager: EntityManager, actor: Actor, record: AuditRecord): Promise<void> {

@@ -34,6 +34,26 @@ export class SearchOutbox {
     await this.refreshText(manager, entityId);
   }
 
+  /** `enqueue` for many listings at once (a bulk import), in batches. */
+  async enqueueMany(manager: EntityManager, ids: number[], batchSize = 500): Promise<void> {
+    if (ids.length === 0) return;
+    const context = await this.context.load();
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const batch = ids.slice(i, i + batchSize);
+      for (let j = 0; j < batch.length; j += 200) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(SearchOutboxEntry)
+          .values(batch.slice(j, j + 200).map((entityId) => ({ entityType: "resource" as const, entityId, attempts: 0, nextAttemptAt: null, lastError: null })))
+          .updateEntity(false)
+          .execute();
+      }
+      const resources = await manager.getRepository(Resource).find({ where: { id: In(batch) }, relations: DOCUMENT_RELATIONS });
+      await this.text.writeMany(manager, resources.map((resource) => ({ id: resource.id, body: searchTextOf(buildSearchDocument(resource, context)) })));
+    }
+  }
+
   /** Rewrites one listing's database search text from its current state. */
   async refreshText(manager: EntityManager, resourceId: number): Promise<void> {
     const resource = await manager.getRepository(Resource).findOne({ where: { id: resourceId }, relations: DOCUMENT_RELATIONS });

@@ -1,0 +1,64 @@
+import { DataSource, In } from "typeorm";
+import { Resource } from "../catalogue/resource.entity";
+import { ListingRowJson } from "./listing-row";
+
+const BATCH = 500;
+
+/** A saved listing as one row of the import format; `withOrganisation` names its owner (exports of several organisations). */
+export function rowOf(resource: Resource, withOrganisation: boolean): ListingRowJson {
+  const row: ListingRowJson = { externalId: resource.externalId ?? `listing-${resource.id}`, kind: resource.kind, title: resource.title, topics: [] };
+  if (withOrganisation && resource.owner) row.organisation = resource.owner.name;
+  if (resource.acronym) row.acronym = resource.acronym;
+  if (resource.summary) row.summary = resource.summary;
+  if (resource.description) row.description = resource.description;
+  if (resource.url) row.url = resource.url;
+  row.topics = (resource.topics ?? []).map((t) => t.slug).sort();
+  const audiences = (resource.audiences ?? []).map((a) => a.slug).sort();
+  if (audiences.length) row.audiences = audiences;
+  if (resource.deliveryMode) row.deliveryMode = resource.deliveryMode;
+  const editions = [...(resource.editions ?? [])].sort((a, b) => a.languageTag.localeCompare(b.languageTag) || a.id - b.id);
+  if (editions.length) {
+    row.editions = editions.map((e) => ({ language: e.languageTag, ...(e.title ? { title: e.title } : {}), ...(e.url ? { url: e.url } : {}), ...(e.format ? { format: e.format } : {}) }));
+  }
+  const sessions = [...(resource.sessions ?? [])].sort((a, b) => a.startDate.localeCompare(b.startDate) || a.id - b.id);
+  if (sessions.length) {
+    row.sessions = sessions.map((s) => ({
+      start: s.startDate,
+      ...(s.endDate ? { end: s.endDate } : {}),
+      ...(s.city ? { city: s.city } : {}),
+      ...(s.countryCode ? { country: s.countryCode } : {}),
+      ...(s.online ? { online: true } : {}),
+      ...(s.languageTag ? { language: s.languageTag } : {}),
+      status: s.status,
+    }));
+  }
+  row.visibility = resource.visibility;
+  row.status = resource.status;
+  if (resource.contactName || resource.contactEmail) row.contact = { ...(resource.contactName ? { name: resource.contactName } : {}), ...(resource.contactEmail ? { email: resource.contactEmail } : {}) };
+  if (resource.duration) row.duration = resource.duration;
+  if (resource.isFree !== null) row.isFree = resource.isFree;
+  if (resource.access) row.access = resource.access;
+  if (resource.ownershipStatement) row.ownershipStatement = resource.ownershipStatement;
+  return row;
+}
+
+/**
+ * Exports listings in the import format, so that an export imported again changes nothing. A
+ * listing that was never given an `externalId` is exported as `listing-<id>`; importing that file
+ * back creates copies, which the owner can avoid by setting ids first.
+ */
+export class ListingExporter {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Every listing of one organisation, or of all organisations (null: a curator's export). */
+  async rows(ownerId: number | null): Promise<ListingRowJson[]> {
+    const repo = this.dataSource.getRepository(Resource);
+    const ids = (await repo.find({ select: { id: true }, where: ownerId === null ? {} : { ownerId }, order: { id: "ASC" } })).map((r) => r.id);
+    const rows: ListingRowJson[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = await repo.find({ where: { id: In(ids.slice(i, i + BATCH)) }, relations: { owner: true, topics: true, audiences: true, editions: true, sessions: true }, order: { id: "ASC" } });
+      for (const resource of batch) rows.push(rowOf(resource, ownerId === null));
+    }
+    return rows;
+  }
+}

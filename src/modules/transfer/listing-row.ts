@@ -1,0 +1,243 @@
+import { z } from "zod";
+import { SESSION_STATUSES } from "../catalogue/course-session.entity";
+
+/**
+ * One listing of a bulk import or export, in the JSON Lines row format documented in the README:
+ * `{"externalId","kind","title","acronym?","summary?","description?","url?","topics":[...],
+ * "audiences?":[...],"deliveryMode?","languages?":[...],"editions?":[...],"sessions?":[...],
+ * "visibility?","status?","contact?":{...}}`, plus `organisation` for a curator's import of several
+ * organisations, and `duration`, `isFree`, `access`, `ownershipStatement` so that an export carries
+ * everything a listing holds. Names are resolved against the reference data afterwards; this schema
+ * only checks shapes and lengths.
+ */
+
+const optionalText = (max: number) =>
+  z
+    .string({ error: "must be text" })
+    .max(max * 4, `must be at most ${max} characters`)
+    .transform((v) => v.trim())
+    .pipe(z.string().max(max, `must be at most ${max} characters`))
+    .transform((v) => (v === "" ? null : v))
+    .nullish()
+    .transform((v) => v ?? null);
+
+const requiredText = (min: number, max: number) =>
+  z
+    .string({ error: "is required" })
+    .max(max * 4, `must be at most ${max} characters`)
+    .transform((v) => v.trim())
+    .pipe(z.string().min(min, min === 1 ? "is required" : `must be at least ${min} characters`).max(max, `must be at most ${max} characters`));
+
+const httpUrl = z
+  .string({ error: "must be text" })
+  .trim()
+  .max(500, "must be at most 500 characters")
+  .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an address starting with http:// or https://")
+  .transform((v) => (v === "" ? null : v))
+  .nullish()
+  .transform((v) => v ?? null);
+
+const names = (max: number) => z.array(z.string({ error: "must be a list of text values" }).trim().min(1, "has an empty value").max(200, "has a value longer than 200 characters"), { error: "must be a list" }).max(max, `may name at most ${max}`);
+
+const day = z
+  .string({ error: "must be a date (YYYY-MM-DD)" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
+  .refine((v) => {
+    const parsed = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(v);
+  }, "is not a real date");
+
+export const editionRowSchema = z
+  .object({
+    language: requiredText(1, 80),
+    title: optionalText(300),
+    url: httpUrl,
+    format: optionalText(40),
+  })
+  .strict();
+
+export const sessionRowSchema = z
+  .object({
+    start: day,
+    end: day.nullish().transform((v) => v ?? null),
+    city: optionalText(120),
+    country: optionalText(120),
+    online: z.boolean({ error: "must be true or false" }).optional().default(false),
+    language: optionalText(80),
+    status: z.enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(", ")}` }).optional().default("planned"),
+  })
+  .strict()
+  .refine((s) => s.end === null || s.end >= s.start, { path: ["end"], message: "must not be before the start date" });
+
+export const listingRowSchema = z
+  .object({
+    externalId: requiredText(1, 120).pipe(z.string().regex(/^[^\s\u0000-\u001f]+$/, "must be one word without spaces or control characters")),
+    organisation: optionalText(200),
+    kind: requiredText(1, 80),
+    title: requiredText(3, 300),
+    acronym: optionalText(40),
+    summary: optionalText(600),
+    description: optionalText(20_000),
+    url: httpUrl,
+    topics: names(20).min(1, "must name at least one topic"),
+    audiences: names(20).optional().default([]),
+    deliveryMode: optionalText(40),
+    languages: names(30).optional().default([]),
+    editions: z.array(editionRowSchema, { error: "must be a list" }).max(30, "may hold at most 30").optional().default([]),
+    sessions: z.array(sessionRowSchema, { error: "must be a list" }).max(100, "may hold at most 100").optional().default([]),
+    visibility: z.enum(["public", "members"], { error: "must be public or members" }).optional().default("public"),
+    status: z.enum(["draft", "published", "archived"], { error: "must be draft, published or archived" }).optional().default("draft"),
+    contact: z
+      .object({ name: optionalText(200), email: optionalText(254).refine((v) => v === null || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address") })
+      .strict()
+      .optional()
+      .default({ name: null, email: null }),
+    duration: optionalText(100),
+    isFree: z.boolean({ error: "must be true or false" }).nullish().transform((v) => v ?? null),
+    access: optionalText(500),
+    ownershipStatement: optionalText(500),
+  })
+  .strict();
+
+export type ListingRow = z.output<typeof listingRowSchema>;
+
+/** The JSON form of a row, as it is written to JSON Lines (empty values left out). */
+export interface ListingRowJson {
+  externalId: string;
+  organisation?: string;
+  kind: string;
+  title: string;
+  acronym?: string;
+  summary?: string;
+  description?: string;
+  url?: string;
+  topics: string[];
+  audiences?: string[];
+  deliveryMode?: string;
+  languages?: string[];
+  editions?: Array<{ language: string; title?: string; url?: string; format?: string }>;
+  sessions?: Array<{ start: string; end?: string; city?: string; country?: string; online?: boolean; language?: string; status?: string }>;
+  visibility?: string;
+  status?: string;
+  contact?: { name?: string; email?: string };
+  duration?: string;
+  isFree?: boolean;
+  access?: string;
+  ownershipStatement?: string;
+}
+
+/**
+ * The CSV columns, in order. Lists (`topics`, `audiences`, `languages`) are separated by `;`.
+ * `editions` and `sessions` hold the same JSON arrays as JSON Lines; for a quick spreadsheet,
+ * `editions` may also be a `;`-separated list of languages and `sessions` a `;`-separated list of
+ * dates or `start/end` ranges.
+ */
+export const CSV_COLUMNS = [
+  "externalId", "organisation", "kind", "title", "acronym", "summary", "description", "url", "topics", "audiences",
+  "deliveryMode", "languages", "editions", "sessions", "visibility", "status", "contactName", "contactEmail",
+  "duration", "isFree", "access", "ownershipStatement",
+] as const;
+
+export type CsvRecord = Partial<Record<(typeof CSV_COLUMNS)[number], string>>;
+
+/** Characters that make a spreadsheet read a cell as a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Neutralises a cell for spreadsheets: one that would start a formula gets a leading apostrophe. */
+export function neutraliseCell(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** Undoes `neutraliseCell`, so that an exported file imports to the same values. */
+export function restoreCell(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
+const splitList = (value: string) =>
+  value
+    .split(";")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+
+const SESSION_RANGE = /^(\d{4}-\d{2}-\d{2})(?:\s*\/\s*(\d{4}-\d{2}-\d{2}))?$/;
+
+/**
+ * Turns one CSV record into the JSON shape of a row. Problems of the cell format (a JSON cell that
+ * does not parse) are returned by field; the schema checks the rest.
+ */
+export function rowFromCsv(record: Record<string, string>): { value: Record<string, unknown>; problems: Record<string, string> } {
+  const value: Record<string, unknown> = {};
+  const problems: Record<string, string> = {};
+  const cell = (key: string) => restoreCell(record[key] ?? "").trim();
+  for (const key of Object.keys(record)) {
+    if (!(CSV_COLUMNS as readonly string[]).includes(key)) problems[key] = "is not a known column";
+  }
+  for (const key of ["externalId", "organisation", "kind", "title", "acronym", "summary", "description", "url", "deliveryMode", "visibility", "status", "duration", "access", "ownershipStatement"]) {
+    const v = cell(key);
+    if (v !== "") value[key] = v;
+  }
+  value.topics = splitList(cell("topics"));
+  for (const key of ["audiences", "languages"]) if (cell(key) !== "") value[key] = splitList(cell(key));
+  const isFree = cell("isFree").toLowerCase();
+  if (isFree !== "") {
+    if (["yes", "true", "free"].includes(isFree)) value.isFree = true;
+    else if (["no", "false", "paid"].includes(isFree)) value.isFree = false;
+    else problems.isFree = "must be yes or no";
+  }
+  if (cell("contactName") !== "" || cell("contactEmail") !== "") value.contact = { name: cell("contactName") || null, email: cell("contactEmail") || null };
+
+  const editions = cell("editions");
+  if (editions.startsWith("[")) {
+    try {
+      value.editions = JSON.parse(editions);
+    } catch {
+      problems.editions = "is not a valid JSON list";
+    }
+  } else if (editions !== "") {
+    value.editions = splitList(editions).map((language) => ({ language }));
+  }
+
+  const sessions = cell("sessions");
+  if (sessions.startsWith("[")) {
+    try {
+      value.sessions = JSON.parse(sessions);
+    } catch {
+      problems.sessions = "is not a valid JSON list";
+    }
+  } else if (sessions !== "") {
+    const ranges = splitList(sessions).map((s) => SESSION_RANGE.exec(s));
+    if (ranges.some((r) => r === null)) problems.sessions = "must be a JSON list, or dates (YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD) separated by ;";
+    else value.sessions = ranges.map((r) => ({ start: r![1], ...(r![2] ? { end: r![2] } : {}) }));
+  }
+  return { value, problems };
+}
+
+/** One row as a CSV record, with every cell neutralised for spreadsheets. */
+export function rowToCsv(row: ListingRowJson): Record<string, string> {
+  const cells: Record<string, string> = {
+    externalId: row.externalId,
+    organisation: row.organisation ?? "",
+    kind: row.kind,
+    title: row.title,
+    acronym: row.acronym ?? "",
+    summary: row.summary ?? "",
+    description: row.description ?? "",
+    url: row.url ?? "",
+    topics: row.topics.join("; "),
+    audiences: (row.audiences ?? []).join("; "),
+    deliveryMode: row.deliveryMode ?? "",
+    languages: (row.languages ?? []).join("; "),
+    editions: row.editions?.length ? JSON.stringify(row.editions) : "",
+    sessions: row.sessions?.length ? JSON.stringify(row.sessions) : "",
+    visibility: row.visibility ?? "",
+    status: row.status ?? "",
+    contactName: row.contact?.name ?? "",
+    contactEmail: row.contact?.email ?? "",
+    duration: row.duration ?? "",
+    isFree: row.isFree === undefined ? "" : row.isFree ? "yes" : "no",
+    access: row.access ?? "",
+    ownershipStatement: row.ownershipStatement ?? "",
+  };
+  for (const key of Object.keys(cells)) cells[key] = neutraliseCell(cells[key]);
+  return cells;
+}

@@ -1,0 +1,73 @@
+import type { EntityManager } from "typeorm";
+import { Topic } from "../catalogue/topic.entity";
+import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "../catalogue/vocabulary";
+import { Organisation } from "../organisations/organisation.entity";
+import { Audience, Country, Language } from "../reference/reference.entities";
+
+const key = (value: string) => value.normalize("NFC").trim().toLocaleLowerCase("en").replace(/\s+/g, " ");
+
+/** A lookup of one vocabulary by code and by name, with the accepted values for error messages. */
+class Vocabulary<T> {
+  private readonly byKey = new Map<string, T>();
+
+  constructor(
+    readonly noun: string,
+    private readonly accepted: string[],
+  ) {}
+
+  add(names: Array<string | null | undefined>, value: T): void {
+    for (const name of names) if (name && !this.byKey.has(key(name))) this.byKey.set(key(name), value);
+  }
+
+  find(value: string): T | undefined {
+    return this.byKey.get(key(value));
+  }
+
+  /** "\"Smugling\" is not a known topic; accepted: ...". */
+  unknown(value: string): string {
+    return `"${value}" is not a known ${this.noun}; accepted: ${this.accepted.join(", ")} (or their names)`;
+  }
+}
+
+/**
+ * Resolves the names and codes people write in an import file (a topic's slug, name or acronym; a
+ * language's tag, English or own name; a country's code or name) to the reference data.
+ */
+export class ReferenceResolver {
+  readonly topics: Vocabulary<Topic>;
+  readonly audiences: Vocabulary<Audience>;
+  readonly languages: Vocabulary<Language>;
+  readonly countries: Vocabulary<Country>;
+  readonly kinds: Vocabulary<string>;
+  readonly modes: Vocabulary<string>;
+  readonly organisations: Vocabulary<Organisation>;
+
+  private constructor(data: { topics: Topic[]; audiences: Audience[]; languages: Language[]; countries: Country[]; organisations: Organisation[] }) {
+    this.topics = new Vocabulary("topic", data.topics.map((t) => t.slug));
+    for (const t of data.topics) this.topics.add([t.slug, t.name], t);
+    for (const t of data.topics) this.topics.add(t.synonyms ?? [], t);
+    this.audiences = new Vocabulary("audience", data.audiences.map((a) => a.slug));
+    for (const a of data.audiences) this.audiences.add([a.slug, a.name], a);
+    this.languages = new Vocabulary("language", data.languages.map((l) => l.tag));
+    for (const l of data.languages) this.languages.add([l.tag, l.name, l.nativeName], l);
+    this.countries = new Vocabulary("country", data.countries.map((c) => c.code));
+    for (const c of data.countries) this.countries.add([c.code, c.name], c);
+    this.kinds = new Vocabulary("kind", [...RESOURCE_KINDS]);
+    for (const k of RESOURCE_KINDS) this.kinds.add([k, kindName(k)], k);
+    this.modes = new Vocabulary("delivery mode", [...DELIVERY_MODES]);
+    for (const m of DELIVERY_MODES) this.modes.add([m, deliveryModeName(m)], m);
+    this.organisations = new Vocabulary("organisation", data.organisations.map((o) => o.shortName ?? o.name));
+    for (const o of data.organisations) this.organisations.add([o.slug, o.name, o.shortName], o);
+  }
+
+  static async load(manager: EntityManager): Promise<ReferenceResolver> {
+    const [topics, audiences, languages, countries, organisations] = await Promise.all([
+      manager.getRepository(Topic).find({ order: { position: "ASC", id: "ASC" } }),
+      manager.getRepository(Audience).find({ order: { position: "ASC" } }),
+      manager.getRepository(Language).find({ order: { tag: "ASC" } }),
+      manager.getRepository(Country).find({ order: { code: "ASC" } }),
+      manager.getRepository(Organisation).find({ order: { id: "ASC" } }),
+    ]);
+    return new ReferenceResolver({ topics, audiences, languages, countries, organisations });
+  }
+}

@@ -1,0 +1,179 @@
+import { randomBytes } from "node:crypto";
+import { Router, type Request, type RequestHandler } from "express";
+import multer from "multer";
+import type { DataSource } from "typeorm";
+import { z } from "zod";
+import { AppError, NotFoundError, ValidationError } from "../../http/errors";
+import { parseQuery, parseWith } from "../../http/validate";
+import type { Services } from "../../services";
+import { requireSignIn } from "../accounts/auth";
+import { canCreateListingFor, canCurate, canUseWorkspace, isCurator } from "../accounts/policies";
+import type { Actor } from "../audit/audit.service";
+import type { Organisation } from "../organisations/organisation.entity";
+import { ImportBatch } from "./import-batch.entity";
+import { detectFormat, ListingFileError, MAX_UPLOAD_BYTES, readListingFile, TRANSFER_FORMATS, TransferFormat, writeListingFile } from "./listing-file";
+import { ImportPlan, ImportRejectedError, ImportScope } from "./listing-importer.service";
+import { CSV_COLUMNS } from "./listing-row";
+
+/** How long an uploaded file waits for its commit. */
+const BATCH_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Rows of each kind the plan page lists before it says "and N more". */
+const ROWS_SHOWN = 200;
+
+const actorOf = (req: Request): Actor => ({ id: req.user!.id, label: req.user!.email });
+
+const uploadParser = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 10_000 } }).single("file");
+
+/**
+ * Parses an import upload (multipart) before the CSRF check reads its token from the body: only
+ * for signed-in people of the workspace, and never more than 20 MB.
+ */
+export const importUpload: RequestHandler = (req, res, next) => {
+  if (!req.user || !canUseWorkspace(req.user)) return next();
+  uploadParser(req, res, (error: unknown) => {
+    if (error instanceof multer.MulterError) {
+      if (error.code === "LIMIT_FILE_SIZE") return next(new AppError(413, "too_large", `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Split it into several files.`, { file: `must be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB` }));
+      return next(new ValidationError({ [error.field ?? "file"]: `could not be read (${error.message})` }, "The upload could not be read."));
+    }
+    next(error as Error | undefined);
+  });
+};
+
+const uploadSchema = z
+  .object({
+    _csrf: z.string().optional(),
+    format: z.enum(["", ...TRANSFER_FORMATS], { error: "must be CSV or JSON Lines" }).optional().default(""),
+    several: z.enum(["yes"]).optional(),
+  })
+  .strict();
+
+const exportQuery = z.object({ org: z.string().max(100).optional(), format: z.enum(TRANSFER_FORMATS, { error: "must be csv or jsonl" }) }).strict();
+
+const TOKEN = /^[a-f0-9]{32}$/;
+
+/** Decodes an upload as UTF-8, refusing anything that is not text. */
+function textOf(buffer: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(buffer);
+  } catch {
+    throw new ValidationError({ file: "is not UTF-8 text; save the spreadsheet as CSV UTF-8" }, "The file could not be read.");
+  }
+}
+
+/** Bulk import and export of listings in the workspace. */
+export function transferPages(services: Services, dataSource: DataSource): Router {
+  const router = Router();
+  const { organisations, importer, exporter } = services;
+  const batches = () => dataSource.getRepository(ImportBatch);
+
+  /** The organisation a request works for (a curator names it with `?org=`), if this person may import for it. */
+  async function organisationFor(req: Request): Promise<Organisation | null> {
+    const slug = typeof req.query.org === "string" ? req.query.org : null;
+    const organisation = isCurator(req.user ?? null) ? (slug ? await organisations.findBySlug(slug) : null) : req.user!.organisationId ? await organisations.findById(req.user!.organisationId) : null;
+    return organisation && canCreateListingFor(req.user ?? null, organisation.id) ? organisation : null;
+  }
+
+  /** A batch this person uploaded and may still commit, or a 404. */
+  async function batchFor(req: Request): Promise<ImportBatch> {
+    const token = String(req.params.token);
+    const batch = TOKEN.test(token) ? await batches().findOneBy({ token }) : null;
+    if (!batch || batch.userId !== req.user!.id) throw new NotFoundError("No import of yours has this address. Upload the file again.");
+    if (!batch.committedAt && Date.now() - batch.createdAt.getTime() > BATCH_TTL_MS) throw new NotFoundError("This upload has expired. Upload the file again.");
+    return batch;
+  }
+
+  async function scopeOf(batch: ImportBatch): Promise<{ scope: ImportScope; organisation: Organisation | null }> {
+    if (batch.organisationId === null) return { scope: { kind: "several" }, organisation: null };
+    const organisation = await organisations.findById(batch.organisationId);
+    if (!organisation) throw new NotFoundError("The organisation of this import no longer exists.");
+    return { scope: { kind: "organisation", organisation }, organisation };
+  }
+
+  function planView(plan: ImportPlan) {
+    const shown = (action: string) => plan.rows.filter((r) => r.action === action);
+    return {
+      counts: plan.counts,
+      ok: plan.ok,
+      newOrganisations: plan.newOrganisations,
+      groups: (["reject", "create", "update", "unchanged"] as const).map((action) => ({ action, rows: shown(action).slice(0, ROWS_SHOWN), more: Math.max(0, shown(action).length - ROWS_SHOWN) })),
+    };
+  }
+
+  router.use(["/workspace/import", "/workspace/export"], requireSignIn, (req, _res, next) => {
+    if (!canUseWorkspace(req.user ?? null)) throw new NotFoundError("The workspace is for people of a contributing organisation.");
+    next();
+  });
+
+  router.get("/workspace/import", async (req, res) => {
+    const organisation = await organisationFor(req);
+    const curator = canCurate(req.user ?? null);
+    if (!organisation && !curator) throw new NotFoundError("Your account belongs to no organisation.");
+    res.render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors: {}, message: null });
+  });
+
+  router.post("/workspace/import", async (req, res) => {
+    const curator = canCurate(req.user ?? null);
+    const organisation = await organisationFor(req);
+    const body = parseWith(uploadSchema, req.body ?? {}, "The upload could not be read.");
+    const several = body.several === "yes";
+    if (several && !curator) throw new NotFoundError("Only curators import for several organisations.");
+    if (!several && !organisation) throw new NotFoundError(curator ? "Choose an organisation to import for (?org=<slug>), or tick “several organisations”." : "Your account belongs to no organisation.");
+    const render = (status: number, errors: Record<string, string>, message: string) =>
+      res.status(status).render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors, message });
+    if (!req.file || req.file.size === 0) return render(400, { file: "choose a CSV or JSON Lines file" }, "Nothing was uploaded.");
+    const content = textOf(req.file.buffer);
+    const fileName = (req.file.originalname || "upload").replace(/[^\w.\- ]+/g, "_").slice(0, 255);
+    const format: TransferFormat = body.format === "" ? detectFormat(content, fileName) : body.format;
+    let plan: ImportPlan;
+    try {
+      const scope: ImportScope = several ? { kind: "several" } : { kind: "organisation", organisation: organisation! };
+      plan = await importer.plan(readListingFile(content, format), scope);
+    } catch (error) {
+      if (error instanceof ListingFileError) return render(400, { file: error.fields!.file }, "The file could not be read. Nothing was imported.");
+      throw error;
+    }
+    const token = randomBytes(16).toString("hex");
+    await batches().insert({ token, userId: req.user!.id, organisationId: several ? null : organisation!.id, fileName, format, content, plan, committedAt: null });
+    res.redirect(303, `/workspace/import/${token}`);
+  });
+
+  router.get("/workspace/import/:token", async (req, res) => {
+    const batch = await batchFor(req);
+    const { organisation } = await scopeOf(batch);
+    res.render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: batch.committedAt !== null, ...planView(batch.plan!) });
+  });
+
+  router.post("/workspace/import/:token/commit", async (req, res) => {
+    parseWith(z.object({ _csrf: z.string().optional() }).strict(), req.body ?? {});
+    const batch = await batchFor(req);
+    if (batch.committedAt) return res.redirect(303, `/workspace/import/${batch.token}`);
+    const { scope, organisation } = await scopeOf(batch);
+    if (scope.kind === "several" ? !canCurate(req.user ?? null) : !canCreateListingFor(req.user ?? null, organisation!.id)) throw new NotFoundError("No import of yours has this address.");
+    const rows = readListingFile(batch.content, batch.format as TransferFormat);
+    try {
+      const result = await importer.commit(rows, scope, actorOf(req));
+      const { changedIds: _ids, ...plan } = result;
+      await batches().update({ id: batch.id }, { committedAt: new Date(), content: "", plan });
+      res.redirect(303, `/workspace/import/${batch.token}`);
+    } catch (error) {
+      if (!(error instanceof ImportRejectedError)) throw error;
+      // The catalogue changed since the dry run: show what is wrong now.
+      await batches().update({ id: batch.id }, { plan: error.plan });
+      res.status(409).render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: false, message: error.message, ...planView(error.plan) });
+    }
+  });
+
+  router.get("/workspace/export", async (req, res) => {
+    const query = parseQuery(exportQuery, req);
+    const organisation = await organisationFor(req);
+    if (!organisation && !(canCurate(req.user ?? null) && !query.org)) throw new NotFoundError("No organisation of yours has this address.");
+    const rows = await exporter.rows(organisation?.id ?? null);
+    const name = `${organisation?.slug ?? "all-organisations"}-listings-${new Date().toISOString().slice(0, 10)}.${query.format}`;
+    res.attachment(name);
+    res.type(query.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8");
+    res.send(writeListingFile(rows, query.format));
+  });
+
+  return router;
+}
