@@ -15,6 +15,7 @@ import type { Logger } from "./logger";
 import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
 import { workspacePages } from "./modules/catalogue/workspace.routes";
 import { healthRoutes } from "./modules/health/health.routes";
+import { organisationAdminPages } from "./modules/organisations/organisation-admin.routes";
 import { organisationApi, organisationPages } from "./modules/organisations/organisations.routes";
 import { searchApi, searchPages } from "./modules/search/search.routes";
 import { importUpload, transferPages } from "./modules/transfer/transfer.routes";
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountPages(services, services.signInLimiter));
   app.use(workspacePages(services, services.editor));
   app.use(transferPages(services, dataSource));
+  app.use(organisationAdminPages(services));
   app.use(peoplePages(services, deps.mailer ?? new Mailer(config, logger.child({ module: "mail" })), config));
   app.use(searchPages(services));
   app.use(cataloguePages(services));

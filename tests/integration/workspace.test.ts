@@ -295,3 +295,53 @@ describe("people and invitations", () => {
     expect(n).toBe(0);
   });
 });
+
+describe("organisation profiles and verification", () => {
+  const profile = (fields: Record<string, string> = {}) => ({ shortName: "OA", countryCode: "IDN", website: "https://a.example.org", description: "We train border officials.", contactName: "Training desk", contactEmail: "Desk@A.example.org", ...fields });
+  const orgRow = async (id: number) => (await t.dataSource.query("SELECT name, short_name, website, description, contact_email, verified FROM organisations WHERE id = ?", [id]))[0];
+
+  it("lets the organisation's admins and curators change its profile, nobody else", async () => {
+    for (const who of ["visitor", "editorA", "editorB"] as Who[]) {
+      const before = await orgRow(orgA.id);
+      const res = await agents[who].post("/workspace/organisation").type("form").send({ ...profile({ description: `by ${who}` }), _csrf: tokens[who] });
+      expect(res.status).toBe(who === "visitor" ? 303 : 404);
+      expect(await orgRow(orgA.id)).toEqual(before);
+    }
+    await agents.editorA.get("/workspace/organisation").expect(404);
+    await agents.adminA.get("/workspace/organisation").expect(200);
+    const saved = await agents.adminA.post("/workspace/organisation").type("form").send({ ...profile(), _csrf: tokens.adminA }).expect(303);
+    expect(saved.headers.location).toBe("/workspace/organisation?saved=1");
+    expect(await orgRow(orgA.id)).toMatchObject({ short_name: "OA", website: "https://a.example.org", description: "We train border officials.", contact_email: "desk@a.example.org" });
+    const [event] = await t.dataSource.query("SELECT action, changes FROM audit_events WHERE entity_type = 'organisation' AND entity_id = ? ORDER BY id DESC LIMIT 1", [String(orgA.id)]);
+    expect(event.action).toBe("organisation.updated");
+    expect(Object.keys(JSON.parse(event.changes)).sort()).toEqual(["contactEmail", "contactName", "countryCode", "description", "shortName", "website"]);
+    // An admin may not rename the organisation or verify it: those fields are refused.
+    const before = await orgRow(orgA.id);
+    const renamed = await agents.adminA.post("/workspace/organisation").type("form").send({ ...profile(), name: "Renamed", _csrf: tokens.adminA }).expect(400);
+    expect(renamed.text).toContain("is not a known parameter");
+    const bad = await agents.adminA.post("/workspace/organisation").type("form").send({ ...profile({ website: "javascript:alert(1)", contactEmail: "nope" }), _csrf: tokens.adminA }).expect(400);
+    expect(bad.text).toContain("Website must be an address starting with http:// or https://");
+    expect(bad.text).toContain("Contact email must be an email address");
+    expect(bad.text).toContain('value="nope"');
+    expect(await orgRow(orgA.id)).toEqual(before);
+    // A curator may rename it.
+    await agents.curator.post("/workspace/organisation?org=org-a").type("form").send({ ...profile(), name: "Organisation A", kind: "training-institution", _csrf: tokens.curator }).expect(303);
+  });
+
+  it("lets curators verify organisations and withdraw it, and audits both", async () => {
+    const fresh = await buildOrganisation(t, { slug: "org-unverified", name: "Unverified Institute", verified: false });
+    await agents.adminA.get("/workspace/organisations").expect(404);
+    await agents.adminA.post("/workspace/organisations/org-unverified/verification").type("form").send({ verified: "yes", _csrf: tokens.adminA }).expect(404);
+    expect((await orgRow(fresh.id)).verified).toBeFalsy();
+    const list = await agents.curator.get("/workspace/organisations").expect(200);
+    expect(list.text.indexOf("Unverified Institute")).toBeLessThan(list.text.indexOf("Organisation B"));
+    await agents.curator.post("/workspace/organisations/org-unverified/verification").type("form").send({ verified: "yes", _csrf: tokens.curator }).expect(303);
+    expect((await orgRow(fresh.id)).verified).toBeTruthy();
+    expect((await request(t.app).get("/organisations/org-unverified").expect(200)).text).toContain("Verified by the Regional Support Office");
+    await agents.curator.post("/workspace/organisations/org-unverified/verification").type("form").send({ verified: "no", _csrf: tokens.curator }).expect(303);
+    expect((await orgRow(fresh.id)).verified).toBeFalsy();
+    await agents.curator.post("/workspace/organisations/org-unverified/verification").type("form").send({ verified: "maybe", _csrf: tokens.curator }).expect(400);
+    const events = await t.dataSource.query("SELECT action FROM audit_events WHERE entity_type = 'organisation' AND entity_id = ? ORDER BY id", [String(fresh.id)]);
+    expect(events.map((e: { action: string }) => e.action)).toEqual(["organisation.verified", "organisation.unverified"]);
+  });
+});

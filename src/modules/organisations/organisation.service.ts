@@ -1,5 +1,5 @@
 import type { DataSource, Repository } from "typeorm";
-import { ValidationError } from "../../http/errors";
+import { NotFoundError, ValidationError } from "../../http/errors";
 import type { Actor, AuditService } from "../audit/audit.service";
 import { slugify } from "../catalogue/slug";
 import { Country } from "../reference/reference.entities";
@@ -11,6 +11,18 @@ export interface NewOrganisation {
   kind: OrganisationKind;
   countryCode: string | null;
   website: string | null;
+}
+
+/** What an organisation says about itself on its public page. */
+export interface OrganisationProfile {
+  name: string;
+  shortName: string | null;
+  kind: OrganisationKind;
+  countryCode: string | null;
+  website: string | null;
+  description: string | null;
+  contactName: string | null;
+  contactEmail: string | null;
 }
 
 /** Organisations that own listings. */
@@ -41,12 +53,61 @@ export class OrganisationService {
     });
   }
 
+  /**
+   * Changes an organisation's profile (its admins' and the curators' act) and audits which fields
+   * changed. Fields left out stay as they are.
+   */
+  async update(id: number, fields: Partial<OrganisationProfile>, actor: Actor): Promise<Organisation> {
+    const problems: Record<string, string> = {};
+    if (fields.countryCode && !(await this.dataSource.getRepository(Country).existsBy({ code: fields.countryCode }))) problems.countryCode = "is not a known country";
+    if (fields.name) {
+      const holder = await this.organisations.findOneBy({ name: fields.name });
+      if (holder && holder.id !== id) problems.name = "another organisation has this name";
+    }
+    if (Object.keys(problems).length) throw new ValidationError(problems);
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(Organisation);
+      const organisation = await repo.findOneBy({ id });
+      if (!organisation) throw new NotFoundError("No such organisation.");
+      const changes: Record<string, [unknown, unknown]> = {};
+      for (const [key, value] of Object.entries(fields) as Array<[keyof OrganisationProfile, unknown]>) {
+        if (value !== undefined && organisation[key] !== value) changes[key] = [organisation[key], value];
+      }
+      if (Object.keys(changes).length === 0) return organisation;
+      Object.assign(organisation, fields);
+      await repo.save(organisation);
+      await this.audit?.record(manager, actor, { action: "organisation.updated", entityType: "organisation", entityId: id, organisationId: id, changes });
+      return organisation;
+    });
+  }
+
+  /** Marks an organisation verified by the RSO, or takes that back (curators only). */
+  async setVerified(id: number, verified: boolean, actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const organisation = await manager.getRepository(Organisation).findOneBy({ id });
+      if (!organisation) throw new NotFoundError("No such organisation.");
+      if (organisation.verified === verified) return;
+      await manager.getRepository(Organisation).update({ id }, { verified });
+      await this.audit?.record(manager, actor, { action: verified ? "organisation.verified" : "organisation.unverified", entityType: "organisation", entityId: id, organisationId: id, changes: { verified: [!verified, verified] } });
+    });
+  }
+
   findBySlug(slug: string): Promise<Organisation | null> {
     return this.organisations.findOneBy({ slug });
   }
 
   findById(id: number): Promise<Organisation | null> {
     return this.organisations.findOneBy({ id });
+  }
+
+  /** Every organisation with how many listings it has (any status), unverified ones first. */
+  async listForCuration(): Promise<Array<{ organisation: Organisation; listings: number }>> {
+    const [all, counts] = await Promise.all([
+      this.organisations.find({ order: { verified: "ASC", name: "ASC" } }),
+      this.dataSource.query("SELECT owner_id AS id, COUNT(*) AS n FROM resources GROUP BY owner_id") as Promise<Array<{ id: number; n: number | string }>>,
+    ]);
+    const byId = new Map(counts.map((c) => [Number(c.id), Number(c.n)]));
+    return all.map((organisation) => ({ organisation, listings: byId.get(organisation.id) ?? 0 }));
   }
 
   listAll(): Promise<Organisation[]> {

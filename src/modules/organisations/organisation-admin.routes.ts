@@ -1,0 +1,118 @@
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { NotFoundError, ValidationError } from "../../http/errors";
+import { parseWith } from "../../http/validate";
+import type { Services } from "../../services";
+import { requireSignIn } from "../accounts/auth";
+import { canCurate, canManageOrganisation, isCurator } from "../accounts/policies";
+import { Organisation, ORGANISATION_KINDS } from "./organisation.entity";
+
+const optional = (max: number) =>
+  z
+    .string()
+    .max(max * 4, `must be at most ${max} characters`)
+    .transform((v) => v.trim())
+    .pipe(z.string().max(max, `must be at most ${max} characters`))
+    .transform((v) => v || null);
+
+/** What an organisation's admins may change about it. */
+const profileFields = {
+  _csrf: z.string().optional(),
+  shortName: optional(40),
+  countryCode: z.string().regex(/^([A-Z]{3})?$/, "choose a country").transform((v) => v || null),
+  website: z
+    .string()
+    .trim()
+    .max(500, "must be at most 500 characters")
+    .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an address starting with http:// or https://")
+    .transform((v) => v || null),
+  description: optional(4000),
+  contactName: optional(200),
+  contactEmail: z
+    .string()
+    .trim()
+    .max(254, "must be at most 254 characters")
+    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address")
+    .transform((v) => (v ? v.toLowerCase() : null)),
+};
+const adminProfileSchema = z.object(profileFields).strict();
+/** Curators may also rename an organisation and change its kind. */
+const curatorProfileSchema = z
+  .object({
+    ...profileFields,
+    name: z.string().trim().min(3, "must be at least 3 characters").max(200, "must be at most 200 characters"),
+    kind: z.enum(ORGANISATION_KINDS, { error: "choose a kind" }),
+  })
+  .strict();
+const verificationSchema = z.object({ _csrf: z.string().optional(), verified: z.enum(["yes", "no"], { error: "must be yes or no" }) }).strict();
+
+const LABELS = { name: "Name", shortName: "Acronym", kind: "Kind", countryCode: "Country", website: "Website", description: "About", contactName: "Contact name", contactEmail: "Contact email" };
+
+/** An organisation's profile, for its admins and the curators; verification, for curators. */
+export function organisationAdminPages(services: Services): Router {
+  const router = Router();
+  const { organisations, reference } = services;
+  const actor = (req: Request) => ({ id: req.user!.id, label: req.user!.email });
+
+  async function managed(req: Request): Promise<Organisation> {
+    const slug = typeof req.query.org === "string" ? req.query.org : null;
+    const organisation = isCurator(req.user ?? null) && slug ? await organisations.findBySlug(slug) : req.user?.organisationId ? await organisations.findById(req.user.organisationId) : null;
+    if (!organisation || !canManageOrganisation(req.user ?? null, organisation.id)) throw new NotFoundError("An organisation's profile is kept by its admins and the curators.");
+    return organisation;
+  }
+
+  async function renderForm(req: Request, res: Response, organisation: Organisation, values: Record<string, unknown>, errors: Record<string, string> = {}, message: string | null = null, status = 200) {
+    res.status(status).render("workspace/organisation-profile", {
+      title: `Profile of ${organisation.name}`,
+      organisation,
+      curator: isCurator(req.user ?? null),
+      query: isCurator(req.user ?? null) ? `?org=${organisation.slug}` : "",
+      values,
+      errors,
+      message,
+      labels: LABELS,
+      countries: await reference.listCountries(),
+      kinds: ORGANISATION_KINDS,
+      saved: req.query.saved === "1",
+    });
+  }
+
+  router.get("/workspace/organisation", requireSignIn, async (req, res) => {
+    const organisation = await managed(req);
+    await renderForm(req, res, organisation, { ...organisation });
+  });
+
+  router.post("/workspace/organisation", requireSignIn, async (req, res) => {
+    const organisation = await managed(req);
+    try {
+      const schema = isCurator(req.user ?? null) ? curatorProfileSchema : adminProfileSchema;
+      const { _csrf, ...fields } = parseWith(schema, req.body ?? {}, "The profile needs attention.");
+      await organisations.update(organisation.id, fields, actor(req));
+      res.redirect(303, `/workspace/organisation?${isCurator(req.user ?? null) ? `org=${organisation.slug}&` : ""}saved=1`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await renderForm(req, res, organisation, req.body ?? {}, error.fields ?? {}, error.message, 400);
+    }
+  });
+
+  router.get("/workspace/organisations", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    const rows = await organisations.listForCuration();
+    res.render("workspace/organisations", {
+      title: "Organisations",
+      rows: rows.map(({ organisation, listings }) => ({ slug: organisation.slug, name: organisation.name, shortName: organisation.shortName, verified: organisation.verified, kind: organisation.kind.replace(/-/g, " "), listings })),
+      unverified: rows.filter((r) => !r.organisation.verified).length,
+    });
+  });
+
+  router.post("/workspace/organisations/:slug/verification", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    const organisation = await organisations.findBySlug(String(req.params.slug));
+    if (!organisation) throw new NotFoundError("No organisation has this address.");
+    const { verified } = parseWith(verificationSchema, req.body ?? {});
+    await organisations.setVerified(organisation.id, verified === "yes", actor(req));
+    res.redirect(303, "/workspace/organisations");
+  });
+
+  return router;
+}
