@@ -17,6 +17,7 @@ import { workspacePages } from "./modules/catalogue/workspace.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationAdminPages } from "./modules/organisations/organisation-admin.routes";
 import { organisationApi, organisationPages } from "./modules/organisations/organisations.routes";
+import { reportApi, reportPages } from "./modules/reports/reports.routes";
 import { searchApi, searchPages } from "./modules/search/search.routes";
 import { importUpload, transferPages } from "./modules/transfer/transfer.routes";
 import { buildServices, Services } from "./services";
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 200 }));
   installAuth(app, config, dataSource, services.accounts);
   // Import uploads are multipart: their body (and CSRF token) is parsed before the check below.
-  app.post("/workspace/import", importUpload);
+  app.post(["/workspace/import", "/reports/import"], importUpload);
   // Every state-changing form carries the session's token (synchroniser token pattern).
   app.use((req, res, next) => (req.path.startsWith("/api/") ? next() : csrfSynchronisedProtection(req, res, next)));
   app.use(viewLocals(config));
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1", searchApi(services));
   app.use("/api/v1", catalogueApi(services));
   app.use("/api/v1", organisationApi(services));
+  app.use("/api/v1", reportApi(services));
   app.use(accountPages(services, services.signInLimiter));
   app.use(workspacePages(services, services.editor));
   app.use(transferPages(services, dataSource));
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(searchPages(services));
   app.use(cataloguePages(services));
   app.use(organisationPages(services));
+  app.use(reportPages(services));
 
   // After the routes, so that no page or API request costs a look at the disk first.
   app.use(express.static(path.join(ROOT, "public"), { maxAge: config.env === "production" ? "1d" : 0, index: false }));

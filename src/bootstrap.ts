@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
-import { DemoAccount, seedDemoAccounts, seedDemoCatalogue, seedReferenceData } from "./db/seed";
+import { DemoAccount, seedDemoAccounts, seedDemoCatalogue, seedDemoReport, seedReferenceData } from "./db/seed";
 import type { Logger } from "./logger";
 import type { Services } from "./services";
 
@@ -16,6 +16,10 @@ export async function prepareData(config: Config, dataSource: DataSource, servic
   if (config.demoData && (await services.catalogue.countAll()) === 0) {
     const demo = await seedDemoCatalogue(dataSource, services.catalogue);
     logger.info({ created: demo.created }, "demo catalogue loaded into the empty database");
+  }
+  if (config.demoData && (await services.reports.list()).length === 0) {
+    const report = await seedDemoReport(dataSource, services.reports);
+    logger.info({ created: report.created }, "demo progress report imported and linked");
   }
   if (await services.outbox.textIncomplete()) {
     const written = await services.outbox.rebuildText();

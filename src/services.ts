@@ -8,6 +8,7 @@ import { ListingEditor } from "./modules/catalogue/listing-editor.service";
 import { TopicService } from "./modules/catalogue/topic.service";
 import { OrganisationService } from "./modules/organisations/organisation.service";
 import { ReferenceService } from "./modules/reference/reference.service";
+import { ReportService } from "./modules/reports/report.service";
 import type { SearchEngine } from "./modules/search/search-engine";
 import { DocumentContextLoader } from "./modules/search/search-document";
 import { SearchIndexer } from "./modules/search/search-indexer";
@@ -48,7 +49,8 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const signInLimiter = new SignInLimiter(dataSource);
   const importer = new ListingImporter(dataSource, audit, outbox);
   const exporter = new ListingExporter(dataSource);
-  return { accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  const reports = new ReportService(dataSource, audit);
+  return { reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

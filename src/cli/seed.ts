@@ -1,11 +1,12 @@
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/data-source";
-import { seedDemoCatalogue, seedReferenceData } from "../db/seed";
+import { seedDemoCatalogue, seedDemoReport, seedReferenceData } from "../db/seed";
 import { createLogger } from "../logger";
 import { buildServices } from "../services";
 
 /**
- * `npm run seed`: applies migrations, then loads the reference data and the demo catalogue.
+ * `npm run seed`: applies migrations, then loads the reference data, the demo catalogue and the
+ * 2017 progress report with its links to the demo listings.
  * Adds only what is missing, so running it twice changes nothing.
  */
 async function main(): Promise<void> {
@@ -14,8 +15,10 @@ async function main(): Promise<void> {
   const dataSource = await openDatabase(config.database);
   try {
     const reference = await seedReferenceData(dataSource);
-    const demo = await seedDemoCatalogue(dataSource, buildServices(dataSource).catalogue);
-    logger.info({ reference: reference.created, demo: demo.created }, "seeding done");
+    const services = buildServices(dataSource);
+    const demo = await seedDemoCatalogue(dataSource, services.catalogue);
+    const report = await seedDemoReport(dataSource, services.reports);
+    logger.info({ reference: reference.created, demo: demo.created, report: report.created }, "seeding done");
   } finally {
     await dataSource.destroy();
   }

@@ -9,7 +9,7 @@ import { Topic } from "../modules/catalogue/topic.entity";
 import { Enquiry } from "../modules/enquiries/enquiry.entity";
 import { Organisation } from "../modules/organisations/organisation.entity";
 import { Audience, Country, Language } from "../modules/reference/reference.entities";
-import { Report, ReportItem, ReportItemLink, ReportSection } from "../modules/reports/report.entities";
+import { Report, ReportItem, ReportItemLink, ReportItemParty, ReportSection } from "../modules/reports/report.entities";
 import { SearchOutboxEntry } from "../modules/search/search-outbox.entity";
 import { ImportBatch } from "../modules/transfer/import-batch.entity";
 
@@ -28,6 +28,7 @@ export const entities = [
   ReportSection,
   ReportItem,
   ReportItemLink,
+  ReportItemParty,
   Enquiry,
   AuditEvent,
   SearchOutboxEntry,

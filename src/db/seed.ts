@@ -12,6 +12,9 @@ import { audienceSlug, DELIVERY_MODES, RESOURCE_KINDS } from "../modules/catalog
 import { Organisation, ORGANISATION_KINDS, OrganisationKind } from "../modules/organisations/organisation.entity";
 import { Audience, Country, Language } from "../modules/reference/reference.entities";
 import { slugify } from "../modules/catalogue/slug";
+import { LINK_RELATIONS, LinkRelation, ReportItem } from "../modules/reports/report.entities";
+import type { ReportService } from "../modules/reports/report.service";
+import { Resource } from "../modules/catalogue/resource.entity";
 
 /** The project's `seeds/` folder. */
 export const SEEDS_DIR = path.resolve(__dirname, "../../seeds");
@@ -218,6 +221,38 @@ export async function seedDemoCatalogue(dataSource: DataSource, catalogue: Catal
       SYSTEM_ACTOR,
     );
     created.resources++;
+  }
+  return { created };
+}
+
+/** The October 2017 AHG progress report, as the RSO has it. */
+export const DEMO_REPORT = { file: "reports/ahg-progress-report-2017-10.txt", slug: "ahg-progress-report-2017-10", publishedOn: "2017-10-01" };
+
+/**
+ * Imports the 2017 progress report (when it is not there yet) and links its items to the demo
+ * listings the report names (`reportItems` in demo-catalogue.json). Links that exist are left as
+ * they are, so a second run changes nothing.
+ */
+export async function seedDemoReport(dataSource: DataSource, reports: ReportService): Promise<SeedCounts> {
+  const created: Record<string, number> = { reports: 0, links: 0 };
+  let report = await reports.findBySlug(DEMO_REPORT.slug);
+  if (!report) {
+    report = (await reports.importReport(readFileSync(path.join(SEEDS_DIR, DEMO_REPORT.file), "utf8"), { slug: DEMO_REPORT.slug, publishedOn: DEMO_REPORT.publishedOn, format: "text" }, SYSTEM_ACTOR)).report;
+    created.reports++;
+  }
+  const demo = demoSchema.parse(readJson("demo-catalogue.json"));
+  const items = new Map((await dataSource.getRepository(ReportItem).find({ where: { reportId: report.id }, relations: { links: true } })).map((i) => [i.number, i]));
+  for (const r of demo.resources) {
+    const resource = await dataSource.getRepository(Resource).findOneBy({ slug: r.slug });
+    if (!resource) continue;
+    for (const ref of r.reportItems) {
+      const item = items.get(ref.number);
+      if (!item) throw new Error(`demo-catalogue.json: ${r.slug} names report item ${ref.number}, which the report does not have`);
+      if (!LINK_RELATIONS.includes(ref.relation as LinkRelation)) throw new Error(`demo-catalogue.json: ${r.slug} names the relation "${ref.relation}"`);
+      if (item.links?.some((l) => l.resourceId === resource.id)) continue;
+      await reports.link(item.id, resource.id, ref.relation as LinkRelation, null, SYSTEM_ACTOR);
+      created.links++;
+    }
   }
   return { created };
 }

@@ -2,7 +2,7 @@ import type { Express } from "express";
 import pino from "pino";
 import { inject } from "vitest";
 import { createApp } from "../../src/app";
-import { seedDemoCatalogue, seedReferenceData } from "../../src/db/seed";
+import { seedDemoCatalogue, seedDemoReport, seedReferenceData } from "../../src/db/seed";
 import { createLogger } from "../../src/logger";
 import { SearchEngine } from "../../src/modules/search/search-engine";
 import { buildServices, Services } from "../../src/services";
@@ -20,7 +20,7 @@ export interface TestApp extends TestDatabase {
 let apps = 0;
 
 export interface TestAppOptions {
-  /** Load the demo catalogue (default true). */
+  /** Load the demo catalogue and the 2017 progress report with its links (default true). */
   demo?: boolean;
   /** Search through the test run's real Meilisearch (default false: the database answers). */
   search?: boolean | { url: string; key: string };
@@ -39,7 +39,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }
   const services = buildServices(db.dataSource, { engine, indexUid, logger: pino({ level: "silent" }) });
   await seedReferenceData(db.dataSource);
-  if (options.demo !== false) await seedDemoCatalogue(db.dataSource, services.catalogue);
+  if (options.demo !== false) {
+    await seedDemoCatalogue(db.dataSource, services.catalogue);
+    await seedDemoReport(db.dataSource, services.reports);
+  }
   if (services.worker) {
     services.worker.start();
   }

@@ -12,6 +12,7 @@ export const TABLES = [
   "languages",
   "organisations",
   "report_item_links",
+  "report_item_parties",
   "report_items",
   "report_sections",
   "reports",

@@ -10,9 +10,8 @@ import { ImportRejectedError, ImportScope } from "../../src/modules/transfer/lis
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation } from "../helpers/factories";
 import { runEntry } from "../helpers/process";
+import { Agent, csrfTokenIn, signedIn } from "../helpers/sessions";
 import { TABLES } from "../helpers/tables";
-
-const PASSWORD = "correct horse battery staple 42";
 
 let t: TestApp;
 let orgA: Organisation;
@@ -247,24 +246,16 @@ describe("bulk import", () => {
 });
 
 describe("import and export in the browser", () => {
-  const agents: Record<string, ReturnType<typeof request.agent>> = {};
-  const tokenIn = (html: string) => html.match(/name="_csrf" value="([^"]+)"/)![1];
-
-  async function signIn(email: string, organisationId: number | null, role: "admin" | "editor" | null, siteRole: "curator" | "none" = "none") {
-    await t.services.accounts.create({ email, displayName: email, password: PASSWORD, organisationId, organisationRole: role, siteRole }, SYSTEM_ACTOR);
-    const agent = request.agent(t.app);
-    const form = await agent.get("/sign-in");
-    await agent.post("/sign-in").type("form").send({ email, password: PASSWORD, _csrf: tokenIn(form.text) }).expect(303);
-    return agent;
-  }
+  const agents: Record<string, Agent> = {};
+  const tokenIn = csrfTokenIn;
 
   beforeAll(async () => {
-    agents.editorA = await signIn("importer.a@example.org", orgA.id, "editor");
-    agents.editorB = await signIn("importer.b@example.org", orgB.id, "editor");
-    agents.curator = await signIn("importer.curator@example.org", null, null, "curator");
+    agents.editorA = (await signedIn(t, { email: "importer.a@example.org", organisationId: orgA.id, role: "editor" })).agent;
+    agents.editorB = (await signedIn(t, { email: "importer.b@example.org", organisationId: orgB.id, role: "editor" })).agent;
+    agents.curator = (await signedIn(t, { email: "importer.curator@example.org", siteRole: "curator" })).agent;
   });
 
-  async function upload(agent: ReturnType<typeof request.agent>, content: string | Buffer, name: string, fields: Record<string, string> = {}, query = "") {
+  async function upload(agent: Agent, content: string | Buffer, name: string, fields: Record<string, string> = {}, query = "") {
     const token = tokenIn((await agent.get(`/workspace/import${query}`)).text);
     let req = agent.post(`/workspace/import${query}`).field("_csrf", token);
     for (const [k, v] of Object.entries(fields)) req = req.field(k, v);

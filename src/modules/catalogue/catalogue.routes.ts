@@ -4,6 +4,7 @@ import { hrefWith } from "../../http/pagination";
 import { catalogueViewer } from "../accounts/policies";
 import { parseQuery } from "../../http/validate";
 import type { Services } from "../../services";
+import { itemAnchor } from "../reports/reports.routes";
 import { listQuerySchema, slugParam, languageTagParam } from "./catalogue.schemas";
 import { PresenterContext, presentApiResource, presentCard, presentDetail } from "./resource.presenter";
 
@@ -11,6 +12,18 @@ import { PresenterContext, presentApiResource, presentCard, presentDetail } from
 export async function presenterContext(services: Services): Promise<PresenterContext> {
   const [languages, countries] = await Promise.all([services.reference.languageMap(), services.reference.countryNames()]);
   return { languages, countries };
+}
+
+/** A report item that references a listing, as its page and the API show it. */
+function presentReportReference(ref: Awaited<ReturnType<Services["reports"]["itemsFor"]>>[number]) {
+  return {
+    report: { slug: ref.report.slug, title: ref.report.title, path: `/reports/${ref.report.slug}` },
+    number: ref.item.number,
+    action: ref.item.action,
+    relation: ref.relation,
+    note: ref.note,
+    path: `/reports/${ref.report.slug}#${itemAnchor(ref.item.number)}`,
+  };
 }
 
 /** Pages of the catalogue: home, list, listing, topics, languages. */
@@ -45,8 +58,9 @@ export function cataloguePages(services: Services): Router {
     const slug = slugParam.safeParse(req.params.slug);
     const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data, catalogueViewer(req.user ?? null)) : null;
     if (!resource) throw new NotFoundError("No listing has this address. It may have been archived, or the link may be mistyped.");
-    const detail = presentDetail(resource, await presenterContext(services));
-    res.render("catalogue/resource", { title: detail.title, resource: detail });
+    const [ctx, reportItems] = await Promise.all([presenterContext(services), services.reports.itemsFor(resource.id)]);
+    const detail = presentDetail(resource, ctx);
+    res.render("catalogue/resource", { title: detail.title, resource: detail, reportItems: reportItems.map(presentReportReference) });
   });
 
   router.get("/topics", async (_req, res) => {
@@ -128,7 +142,8 @@ export function catalogueApi(services: Services): Router {
     const slug = slugParam.safeParse(req.params.slug);
     const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data, catalogueViewer(req.user ?? null)) : null;
     if (!resource) throw new NotFoundError("No listing has this slug.");
-    res.json({ data: presentApiResource(resource, await presenterContext(services)) });
+    const [ctx, reportItems] = await Promise.all([presenterContext(services), services.reports.itemsFor(resource.id)]);
+    res.json({ data: { ...presentApiResource(resource, ctx), reportItems: reportItems.map(presentReportReference) } });
   });
 
   router.get("/topics", async (_req, res) => {

@@ -336,6 +336,11 @@ export class CatalogueService {
     return this.resources.count();
   }
 
+  /** A listing in any status, by its slug (for curators' tools). */
+  findAnyBySlug(slug: string): Promise<Resource | null> {
+    return this.resources.findOneBy({ slug });
+  }
+
   async existsSlug(slug: string): Promise<boolean> {
     return this.resources.exists({ where: { slug } });
   }

@@ -1,5 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from "typeorm";
-import { CreatedAtColumn, UpdatedAtColumn } from "../../db/columns";
+import { CreatedAtColumn, DateTimeColumn, JsonColumn, UpdatedAtColumn } from "../../db/columns";
+import { Organisation } from "../organisations/organisation.entity";
+import { Country } from "../reference/reference.entities";
 import { User } from "../accounts/user.entity";
 import { Resource } from "../catalogue/resource.entity";
 
@@ -21,6 +23,13 @@ export class Report {
 
   @Column({ type: "text", nullable: true })
   introduction: string | null;
+
+  /** The format the report was last imported from: text, html or csv. */
+  @Column({ type: "varchar", length: 10, nullable: true })
+  sourceFormat: string | null;
+
+  @DateTimeColumn({ nullable: true })
+  importedAt: Date | null;
 
   @OneToMany(() => ReportSection, (s) => s.report)
   sections?: ReportSection[];
@@ -52,6 +61,10 @@ export class ReportSection {
 
   @Column({ type: "varchar", length: 300 })
   title: string;
+
+  /** The number the heading carries ("4"), when it has one. */
+  @Column({ type: "varchar", length: 10, nullable: true })
+  number: string | null;
 
   @OneToMany(() => ReportItem, (i) => i.section)
   items?: ReportItem[];
@@ -94,6 +107,51 @@ export class ReportItem {
   /** Status and details; sanitised HTML. */
   @Column({ type: "text", nullable: true })
   details: string | null;
+
+  /** Footnotes that belong to the item, as plain text. */
+  @JsonColumn({ nullable: true })
+  footnotes: string[] | null;
+
+  @OneToMany(() => ReportItemParty, (p) => p.item)
+  parties?: ReportItemParty[];
+
+  @OneToMany(() => ReportItemLink, (l) => l.item)
+  links?: ReportItemLink[];
+}
+
+/** An organisation or a country that an item's "who" names. */
+@Entity("report_item_parties")
+export class ReportItemParty {
+  @PrimaryGeneratedColumn({ type: "integer" })
+  id: number;
+
+  @Index()
+  @Column({ type: "integer" })
+  itemId: number;
+
+  @ManyToOne(() => ReportItem, (i) => i.parties, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "item_id" })
+  item?: ReportItem;
+
+  @Index()
+  @Column({ type: "integer", nullable: true })
+  organisationId: number | null;
+
+  @ManyToOne(() => Organisation, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "organisation_id" })
+  organisation?: Organisation | null;
+
+  @Index()
+  @Column({ type: "varchar", length: 3, nullable: true })
+  countryCode: string | null;
+
+  @ManyToOne(() => Country, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "country_code", referencedColumnName: "code" })
+  country?: Country | null;
+
+  /** The words of "who" that named it. */
+  @Column({ type: "varchar", length: 200 })
+  matched: string;
 }
 
 export const LINK_RELATIONS = ["delivers", "supports", "mentions"] as const;
@@ -109,7 +167,7 @@ export class ReportItemLink {
   @Column({ type: "integer" })
   itemId: number;
 
-  @ManyToOne(() => ReportItem, { onDelete: "CASCADE" })
+  @ManyToOne(() => ReportItem, (i) => i.links, { onDelete: "CASCADE" })
   @JoinColumn({ name: "item_id" })
   item?: ReportItem;
 

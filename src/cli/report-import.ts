@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config";
+import { openDatabase } from "../db/data-source";
+import { AppError } from "../http/errors";
+import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
+import { detectReportFormat, ReportFormat } from "../modules/reports/report-parser";
+import { buildServices } from "../services";
+
+const USAGE = `Usage:
+  npm run report:import -- FILE [--slug SLUG] [--title "Title"] [--published YYYY-MM-DD] [--format text|html|csv]
+FILE is the report's table: the RSO's tab-separated text, an HTML table, or CSV (number, action, who, status).
+Importing a revised report with the same --slug updates its items by number and keeps their links.`;
+
+/** `npm run report:import`: imports (or updates) a progress report from its table. */
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    options: { slug: { type: "string" }, title: { type: "string" }, published: { type: "string" }, format: { type: "string" }, help: { type: "boolean" } },
+    allowPositionals: true,
+  });
+  const file = positionals[0];
+  const format = values.format as ReportFormat | undefined;
+  if (values.help || !file || positionals.length > 1 || (format && !["text", "html", "csv"].includes(format)) || (values.published && !/^\d{4}-\d{2}-\d{2}$/.test(values.published))) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(values.help ? 0 : 2);
+  }
+  const content = readFileSync(file, "utf8");
+  const config = loadConfig();
+  const dataSource = await openDatabase(config.database);
+  try {
+    const services = buildServices(dataSource);
+    const result = await services.reports.importReport(
+      content,
+      { format: format ?? detectReportFormat(content, path.basename(file)), slug: values.slug, title: values.title, publishedOn: values.published },
+      SYSTEM_ACTOR,
+    );
+    process.stdout.write(
+      `${result.report.title} (/reports/${result.report.slug}): ${result.sections} sections; ${result.created.length} items added, ${result.updated.length} updated, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  const detail = error instanceof AppError ? `${error.message}${error.fields ? ` (${Object.values(error.fields).join("; ")})` : ""}` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`\nReport import failed: ${detail}\n`);
+  process.exit(1);
+});

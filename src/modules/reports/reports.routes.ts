@@ -1,0 +1,259 @@
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { NotFoundError, ValidationError } from "../../http/errors";
+import { parseQuery, parseWith } from "../../http/validate";
+import type { Services } from "../../services";
+import { requireSignIn } from "../accounts/auth";
+import { canCurate, catalogueViewer } from "../accounts/policies";
+import { LINK_RELATIONS } from "./report.entities";
+import { detectReportFormat, ReportFormat } from "./report-parser";
+import { ItemView, ReportUnreadableError } from "./report.service";
+
+const reportQuery = z
+  .object({
+    section: z.string().regex(/^\d{1,2}$/, "must be a section number").transform(Number).optional(),
+    org: z.string().regex(/^[a-z0-9-]{1,100}$/, "must be an organisation's slug").optional(),
+    linked: z.enum(["yes", "no"], { error: "must be yes or no" }).transform((v) => v === "yes").optional(),
+  })
+  .strict();
+
+const pickerQuery = z.object({ q: z.string().max(200, "must be at most 200 characters").optional() }).strict();
+
+const linkForm = z
+  .object({
+    _csrf: z.string().optional(),
+    resource: z.string({ error: "choose a listing" }).regex(/^[a-z0-9-]{1,120}$/, "choose a listing"),
+    relation: z.enum(LINK_RELATIONS, { error: `choose one of ${LINK_RELATIONS.join(", ")}` }),
+    note: z
+      .string()
+      .max(2000, "must be at most 500 characters")
+      .transform((v) => v.trim())
+      .pipe(z.string().max(500, "must be at most 500 characters"))
+      .transform((v) => v || null)
+      .optional()
+      .default(null),
+    q: z.string().max(200).optional(),
+  })
+  .strict();
+
+const importForm = z
+  .object({
+    _csrf: z.string().optional(),
+    format: z.enum(["", "text", "html", "csv"], { error: "must be text, HTML or CSV" }).optional().default(""),
+    slug: z
+      .string()
+      .trim()
+      .regex(/^([a-z0-9]+(-[a-z0-9]+)*)?$/, "must be lowercase letters, digits and hyphens")
+      .max(120, "must be at most 120 characters")
+      .optional()
+      .default(""),
+    title: z.string().trim().max(300, "must be at most 300 characters").optional().default(""),
+    publishedOn: z
+      .string()
+      .regex(/^(\d{4}-\d{2}-\d{2})?$/, "must be a date (YYYY-MM-DD)")
+      .refine((v) => v === "" || !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "is not a real date")
+      .optional()
+      .default(""),
+  })
+  .strict();
+
+const RELATION_NAMES: Record<string, string> = { delivers: "Delivers", supports: "Supports", mentions: "Mentions" };
+
+const actorOf = (req: Request) => ({ id: req.user!.id, label: req.user!.email });
+
+/** "3.4" → "item-3-4": an item's anchor on the report's page. */
+export const itemAnchor = (number: string) => `item-${number.replace(/\./g, "-")}`;
+
+function presentLink(view: ItemView["links"][number]) {
+  return {
+    id: view.link.id,
+    relation: view.link.relation,
+    relationName: RELATION_NAMES[view.link.relation],
+    note: view.link.note,
+    resource: { slug: view.resource.slug, title: view.resource.title, path: `/resources/${view.resource.slug}`, owner: view.resource.owner?.name ?? null, status: view.resource.status, visibility: view.resource.visibility },
+  };
+}
+
+function presentItem(view: ItemView) {
+  return {
+    number: view.item.number,
+    anchor: itemAnchor(view.item.number),
+    section: { position: view.section.position, title: view.section.title },
+    action: view.item.action,
+    who: view.item.who,
+    parties: view.parties.map((p) =>
+      p.organisation
+        ? { kind: "organisation", matched: p.matched, name: p.organisation.name, slug: p.organisation.slug, path: `/organisations/${p.organisation.slug}` }
+        : { kind: "country", matched: p.matched, name: p.country?.name ?? p.matched, code: p.country?.code ?? null },
+    ),
+    details: view.item.details,
+    footnotes: view.item.footnotes ?? [],
+    links: view.links.map(presentLink),
+  };
+}
+
+/** Progress reports: the list, each report as a document, and for curators import and linking. */
+export function reportPages(services: Services): Router {
+  const router = Router();
+  const { reports, search, catalogue } = services;
+
+  const viewerOf = (req: Request) => ({ ...catalogueViewer(req.user ?? null), curator: canCurate(req.user ?? null) });
+
+  router.get("/reports", async (req, res) => {
+    parseQuery(z.object({}).strict(), req);
+    const list = await reports.list();
+    res.render("reports/index", {
+      title: "Progress reports",
+      curator: canCurate(req.user ?? null),
+      reports: list.map((r) => ({ slug: r.report.slug, title: r.report.title, publishedOn: r.report.publishedOn, items: r.items, linked: r.linked, sections: r.sections })),
+    });
+  });
+
+  const renderImport = (res: Response, values: Record<string, unknown>, errors: Record<string, string> = {}, message: string | null = null, status = 200) =>
+    res.status(status).render("reports/import", { title: "Import a progress report", values, errors, message, result: null });
+
+  router.get("/reports/import", requireSignIn, (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    renderImport(res, { format: "", slug: "", title: "", publishedOn: "" });
+  });
+
+  router.post("/reports/import", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    const values = req.body ?? {};
+    try {
+      const form = parseWith(importForm, values, "The import needs attention.");
+      if (!req.file || req.file.size === 0) throw new ValidationError({ file: "choose the report's table: text, HTML or CSV" }, "Nothing was uploaded.");
+      let content: string;
+      try {
+        content = new TextDecoder("utf-8", { fatal: true }).decode(req.file.buffer);
+      } catch {
+        throw new ValidationError({ file: "is not UTF-8 text" }, "The file could not be read.");
+      }
+      const format: ReportFormat = form.format === "" ? detectReportFormat(content, req.file.originalname) : form.format;
+      const result = await reports.importReport(content, { format, slug: form.slug || undefined, title: form.title || undefined, publishedOn: form.publishedOn || undefined }, actorOf(req));
+      res.render("reports/import", {
+        title: "Progress report imported",
+        values: {},
+        errors: {},
+        message: null,
+        result: { slug: result.report.slug, title: result.report.title, sections: result.sections, created: result.created, updated: result.updated, unchanged: result.unchanged.length, removed: result.removed },
+      });
+    } catch (error) {
+      if (error instanceof ReportUnreadableError || error instanceof ValidationError) {
+        return renderImport(res, values, error.fields ?? {}, error.message, 400);
+      }
+      throw error;
+    }
+  });
+
+  router.get("/reports/:slug", async (req, res) => {
+    const filters = parseQuery(reportQuery, req);
+    const doc = await reports.document(String(req.params.slug), filters, viewerOf(req));
+    const items = doc.items.map(presentItem);
+    const organisations = new Map<string, string>();
+    const all = await reports.document(String(req.params.slug), {}, viewerOf(req));
+    for (const view of all.items) for (const p of view.parties) if (p.organisation) organisations.set(p.organisation.slug, p.organisation.name);
+    res.render("reports/show", {
+      title: doc.report.title,
+      report: doc.report,
+      curator: canCurate(req.user ?? null),
+      filters: { section: filters.section ?? null, org: filters.org ?? null, linked: filters.linked === undefined ? null : filters.linked ? "yes" : "no" },
+      filtered: filters.section !== undefined || filters.org !== undefined || filters.linked !== undefined,
+      total: doc.total,
+      sections: doc.sections.map((s) => ({ position: s.position, number: s.number, title: s.title, items: items.filter((i) => i.section.position === s.position) })),
+      organisations: [...organisations].map(([slug, name]) => ({ slug, name })).sort((a, b) => a.name.localeCompare(b.name)),
+      shown: items.length,
+    });
+  });
+
+  async function renderPicker(req: Request, res: Response, extra: { errors?: Record<string, string>; message?: string | null; values?: Record<string, unknown> } = {}, status = 200) {
+    const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
+    const q = typeof req.query.q === "string" ? req.query.q : typeof extra.values?.q === "string" ? (extra.values.q as string) : "";
+    const found = q.trim() ? await search.search({ q: q.trim(), page: 1, pageSize: 20 }, { member: true }) : null;
+    const linkedIds = new Set((item.links ?? []).map((l) => l.resourceId));
+    const linkedSlugs = new Set((item.links ?? []).map((l) => l.resource?.slug));
+    res.status(status).render("reports/link", {
+      title: `Link a listing to item ${item.number}`,
+      report,
+      item: { number: item.number, action: item.action, anchor: itemAnchor(item.number), links: (item.links ?? []).map((l) => ({ id: l.id, relation: l.relation, title: l.resource?.title ?? "", slug: l.resource?.slug ?? "" })) },
+      q,
+      hits: found ? found.hits.map((h) => ({ slug: h.slug, title: h.title, owner: h.owner?.name ?? null, kindName: h.kindName, linked: linkedSlugs.has(h.slug) })) : null,
+      degraded: found?.degraded ?? false,
+      relations: LINK_RELATIONS.map((r) => ({ value: r, name: RELATION_NAMES[r] })),
+      values: { relation: "delivers", note: "", resource: "", ...(extra.values ?? {}) },
+      errors: extra.errors ?? {},
+      message: extra.message ?? null,
+      linkedCount: linkedIds.size,
+    });
+  }
+
+  router.get("/reports/:slug/items/:number/link", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    parseQuery(pickerQuery, req);
+    await renderPicker(req, res);
+  });
+
+  router.post("/reports/:slug/items/:number/links", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
+    try {
+      const form = parseWith(linkForm, req.body ?? {}, "The link needs attention.");
+      const resource = await catalogue.findAnyBySlug(form.resource);
+      if (!resource) throw new ValidationError({ resource: "is not a listing of the catalogue" }, "The link needs attention.");
+      await reports.link(item.id, resource.id, form.relation, form.note, actorOf(req));
+      res.redirect(303, `/reports/${report.slug}#${itemAnchor(item.number)}`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await renderPicker(req, res, { errors: error.fields, message: error.message, values: req.body ?? {} }, 400);
+    }
+  });
+
+  router.post("/reports/:slug/items/:number/links/:id/delete", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    parseWith(z.object({ _csrf: z.string().optional() }).strict(), req.body ?? {});
+    const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
+    const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
+    if (Number.isNaN(id)) throw new NotFoundError("This item has no such link.");
+    await reports.unlink(item.id, id, actorOf(req));
+    res.redirect(303, `/reports/${report.slug}#${itemAnchor(item.number)}`);
+  });
+
+  return router;
+}
+
+/** The reports' read API, under `/api/v1`. */
+export function reportApi(services: Services): Router {
+  const router = Router();
+  const { reports } = services;
+
+  router.get("/reports", async (req, res) => {
+    parseQuery(z.object({}).strict(), req);
+    const list = await reports.list();
+    res.json({
+      data: list.map((r) => ({ slug: r.report.slug, title: r.report.title, publishedOn: r.report.publishedOn, sections: r.sections, items: r.items, itemsWithLinks: r.linked, path: `/reports/${r.report.slug}` })),
+    });
+  });
+
+  router.get("/reports/:slug", async (req, res) => {
+    const filters = parseQuery(reportQuery, req);
+    const viewer = { ...catalogueViewer(req.user ?? null), curator: canCurate(req.user ?? null) };
+    const doc = await reports.document(String(req.params.slug), filters, viewer);
+    const items = doc.items.map(presentItem);
+    res.json({
+      data: {
+        slug: doc.report.slug,
+        title: doc.report.title,
+        publishedOn: doc.report.publishedOn,
+        introduction: doc.report.introduction,
+        sections: doc.sections.map((s) => ({
+          position: s.position,
+          number: s.number,
+          title: s.title,
+          items: items.filter((i) => i.section.position === s.position).map(({ section: _s, anchor: _a, ...item }) => ({ ...item, links: item.links.map(({ resource, ...l }) => ({ ...l, resource: { slug: resource.slug, title: resource.title, path: resource.path, owner: resource.owner } })) })),
+        })),
+      },
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,275 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_REPORT } from "../../src/db/seed";
+import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
+import { ReportUnreadableError } from "../../src/modules/reports/report.service";
+import { createTestApp, TestApp } from "../helpers/app";
+import { buildOrganisation } from "../helpers/factories";
+import { Agent, signedIn, visitor } from "../helpers/sessions";
+import { TABLES } from "../helpers/tables";
+
+const ROOT = path.resolve(__dirname, "../..");
+const REPORT_TEXT = readFileSync(path.join(ROOT, "seeds", DEMO_REPORT.file), "utf8");
+const fixture = (name: string) => readFileSync(path.join(ROOT, "tests/fixtures/reports", name), "utf8");
+const SLUG = DEMO_REPORT.slug;
+
+let t: TestApp;
+const people = {} as Record<"visitor" | "editor" | "admin" | "curator", { agent: Agent; token: string }>;
+
+async function tableCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of TABLES) {
+    if (table === "http_sessions" || table === "sign_in_limits") continue;
+    counts[table] = Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+  }
+  return counts;
+}
+
+/** The items of a report in order, as stored. */
+async function storedItems(slug: string) {
+  return t.dataSource.query(
+    `SELECT i.number, i.action, i.who, i.details, i.footnotes, s.title AS section, s.position AS section_position
+       FROM report_items i JOIN report_sections s ON s.id = i.section_id JOIN reports r ON r.id = i.report_id
+      WHERE r.slug = ? ORDER BY i.position`,
+    [slug],
+  ) as Promise<Array<{ number: string; action: string; who: string | null; details: string | null; footnotes: string | null; section: string; section_position: number }>>;
+}
+
+async function linksOf(slug: string, number: string) {
+  return t.dataSource.query(
+    "SELECT res.slug, l.relation, l.note FROM report_item_links l JOIN report_items i ON i.id = l.item_id JOIN reports r ON r.id = i.report_id JOIN resources res ON res.id = l.resource_id WHERE r.slug = ? AND i.number = ? ORDER BY l.id",
+    [slug, number],
+  ) as Promise<Array<{ slug: string; relation: string; note: string | null }>>;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const jclec = (await t.services.organisations.findBySlug("jclec"))!;
+  people.visitor = await visitor(t);
+  people.editor = await signedIn(t, { email: "editor@reports.example", organisationId: jclec.id, role: "editor" });
+  people.admin = await signedIn(t, { email: "admin@reports.example", organisationId: jclec.id, role: "admin" });
+  people.curator = await signedIn(t, { email: "curator@reports.example", siteRole: "curator" });
+});
+afterAll(async () => t.close());
+
+describe("the 2017 report, imported by the seed", () => {
+  it("has exactly 6 sections and 29 items, numbered 1.1 to 6.5 in order", async () => {
+    const sections = await t.dataSource.query("SELECT s.position, s.number, s.title FROM report_sections s JOIN reports r ON r.id = s.report_id WHERE r.slug = ? ORDER BY s.position", [SLUG]);
+    expect(sections.map((s: { title: string }) => s.title)).toEqual([
+      "Law enforcement cooperation and capacity building",
+      "Information and intelligence sharing",
+      "Border Management",
+      "Cooperation on returns and reintegration",
+      "Protection and asylum management",
+      "Member Engagement and Outreach",
+    ]);
+    const items = await storedItems(SLUG);
+    const expected = [6, 6, 6, 2, 4, 5].flatMap((count, s) => Array.from({ length: count }, (_, i) => `${s + 1}.${i + 1}`));
+    expect(items.map((i) => i.number)).toEqual(expected);
+    expect(items).toHaveLength(29);
+    for (const item of items) expect(item.section_position).toBe(Number(item.number.split(".")[0]));
+  });
+
+  it("keeps whole texts: the item split by the footnote, the empty who, cells continued after page breaks, the HTML lists", async () => {
+    const items = new Map((await storedItems(SLUG)).map((i) => [i.number, i]));
+    expect(items.get("4.1")!.action).toBe(
+      "Encourage countries of origin to undertake voluntary repatriation and/or the return of those found not to be in need of international protection. Consider expanding the AVRR project.",
+    );
+    expect(JSON.parse(items.get("4.1")!.footnotes!)).toEqual(["¹ https://thailand.iom.int/sites/default/files/Infosheets/IOM%20Infosheet%20-%20AVRR%20%28For%20Donors%29.pdf"]);
+    expect(items.get("4.1")!.details).not.toContain("thailand.iom.int");
+    expect(items.get("6.1")!.who).toBeNull();
+    expect(items.get("1.1")!.details).toContain("courses and training materials in the Catalogue. Contributors retain full ownership of all training listed in the Catalogue");
+    expect(items.get("1.6")!.details).toMatch(/promotion of best practices\. The RSR can be accessed at www\.baliprocess-rso-roadmap\.net$/);
+    const list = items.get("6.2")!.details!;
+    expect(list).toContain("<ul>");
+    expect(list).toContain("Afghanistan 2013 Secondment – included developing a document examination manual for Afghan border officials");
+    expect(list).not.toMatch(/style=/);
+  });
+
+  it("resolves who is responsible to organisations and countries, and keeps the rest as text", async () => {
+    const parties = async (number: string) =>
+      (
+        await t.dataSource.query(
+          "SELECT COALESCE(o.short_name, c.name) AS name FROM report_item_parties p JOIN report_items i ON i.id = p.item_id LEFT JOIN organisations o ON o.id = p.organisation_id LEFT JOIN countries c ON c.code = p.country_code WHERE i.number = ? ORDER BY p.id",
+          [number],
+        )
+      ).map((r: { name: string }) => r.name);
+    expect(await parties("2.3")).toEqual(["Bangladesh", "Australia", "IOM"]);
+    expect(await parties("1.2")).toEqual(["TIPs WG"]);
+    expect(await parties("2.1")).toEqual(["UNODC"]);
+    expect(await parties("5.3")).toEqual(["RSO", "CIFAL-Jeju"]);
+    expect(await parties("6.1")).toEqual([]);
+    expect(await parties("6.3")).toEqual([]);
+    const page = await request(t.app).get(`/reports/${SLUG}?org=iom`).expect(200);
+    expect(page.text).toContain('id="item-2-3"');
+    expect(page.text).toContain('id="item-3-3"');
+    expect(page.text).not.toContain('id="item-1-1"');
+    expect(page.text).toContain("Affected/interested Bali Process members, RSO, IOM, UNHCR");
+  });
+
+  it("links the items to the demo listings they name", async () => {
+    expect(await linksOf(SLUG, "3.4")).toEqual([{ slug: "qrg-frontline-officers-assessing-travellers-and-documents", relation: "delivers", note: null }]);
+    expect((await linksOf(SLUG, "5.4")).map((l) => l.slug)).toEqual(["qrg-interviewing-victims-of-trafficking", "qrg-interviewing-child-victims-of-trafficking"]);
+    const resource = await request(t.app).get("/resources/qrg-frontline-officers-assessing-travellers-and-documents").expect(200);
+    expect(resource.text).toContain("In the Bali Process progress reports");
+    expect(resource.text).toContain(`href="/reports/${SLUG}#item-3-4"`);
+    const api = await request(t.app).get("/api/v1/resources/qrg-frontline-officers-assessing-travellers-and-documents").expect(200);
+    expect(api.body.data.reportItems.map((r: { number: string; relation: string }) => `${r.number}:${r.relation}`)).toEqual(["3.4:delivers", "6.2:supports", "6.5:supports"]);
+  });
+});
+
+describe("importing reports", () => {
+  it("reads the same table as HTML and as CSV to the same items", async () => {
+    await t.services.reports.importReport(fixture("ahg-2017-10.html"), { slug: "from-html", format: "html" }, SYSTEM_ACTOR);
+    await t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "from-csv", format: "csv", title: "Ad Hoc Group Progress Report: October 2017" }, SYSTEM_ACTOR);
+    const text = await storedItems(SLUG);
+    expect(await storedItems("from-html")).toEqual(text);
+    expect(await storedItems("from-csv")).toEqual(text);
+  });
+
+  it("refuses malformed input with its line number and leaves the database as it was", async () => {
+    const before = await tableCounts();
+    const lines = REPORT_TEXT.split("\n");
+    const broken = [...lines.slice(0, 20), "3.x\tNot a number\tRSO\tdetails", ...lines.slice(20)].join("\n");
+    await expect(t.services.reports.importReport(broken, { slug: "broken" }, SYSTEM_ACTOR)).rejects.toThrow(ReportUnreadableError);
+    await expect(t.services.reports.importReport(broken, { slug: "broken" }, SYSTEM_ACTOR)).rejects.toThrow(/line 21: expected/);
+    await expect(t.services.reports.importReport("just a title\n\nno table here\n", { slug: "broken" }, SYSTEM_ACTOR)).rejects.toThrow(/line \d+/);
+    await expect(t.services.reports.importReport("<html><body><p>No table</p></body></html>", { slug: "broken", format: "html" }, SYSTEM_ACTOR)).rejects.toThrow(ReportUnreadableError);
+    await expect(t.services.reports.importReport("number,action,who,status\n1.1,Only an item,RSO,\n", { slug: "broken", format: "csv", title: "x" }, SYSTEM_ACTOR)).rejects.toThrow(/line 2/);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("updates a revised report by item number and keeps its links", async () => {
+    const before = await linksOf(SLUG, "3.4");
+    const revised = REPORT_TEXT.replace("Quick Reference Guide for Frontline Officers – Assessing Travellers and Documents", "Quick Reference Guide for Frontline Officers – Assessing Travellers and Documents (revised)");
+    expect(revised).not.toBe(REPORT_TEXT);
+    const result = await t.services.reports.importReport(revised, { slug: SLUG }, SYSTEM_ACTOR);
+    expect(result.updated).toEqual(["3.4"]);
+    expect(result.created).toEqual([]);
+    expect(result.unchanged).toHaveLength(28);
+    expect(await linksOf(SLUG, "3.4")).toEqual(before);
+    expect((await storedItems(SLUG)).find((i) => i.number === "3.4")!.action).toMatch(/\(revised\)$/);
+    const again = await t.services.reports.importReport(revised, { slug: SLUG }, SYSTEM_ACTOR);
+    expect(again.updated).toEqual([]);
+  });
+
+  it("refuses a revision that drops an item that has links, and changes nothing", async () => {
+    const before = await tableCounts();
+    const dropped = REPORT_TEXT.split("\n").filter((line) => !line.startsWith("3.4\t")).join("\n");
+    await expect(t.services.reports.importReport(dropped, { slug: SLUG }, SYSTEM_ACTOR)).rejects.toThrow(/leaves out items that are linked/);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("lets curators upload a report table in the browser, and shows what is wrong with a bad one", async () => {
+    const { agent, token } = people.curator;
+    const ok = await agent.post("/reports/import").field("_csrf", token).field("slug", "uploaded-csv").field("title", "Uploaded report").attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "report.csv").expect(200);
+    expect(ok.text).toContain("Progress report imported");
+    expect(ok.text).toMatch(/<strong>29<\/strong> items added/);
+    const bad = await agent.post("/reports/import").field("_csrf", token).field("slug", "bad-upload").attach("file", Buffer.from("Title\n\n\tAction/Recommendation\tWho\tStatus/Details\nSection\t\t\t\nX.1\tbad\t\t\n"), "report.txt").expect(400);
+    expect(bad.text).toContain("line 5");
+    expect(await t.services.reports.findBySlug("bad-upload")).toBeNull();
+    const editor = await people.editor.agent.post("/reports/import").field("_csrf", people.editor.token).attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "r.csv");
+    expect(editor.status).toBe(404);
+  });
+});
+
+describe("report pages and API", () => {
+  it("lists reports and shows one as a document, with filters", async () => {
+    const list = await request(t.app).get("/reports").expect(200);
+    expect(list.text).toContain(`href="/reports/${SLUG}"`);
+    const page = await request(t.app).get(`/reports/${SLUG}`).expect(200);
+    expect(page.text).toContain("29 items.");
+    expect(page.text).toContain('href="/resources/qrg-frontline-officers-assessing-travellers-and-documents"');
+    expect(page.text).not.toContain("/link\""); // visitors get no linking tools
+    const border = await request(t.app).get(`/reports/${SLUG}?section=3`).expect(200);
+    expect(border.text).toContain("Showing 6 of 29 items.");
+    expect(border.text).not.toContain('id="item-2-1"');
+    const gaps = await request(t.app).get(`/reports/${SLUG}?linked=no`).expect(200);
+    const unlinked = Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM report_items i JOIN reports r ON r.id = i.report_id WHERE r.slug = ? AND NOT EXISTS (SELECT 1 FROM report_item_links l WHERE l.item_id = i.id)", [SLUG]))[0].n);
+    expect(gaps.text).toContain(`Showing ${unlinked} of 29 items.`);
+    expect(gaps.text).toContain('id="item-1-1"');
+    expect(gaps.text).not.toContain('id="item-3-4"');
+    await request(t.app).get(`/reports/${SLUG}?linked=maybe`).expect(400);
+    await request(t.app).get(`/reports/${SLUG}?section=3&section=4`).expect(400);
+    await request(t.app).get("/reports/no-such-report").expect(404);
+  });
+
+  it("answers the API with sections, items and links", async () => {
+    const list = await request(t.app).get("/api/v1/reports").expect(200);
+    expect(list.body.data.find((r: { slug: string }) => r.slug === SLUG)).toMatchObject({ sections: 6, items: 29 });
+    const one = await request(t.app).get(`/api/v1/reports/${SLUG}`).expect(200);
+    expect(one.body.data.sections).toHaveLength(6);
+    const items = one.body.data.sections.flatMap((s: { items: Array<{ number: string }> }) => s.items);
+    expect(items).toHaveLength(29);
+    const item34 = items.find((i: { number: string }) => i.number === "3.4");
+    expect(item34.links[0]).toMatchObject({ relation: "delivers", resource: { slug: "qrg-frontline-officers-assessing-travellers-and-documents" } });
+    const parties = items.find((i: { number: string }) => i.number === "2.3").parties;
+    expect(parties.map((p: { kind: string; matched: string }) => `${p.kind}:${p.matched}`)).toEqual(["country:Bangladesh", "country:Australia", "organisation:IOM"]);
+    await request(t.app).get("/api/v1/reports/nope").expect(404);
+  });
+
+  it("hides links to listings a visitor may not see", async () => {
+    const org = await buildOrganisation(t);
+    const draft = await t.services.catalogue.create({ ownerId: org.id, kind: "course", title: "Draft linked course", status: "draft" }, SYSTEM_ACTOR);
+    const { item } = await t.services.reports.item(SLUG, "1.1");
+    await t.services.reports.link(item.id, draft.id, "supports", null, SYSTEM_ACTOR);
+    expect((await request(t.app).get(`/reports/${SLUG}`).expect(200)).text).not.toContain("Draft linked course");
+    expect((await people.curator.agent.get(`/reports/${SLUG}`).expect(200)).text).toContain("Draft linked course");
+  });
+});
+
+describe("linking items to listings", () => {
+  const who = ["visitor", "editor", "admin", "curator"] as const;
+
+  it("offers a search picker that works without JavaScript", async () => {
+    const page = await people.curator.agent.get(`/reports/${SLUG}/items/1.1/link?q=roadmap`).expect(200);
+    expect(page.text).toContain('value="regional-strategic-roadmap-anti-trafficking-policies"');
+    expect(page.text).toContain('<script src="/report-picker.js" defer></script>');
+    const empty = await people.curator.agent.get(`/reports/${SLUG}/items/1.1/link?q=zzzzqqq`).expect(200);
+    expect(empty.text).toContain("No listing matches");
+    await people.curator.agent.get(`/reports/${SLUG}/items/9.9/link`).expect(404);
+  });
+
+  for (const person of who) {
+    it(`${person === "curator" ? "lets" : "refuses"} ${person} link and unlink`, async () => {
+      const { agent, token } = people[person];
+      const before = await tableCounts();
+      const linked = await agent.post(`/reports/${SLUG}/items/1.1/links`).type("form").send({ resource: "immlo-training-program", relation: "supports", note: "Pilot at JCLEC", _csrf: token });
+      if (person !== "curator") {
+        expect(linked.status).toBe(person === "visitor" ? 303 : 404);
+        await agent.get(`/reports/${SLUG}/items/1.1/link`).expect(person === "visitor" ? 303 : 404);
+        expect(await tableCounts()).toEqual(before);
+        return;
+      }
+      expect(linked.status).toBe(303);
+      expect(linked.headers.location).toBe(`/reports/${SLUG}#item-1-1`);
+      expect(await linksOf(SLUG, "1.1")).toContainEqual({ slug: "immlo-training-program", relation: "supports", note: "Pilot at JCLEC" });
+      const [event] = await t.dataSource.query("SELECT action, actor_label FROM audit_events ORDER BY id DESC LIMIT 1");
+      expect(event).toEqual({ action: "report.link_added", actor_label: "curator@reports.example" });
+      const [{ id }] = await t.dataSource.query("SELECT l.id FROM report_item_links l JOIN resources r ON r.id = l.resource_id JOIN report_items i ON i.id = l.item_id WHERE r.slug = 'immlo-training-program' AND i.number = '1.1'");
+      for (const other of ["editor", "admin", "visitor"] as const) {
+        const res = await people[other].agent.post(`/reports/${SLUG}/items/1.1/links/${id}/delete`).type("form").send({ _csrf: people[other].token });
+        expect(res.status).toBe(other === "visitor" ? 303 : 404);
+      }
+      expect((await linksOf(SLUG, "1.1")).map((l) => l.slug)).toContain("immlo-training-program");
+      await agent.post(`/reports/${SLUG}/items/1.1/links/${id}/delete`).type("form").send({ _csrf: token }).expect(303);
+      expect((await linksOf(SLUG, "1.1")).map((l) => l.slug)).not.toContain("immlo-training-program");
+      const [removed] = await t.dataSource.query("SELECT action FROM audit_events ORDER BY id DESC LIMIT 1");
+      expect(removed.action).toBe("report.link_removed");
+    });
+  }
+
+  it("names the wrong field of a bad link and stores nothing", async () => {
+    const { agent, token } = people.curator;
+    const before = await tableCounts();
+    const bad = await agent.post(`/reports/${SLUG}/items/1.1/links`).type("form").send({ resource: "no-such-listing", relation: "owns", q: "roadmap", _csrf: token }).expect(400);
+    expect(bad.text).toContain("Relation choose one of delivers, supports, mentions");
+    const unknown = await agent.post(`/reports/${SLUG}/items/1.1/links`).type("form").send({ resource: "no-such-listing", relation: "delivers", _csrf: token }).expect(400);
+    expect(unknown.text).toContain("Listing is not a listing of the catalogue");
+    const noCsrf = await agent.post(`/reports/${SLUG}/items/1.1/links`).type("form").send({ resource: "immlo-training-program", relation: "delivers" });
+    expect(noCsrf.status).toBe(403);
+    expect(await tableCounts()).toEqual(before);
+  });
+});
