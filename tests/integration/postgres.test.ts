@@ -19,7 +19,9 @@ describe.runIf(Boolean(postgresUrl))("migrations and seeds on PostgreSQL", () =>
     url.pathname = `/${name}`;
     process.env.DATABASE_URL = url.toString();
     const { createDataSource } = await import("../../src/db/data-source");
-    const { seedReferenceData, seedDemoCatalogue } = await import("../../src/db/seed");
+    const { seedReferenceData, seedDemoCatalogue, seedDemoReport } = await import("../../src/db/seed");
+    const { readListingFile, writeListingFile } = await import("../../src/modules/transfer/listing-file");
+    const { SYSTEM_ACTOR } = await import("../../src/modules/audit/audit.service");
     const { buildServices } = await import("../../src/services");
     const dataSource = createDataSource({ kind: "postgres", url: url.toString() });
     try {
@@ -40,11 +42,31 @@ describe.runIf(Boolean(postgresUrl))("migrations and seeds on PostgreSQL", () =>
         );
       await seedReferenceData(dataSource);
       await seedDemoCatalogue(dataSource, services.catalogue);
+      await seedDemoReport(dataSource, services.reports);
       const first = await counts();
       expect(first.resources).toBeGreaterThan(15);
+      expect(first.report_items).toBe(29);
+      expect(first.report_item_links).toBeGreaterThan(20);
       await seedReferenceData(dataSource);
       await seedDemoCatalogue(dataSource, services.catalogue);
+      await seedDemoReport(dataSource, services.reports);
       expect(await counts()).toEqual(first);
+
+      // Reports and bulk import on Postgres: a report document with its links; an export that imports back unchanged.
+      const doc = await services.reports.document("ahg-progress-report-2017-10", { linked: true }, { member: false });
+      expect(doc.items.map((i) => i.item.number)).toContain("3.4");
+      expect((await services.reports.list())[0]).toMatchObject({ items: 29, sections: 6 });
+      const rso = (await services.organisations.findBySlug("rso"))!;
+      const imported = await services.importer.commit(
+        readListingFile('{"externalId":"PG-1","kind":"course","title":"Postgres course","topics":["TIP"],"languages":["Thai"],"sessions":[{"start":"2027-01-10","country":"Thailand"}]}\n', "jsonl"),
+        { kind: "organisation", organisation: rso },
+        SYSTEM_ACTOR,
+      );
+      expect(imported.counts.create).toBe(1);
+      const rows = await services.exporter.rows(rso.id);
+      expect(rows.length).toBeGreaterThan(5);
+      const again = await services.importer.commit(readListingFile(writeListingFile(rows, "csv"), "csv"), { kind: "organisation", organisation: rso }, SYSTEM_ACTOR);
+      expect(again.counts).toEqual({ create: 0, update: 0, unchanged: rows.length, reject: 0 });
 
       for (const sort of ["relevance", "title", "newest", "next-session", "updated"] as const) {
         const page = await services.catalogue.list({ q: "guide", topic: "protection-and-asylum", sort, page: 1, pageSize: 5 });
