@@ -17,6 +17,7 @@ import { workspacePages } from "./modules/catalogue/workspace.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationAdminPages } from "./modules/organisations/organisation-admin.routes";
 import { organisationApi, organisationPages } from "./modules/organisations/organisations.routes";
+import { coveragePages } from "./modules/coverage/coverage.routes";
 import { reportApi, reportPages } from "./modules/reports/reports.routes";
 import { searchApi, searchPages } from "./modules/search/search.routes";
 import { importUpload, transferPages } from "./modules/transfer/transfer.routes";
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(cataloguePages(services));
   app.use(organisationPages(services));
   app.use(reportPages(services));
+  app.use(coveragePages(services, dataSource));
 
   // After the routes, so that no page or API request costs a look at the disk first.
   app.use(express.static(path.join(ROOT, "public"), { maxAge: config.env === "production" ? "1d" : 0, index: false }));

@@ -185,7 +185,7 @@ export class ReportService {
     return { list, countryCodes };
   }
 
-  /** Every report, newest first, with how many of its items have linked listings. */
+  /** Every report, newest first, with how many of its items have linked listings that anyone may see. */
   async list(): Promise<Array<{ report: Report; items: number; linked: number; sections: number }>> {
     const reports = await this.dataSource.getRepository(Report).find({ order: { publishedOn: "DESC", id: "DESC" } });
     if (reports.length === 0) return [];
@@ -194,9 +194,10 @@ export class ReportService {
       .createQueryBuilder("i")
       .select("i.report_id", "report_id")
       .addSelect("COUNT(DISTINCT i.id)", "items")
-      .addSelect("COUNT(DISTINCT l.item_id)", "linked")
+      .addSelect("COUNT(DISTINCT CASE WHEN res.id IS NOT NULL THEN l.item_id END)", "linked")
       .addSelect("COUNT(DISTINCT i.section_id)", "sections")
       .leftJoin(ReportItemLink, "l", "l.item_id = i.id")
+      .leftJoin(Resource, "res", "res.id = l.resource_id AND res.status = 'published' AND res.visibility = 'public'")
       .groupBy("i.report_id")
       .getRawMany();
     const byReport = new Map(counts.map((c) => [Number(c.report_id), c]));

@@ -1,0 +1,228 @@
+import { stringify } from "csv-stringify/sync";
+import { Router, type Response } from "express";
+import type { DataSource } from "typeorm";
+import { z } from "zod";
+import { todayUtc } from "../../http/dates";
+import { NotFoundError } from "../../http/errors";
+import { hrefWith } from "../../http/pagination";
+import { parseQuery } from "../../http/validate";
+import type { Services } from "../../services";
+import { slugParam } from "../catalogue/catalogue.schemas";
+import { neutraliseCell } from "../transfer/listing-row";
+import { CountryCoverage, CoverageOverview, CoverageService, CoverageTopicRow, OrganisationCoverage, ReportCoverage, TopicLanguageMatrix } from "./coverage.service";
+import { horizontalBarChart } from "./svg-chart";
+
+/** The coverage pages take no parameters; anything given is refused rather than ignored. */
+const noQuery = z.object({}).strict();
+
+/** Shades of the heat map: a count's bucket, 0 being a gap. */
+export type HeatLevel = "gap" | "1" | "2" | "3" | "4";
+
+/** The bucket of a count: 0 (a gap), 1, 2–4, 5–9, 10 or more. */
+export function heatLevel(count: number): HeatLevel {
+  if (count <= 0) return "gap";
+  if (count === 1) return "1";
+  if (count <= 4) return "2";
+  if (count <= 9) return "3";
+  return "4";
+}
+
+/** The legend of the heat map, in order. */
+export const HEAT_LEGEND: Array<{ level: HeatLevel; text: string }> = [
+  { level: "gap", text: "0: a gap" },
+  { level: "1", text: "1 listing" },
+  { level: "2", text: "2 to 4" },
+  { level: "3", text: "5 to 9" },
+  { level: "4", text: "10 or more" },
+];
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function presentMatrix(matrix: TopicLanguageMatrix) {
+  const languages = matrix.languages.map((l) => ({ ...l, headerId: `cov-lang-${l.tag}`, href: hrefWith("/catalogue", { language: l.tag }) }));
+  const row = (topic: CoverageTopicRow, themeHeaderId: string | null) => {
+    const headerId = `cov-topic-${topic.slug}`;
+    const rowHeaders = themeHeaderId ? `${themeHeaderId} ${headerId}` : headerId;
+    return {
+      slug: topic.slug,
+      name: topic.name,
+      path: `/topics/${topic.slug}`,
+      headerId,
+      total: topic.total,
+      totalLevel: heatLevel(topic.total),
+      totalHref: topic.total > 0 ? hrefWith("/catalogue", { topic: topic.slug }) : null,
+      totalHeaders: `${rowHeaders} cov-all-languages`,
+      cells: matrix.languages.map((l) => {
+        const count = topic.counts[l.tag] ?? 0;
+        return {
+          count,
+          level: heatLevel(count),
+          href: count > 0 ? hrefWith("/catalogue", { topic: topic.slug, language: l.tag }) : null,
+          headers: `${rowHeaders} cov-lang-${l.tag}`,
+        };
+      }),
+    };
+  };
+  return {
+    languages,
+    listings: matrix.listings,
+    groups: matrix.groups.map((g) => {
+      const theme = row(g.theme, null);
+      return { theme, topics: g.topics.map((t) => row(t, theme.headerId)) };
+    }),
+  };
+}
+
+function organisationsChart(organisations: OrganisationCoverage[]): string {
+  return horizontalBarChart({
+    id: "chart-organisations",
+    title: "Listings per organisation",
+    description: organisations.length
+      ? `Published public listings of each of ${plural(organisations.length, "organisation")}, most first. The table next to the chart gives the same numbers.`
+      : "No organisation has a published public listing yet.",
+    // Long names are hard to read in a chart: the short name stands in for them, the table has both.
+    data: organisations.map((o) => ({
+      label: o.shortName && o.name.length > 28 ? o.shortName : o.name,
+      value: o.listings,
+      tooltip: `${o.name}: ${o.listings}`,
+    })),
+    emptyText: "No listings yet",
+  });
+}
+
+function countriesChart(countries: CountryCoverage[]): string {
+  return horizontalBarChart({
+    id: "chart-countries",
+    title: "Listings per country",
+    description: countries.length
+      ? `Published public listings by the country of the organisation that owns them, for ${plural(countries.length, "country", "countries")} or groups, most first. The table next to the chart gives the same numbers.`
+      : "No organisation has a published public listing yet.",
+    data: countries.map((c) => ({ label: c.name, value: c.listings })),
+    emptyText: "No listings yet",
+  });
+}
+
+const percentText = (percent: number | null) => (percent === null ? "no items" : `${percent}%`);
+
+function reportChart(report: ReportCoverage): string {
+  return horizontalBarChart({
+    id: `chart-report-${report.slug}`,
+    title: `Items with a linked listing, by section: ${report.title}`,
+    description: `Share of each section's items that at least one published listing is linked to, from 0 to 100 percent. Across the report, ${report.total.linked} of ${plural(report.total.items, "item")} (${percentText(report.total.percent)}). The table next to the chart gives the numbers.`,
+    data: report.sections.map((s) => ({ label: s.title, value: s.percent ?? 0, valueText: percentText(s.percent) })),
+    max: 100,
+    emptyText: "This report has no sections",
+  });
+}
+
+function presentOverview(overview: CoverageOverview) {
+  const { headline, matrix, organisations, countries, reports } = overview;
+  const rows = matrix.groups.flatMap((g) => [g.theme, ...g.topics]);
+  return {
+    headline,
+    gapTopics: rows.filter((r) => r.total === 0).map((r) => ({ name: r.name, path: `/topics/${r.slug}` })),
+    legend: HEAT_LEGEND,
+    matrix: presentMatrix(matrix),
+    organisations: organisations.map((o) => ({
+      ...o,
+      path: `/organisations/${o.slug}`,
+      country: o.countryName ?? o.countryCode,
+    })),
+    organisationsChart: organisationsChart(organisations),
+    countries,
+    countriesChart: countriesChart(countries),
+    reports: reports.map((r) => ({
+      ...r,
+      path: `/reports/${encodeURIComponent(r.slug)}`,
+      csvPath: `/coverage/reports/${encodeURIComponent(r.slug)}.csv`,
+      headingId: `report-${r.slug}`,
+      sections: r.sections.map((s) => ({ ...s, percentText: percentText(s.percent) })),
+      totalPercentText: percentText(r.total.percent),
+      chart: reportChart(r),
+    })),
+  };
+}
+
+type Cell = string | number | null;
+
+/** Sends rows as a CSV download; text cells that would start a spreadsheet formula are neutralised. */
+function sendCsv(res: Response, fileName: string, header: string[], rows: Cell[][]): void {
+  const cell = (value: Cell) => (value === null ? "" : typeof value === "number" ? String(value) : neutraliseCell(value));
+  res.attachment(fileName);
+  res.type("text/csv; charset=utf-8");
+  res.send(stringify([header.map(cell), ...rows.map((row) => row.map(cell))]));
+}
+
+const dated = (name: string) => `${name}-${todayUtc()}.csv`;
+
+/**
+ * "Coverage at a glance": where the public catalogue has listings (by topic and language, by
+ * organisation and country) and how much of each progress report it answers; each table also as CSV.
+ */
+export function coveragePages(_services: Services, dataSource: DataSource): Router {
+  const router = Router();
+  const coverage = new CoverageService(dataSource);
+
+  router.get("/coverage", async (req, res) => {
+    parseQuery(noQuery, req);
+    const overview = await coverage.overview();
+    res.render("coverage/index", { title: "Coverage at a glance", ...presentOverview(overview) });
+  });
+
+  router.get("/coverage/topics-languages.csv", async (req, res) => {
+    parseQuery(noQuery, req);
+    const matrix = await coverage.topicLanguageMatrix();
+    const tags = matrix.languages.map((l) => l.tag);
+    const line = (level: string, topic: CoverageTopicRow, theme: string | null): Cell[] => [
+      level,
+      topic.slug,
+      topic.name,
+      theme,
+      ...tags.map((tag) => topic.counts[tag] ?? 0),
+      topic.total,
+    ];
+    const rows: Cell[][] = matrix.groups.flatMap((g) => [line("theme", g.theme, null), ...g.topics.map((t) => line("topic", t, g.theme.slug))]);
+    rows.push(["all", null, "All topics", null, ...matrix.languages.map((l) => l.listings), matrix.listings]);
+    sendCsv(res, dated("coverage-topics-languages"), ["level", "slug", "topic", "theme", ...tags, "any_language"], rows);
+  });
+
+  router.get("/coverage/organisations.csv", async (req, res) => {
+    parseQuery(noQuery, req);
+    const organisations = await coverage.byOrganisation();
+    sendCsv(
+      res,
+      dated("coverage-organisations"),
+      ["slug", "organisation", "short_name", "country_code", "country", "listings"],
+      organisations.map((o) => [o.slug, o.name, o.shortName, o.countryCode, o.countryName, o.listings]),
+    );
+  });
+
+  router.get("/coverage/countries.csv", async (req, res) => {
+    parseQuery(noQuery, req);
+    const countries = await coverage.byCountry();
+    sendCsv(
+      res,
+      dated("coverage-countries"),
+      ["country_code", "country", "organisations", "listings"],
+      countries.map((c) => [c.code, c.name, c.organisations, c.listings]),
+    );
+  });
+
+  router.get("/coverage/reports/:slug.csv", async (req, res) => {
+    parseQuery(noQuery, req);
+    const slug = slugParam.safeParse(req.params.slug);
+    const report = slug.success ? await coverage.reportCoverageFor(slug.data) : null;
+    if (!report) throw new NotFoundError("No progress report has this address. See the coverage page for the reports there are.");
+    sendCsv(
+      res,
+      dated(`coverage-report-${report.slug}`),
+      ["position", "section", "items", "items_linked", "percent_linked"],
+      [
+        ...report.sections.map((s): Cell[] => [s.position, s.title, s.items, s.linked, s.percent]),
+        ["total", "All sections", report.total.items, report.total.linked, report.total.percent],
+      ],
+    );
+  });
+
+  return router;
+}
