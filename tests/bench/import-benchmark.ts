@@ -21,23 +21,12 @@ import { findMeilisearchBinary, LocalMeilisearch } from "../../src/modules/searc
 import { SearchEngine } from "../../src/modules/search/search-engine";
 import { readListingFile } from "../../src/modules/transfer/listing-file";
 import { buildServices } from "../../src/services";
+import { random } from "./synthetic-catalogue";
 
 const LISTINGS = Number(process.env.LISTINGS ?? 10_000);
 
 function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(44)} ${value}\n`);
-}
-
-/** mulberry32: the same seed gives the same file. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SUBJECTS = ["victim identification", "travel document examination", "people smuggling investigations", "border management", "maritime search and rescue", "financial investigation", "interviewing techniques", "refugee protection", "intelligence sharing", "returns and reintegration"];

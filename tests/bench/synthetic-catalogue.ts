@@ -7,7 +7,7 @@ import { DELIVERY_MODES, RESOURCE_KINDS } from "../../src/modules/catalogue/voca
 import { Organisation } from "../../src/modules/organisations/organisation.entity";
 
 /** A small, fast, seeded random generator (mulberry32): the same seed gives the same catalogue. */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,7 +8,7 @@ import { ORGANISATION_KINDS } from "../organisations/organisation.entity";
 import type { Organisation } from "../organisations/organisation.entity";
 import { requireSignIn } from "./auth";
 import type { Mailer } from "./mailer";
-import { canCurate, canManageOrganisation, isCurator } from "./policies";
+import { canCurate, isCurator } from "./policies";
 
 const inviteSchema = z
   .object({
@@ -45,9 +45,8 @@ export function peoplePages(services: Services, mailer: Mailer, config: Pick<Con
 
   /** The organisation whose people this request is about, if this person may manage them. */
   async function managedOrganisation(req: Request): Promise<Organisation> {
-    const slug = typeof req.query.org === "string" ? req.query.org : null;
-    const organisation = isCurator(req.user ?? null) && slug ? await organisations.findBySlug(slug) : req.user?.organisationId ? await organisations.findById(req.user.organisationId) : null;
-    if (!organisation || !canManageOrganisation(req.user ?? null, organisation.id)) throw new NotFoundError("People are managed by the organisation's admins and the curators.");
+    const organisation = await organisations.managedBy(req.user ?? null, typeof req.query.org === "string" ? req.query.org : null);
+    if (!organisation) throw new NotFoundError("People are managed by the organisation's admins and the curators.");
     return organisation;
   }
 

@@ -18,6 +18,19 @@ export interface AuditRecord {
   changes?: Record<string, [unknown, unknown]> | null;
 }
 
+/** The columns of one event. */
+function rowOf(actor: Actor, record: AuditRecord) {
+  return {
+    actorId: actor.id,
+    actorLabel: actor.label,
+    action: record.action,
+    entityType: record.entityType,
+    entityId: String(record.entityId),
+    organisationId: record.organisationId ?? null,
+    changes: record.changes ?? null,
+  };
+}
+
 /** Writes audit events (in the caller's transaction, so that the event commits with the change) and reads them. */
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
@@ -34,29 +47,13 @@ export class AuditService {
   /** Many events at once (a bulk import), in chunked INSERTs. */
   async recordMany(manager: EntityManager, actor: Actor, records: AuditRecord[]): Promise<void> {
     for (let i = 0; i < records.length; i += 200) {
-      const rows = records.slice(i, i + 200).map((record) => ({
-        actorId: actor.id,
-        actorLabel: actor.label,
-        action: record.action,
-        entityType: record.entityType,
-        entityId: String(record.entityId),
-        organisationId: record.organisationId ?? null,
-        changes: record.changes ?? null,
-      }));
+      const rows = records.slice(i, i + 200).map((record) => rowOf(actor, record));
       await manager.createQueryBuilder().insert().into(AuditEvent).values(rows as QueryDeepPartialEntity<AuditEvent>[]).updateEntity(false).execute();
     }
   }
 
   async record(manager: EntityManager, actor: Actor, record: AuditRecord): Promise<void> {
     const events = manager.getRepository(AuditEvent);
-    await events.save(events.create({
-      actorId: actor.id,
-      actorLabel: actor.label,
-      action: record.action,
-      entityType: record.entityType,
-      entityId: String(record.entityId),
-      organisationId: record.organisationId ?? null,
-      changes: record.changes ?? null,
-    }));
+    await events.save(events.create(rowOf(actor, record)));
   }
 }

@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from "../../http/errors";
 import { parseWith } from "../../http/validate";
 import type { Services } from "../../services";
 import { requireSignIn } from "../accounts/auth";
-import { canCurate, canManageOrganisation, isCurator } from "../accounts/policies";
+import { canCurate, isCurator } from "../accounts/policies";
 import { Organisation, ORGANISATION_KINDS } from "./organisation.entity";
 
 const optional = (max: number) =>
@@ -55,9 +55,8 @@ export function organisationAdminPages(services: Services): Router {
   const actor = (req: Request) => ({ id: req.user!.id, label: req.user!.email });
 
   async function managed(req: Request): Promise<Organisation> {
-    const slug = typeof req.query.org === "string" ? req.query.org : null;
-    const organisation = isCurator(req.user ?? null) && slug ? await organisations.findBySlug(slug) : req.user?.organisationId ? await organisations.findById(req.user.organisationId) : null;
-    if (!organisation || !canManageOrganisation(req.user ?? null, organisation.id)) throw new NotFoundError("An organisation's profile is kept by its admins and the curators.");
+    const organisation = await organisations.managedBy(req.user ?? null, typeof req.query.org === "string" ? req.query.org : null);
+    if (!organisation) throw new NotFoundError("An organisation's profile is kept by its admins and the curators.");
     return organisation;
   }
 

@@ -1,5 +1,6 @@
 import type { DataSource, Repository } from "typeorm";
 import { NotFoundError, ValidationError } from "../../http/errors";
+import { canManageOrganisation, isCurator, type Viewer as PolicyViewer } from "../accounts/policies";
 import type { Actor, AuditService } from "../audit/audit.service";
 import { slugify } from "../catalogue/slug";
 import { Country } from "../reference/reference.entities";
@@ -90,6 +91,15 @@ export class OrganisationService {
       await manager.getRepository(Organisation).update({ id }, { verified });
       await this.audit?.record(manager, actor, { action: verified ? "organisation.verified" : "organisation.unverified", entityType: "organisation", entityId: id, organisationId: id, changes: { verified: [!verified, verified] } });
     });
+  }
+
+  /**
+   * The organisation this person manages: their own, or for a curator the one `slug` names; null
+   * when there is none they may manage.
+   */
+  async managedBy(user: PolicyViewer, slug: string | null): Promise<Organisation | null> {
+    const organisation = isCurator(user) && slug ? await this.findBySlug(slug) : user?.organisationId ? await this.findById(user.organisationId) : null;
+    return organisation && canManageOrganisation(user, organisation.id) ? organisation : null;
   }
 
   findBySlug(slug: string): Promise<Organisation | null> {

@@ -186,24 +186,23 @@ export function rowFromCsv(record: Record<string, string>): { value: Record<stri
   }
   if (cell("contactName") !== "" || cell("contactEmail") !== "") value.contact = { name: cell("contactName") || null, email: cell("contactEmail") || null };
 
+  const json = (key: "editions" | "sessions", text: string) => {
+    try {
+      value[key] = JSON.parse(text);
+    } catch {
+      problems[key] = "is not a valid JSON list";
+    }
+  };
   const editions = cell("editions");
   if (editions.startsWith("[")) {
-    try {
-      value.editions = JSON.parse(editions);
-    } catch {
-      problems.editions = "is not a valid JSON list";
-    }
+    json("editions", editions);
   } else if (editions !== "") {
     value.editions = splitList(editions).map((language) => ({ language }));
   }
 
   const sessions = cell("sessions");
   if (sessions.startsWith("[")) {
-    try {
-      value.sessions = JSON.parse(sessions);
-    } catch {
-      problems.sessions = "is not a valid JSON list";
-    }
+    json("sessions", sessions);
   } else if (sessions !== "") {
     const ranges = splitList(sessions).map((s) => SESSION_RANGE.exec(s));
     if (ranges.some((r) => r === null)) problems.sessions = "must be a JSON list, or dates (YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD) separated by ;";
