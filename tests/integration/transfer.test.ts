@@ -236,6 +236,13 @@ describe("bulk import", () => {
     expect(plan.counts).toEqual({ create: 0, update: 0, unchanged: 1, reject: 0 });
   });
 
+  it("renders stored HTML and javascript: links of imported descriptions harmless", async () => {
+    await importText(jsonl(course("J-1", { title: "Imported with markup", status: "published", description: "**Bold** <script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))" })), scopeA());
+    const page = await request(t.app).get("/resources/imported-with-markup").expect(200);
+    expect(page.text).toContain("<strong>Bold</strong>");
+    expect(page.text).not.toMatch(/<script>alert|onerror=|javascript:/);
+  });
+
   it("queues every imported listing for the search index and the database search text", async () => {
     const result = await importText(jsonl(course("I-1", { title: "Zanzibar border seminar", status: "published" })), scopeA());
     const [outbox] = await t.dataSource.query("SELECT COUNT(*) AS n FROM search_outbox WHERE entity_id = ?", [result.changedIds[0]]);

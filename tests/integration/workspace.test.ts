@@ -296,6 +296,17 @@ describe("people and invitations", () => {
   });
 });
 
+describe("oversized forms", () => {
+  it("refuses a form over 1 MB with 413 and stores nothing", async () => {
+    const [{ n: before }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM resources");
+    const res = await agents.editorA.post("/workspace/listings").type("form").send({ ...listingForm({ title: "Too big", description: "x".repeat(1_100_000) }), _csrf: tokens.editorA });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain("What was sent is too large.");
+    const [{ n: after }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM resources");
+    expect(after).toBe(before);
+  });
+});
+
 describe("organisation profiles and verification", () => {
   const profile = (fields: Record<string, string> = {}) => ({ shortName: "OA", countryCode: "IDN", website: "https://a.example.org", description: "We train border officials.", contactName: "Training desk", contactEmail: "Desk@A.example.org", ...fields });
   const orgRow = async (id: number) => (await t.dataSource.query("SELECT name, short_name, website, description, contact_email, verified FROM organisations WHERE id = ?", [id]))[0];
