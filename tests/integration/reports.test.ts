@@ -251,6 +251,8 @@ describe("linking items to listings", () => {
       expect(await linksOf(SLUG, "1.1")).toContainEqual({ slug: "immlo-training-program", relation: "supports", note: "Pilot at JCLEC" });
       const [event] = await t.dataSource.query("SELECT action, actor_label FROM audit_events ORDER BY id DESC LIMIT 1");
       expect(event).toEqual({ action: "report.link_added", actor_label: "curator@reports.example" });
+      const trail = await agent.get("/workspace/audit").expect(200);
+      expect(trail.text).toContain(`<a href="/reports/${SLUG}#item-1-1">report item 1.1</a>`);
       const [{ id }] = await t.dataSource.query("SELECT l.id FROM report_item_links l JOIN resources r ON r.id = l.resource_id JOIN report_items i ON i.id = l.item_id WHERE r.slug = 'immlo-training-program' AND i.number = '1.1'");
       for (const other of ["editor", "admin", "visitor"] as const) {
         const res = await people[other].agent.post(`/reports/${SLUG}/items/1.1/links/${id}/delete`).type("form").send({ _csrf: people[other].token });

@@ -12,6 +12,7 @@ import { SESSION_STATUSES } from "./course-session.entity";
 import { ConflictError, EDITABLE_FIELDS, fieldsOf, ListingEditor } from "./listing-editor.service";
 import type { Resource } from "./resource.entity";
 import { presentDetail } from "./resource.presenter";
+import { itemAnchor } from "../reports/reports.routes";
 import { presenterContext } from "./catalogue.routes";
 import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "./vocabulary";
 import { editionFormSchema, listingFormSchema, removeFormSchema, sessionFormSchema, statusFormSchema } from "./workspace.schemas";
@@ -227,6 +228,16 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
       throw new NotFoundError("The audit trail is for the organisation's admins and the curators.");
     }
     const events = await audit.recent(organisation?.id ?? null, 200);
+    const itemIds = [...new Set(events.filter((e) => e.entityType === "report_item").map((e) => Number(e.entityId)))];
+    const items = new Map((await services.reports.itemsById(itemIds)).map((i) => [i.id, i]));
+    const describe = (e: (typeof events)[number]): { what: string; link: string | null } => {
+      if (e.entityType === "resource") return { what: `listing ${e.entityId}`, link: `/workspace/listings/${e.entityId}` };
+      if (e.entityType === "report_item") {
+        const item = items.get(Number(e.entityId));
+        return item ? { what: `report item ${item.number}`, link: `/reports/${item.report!.slug}#${itemAnchor(item.number)}` } : { what: `report item ${e.entityId}`, link: null };
+      }
+      return { what: `${e.entityType.replace(/_/g, " ")} ${e.entityId}`, link: null };
+    };
     res.render("workspace/audit", {
       title: "Audit trail",
       organisation,
@@ -234,8 +245,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         when: e.createdAt.toISOString().replace("T", " ").slice(0, 16) + " UTC",
         who: e.actorLabel,
         action: e.action,
-        what: `${e.entityType} ${e.entityId}`,
-        link: e.entityType === "resource" ? `/workspace/listings/${e.entityId}` : null,
+        ...describe(e),
         fields: Object.keys(e.changes ?? {}).map((k) => FIELD_LABELS[k] ?? k).join(", "),
       })),
     });

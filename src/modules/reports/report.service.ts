@@ -279,6 +279,12 @@ export class ReportService {
     });
   }
 
+  /** Items by id, with their report (for the audit trail). */
+  async itemsById(ids: number[]): Promise<ReportItem[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(ReportItem).find({ where: { id: In(ids) }, relations: { report: true } });
+  }
+
   /** The report items that reference a listing, with their report, in report order. */
   async itemsFor(resourceId: number): Promise<Array<{ report: Report; item: ReportItem; relation: LinkRelation; note: string | null }>> {
     const links = await this.dataSource.getRepository(ReportItemLink).find({ where: { resourceId }, relations: { item: { report: true } } });
