@@ -60,6 +60,15 @@ describe("catalogue list", () => {
     expect(slugs).toEqual(res.body.data.map((r: { slug: string }) => r.slug));
   });
 
+  it("counts every match on every page, and on a page past the end", async () => {
+    const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM resources WHERE status = 'published' AND visibility = 'public'");
+    for (const page of [1, 3, 50]) {
+      const res = await request(t.app).get(`/api/v1/resources?pageSize=10&page=${page}`).expect(200);
+      expect(res.body.meta).toMatchObject({ total: Number(n), totalPages: Math.ceil(Number(n) / 10) });
+      expect(res.body.data.length).toBe(page === 50 ? 0 : Math.min(10, Number(n) - (page - 1) * 10));
+    }
+  });
+
   it("narrows by topic, including the sub-topics of a theme", async () => {
     const interviewing = await slugsFor("topic=interviewing-techniques");
     expect(interviewing).toContain("qrg-interviewing-victims-of-trafficking");

@@ -188,13 +188,11 @@ export class CatalogueService {
   async list(request: ListRequest, viewer: Viewer = VISITOR): Promise<ListResult> {
     const qb = this.visible(viewer);
     await this.applyFilters(qb, request);
-    // A plain COUNT(*): the query has no join that could repeat a listing.
-    const counted = await qb.clone().select("COUNT(*)", "n").getRawOne<{ n: number | string }>();
-    const total = Number(counted?.n ?? 0);
     const sort: Sort = request.sort ?? (request.q ? "relevance" : "title");
-    const totalPages = Math.max(1, Math.ceil(total / request.pageSize));
 
-    const idQuery = qb.clone().select("r.id", "id");
+    // The page's ids and the number of matches in one pass (a window count over the same rows):
+    // the query has no join that could repeat a listing.
+    const idQuery = qb.clone().select("r.id", "id").addSelect("COUNT(*) OVER ()", "total");
     switch (sort) {
       case "relevance":
         if (request.q) {
@@ -227,10 +225,13 @@ export class CatalogueService {
       }
     }
     idQuery.addOrderBy("r.id", "ASC");
-    const rows: Array<{ id: number | string }> = await idQuery
+    const rows: Array<{ id: number | string; total: number | string }> = await idQuery
       .offset((request.page - 1) * request.pageSize)
       .limit(request.pageSize)
       .getRawMany();
+    // A page past the end has no rows to carry the count: count on its own then.
+    const total = rows.length > 0 ? Number(rows[0].total) : Number((await qb.clone().select("COUNT(*)", "n").getRawOne<{ n: number | string }>())?.n ?? 0);
+    const totalPages = Math.max(1, Math.ceil(total / request.pageSize));
     const ids = rows.map((row) => Number(row.id));
     return { resources: await this.loadFull(ids), total, page: request.page, pageSize: request.pageSize, totalPages, sort };
   }

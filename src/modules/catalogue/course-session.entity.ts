@@ -40,12 +40,14 @@ export class CourseSession {
   @Column({ type: "varchar", length: 120, nullable: true })
   city: string | null;
 
+  @Index("IDX_course_sessions_country")
   @Column({ type: "varchar", length: 3, nullable: true })
   countryCode: string | null;
 
   @Column({ type: "boolean", default: false })
   online: boolean;
 
+  @Index("IDX_course_sessions_language")
   @Column({ type: "varchar", length: 16, nullable: true })
   languageTag: string | null;
 

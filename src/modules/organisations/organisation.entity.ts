@@ -30,6 +30,7 @@ export class Organisation {
   kind: OrganisationKind;
 
   /** ISO 3166-1 alpha-3, or none for international bodies. */
+  @Index("IDX_organisations_country")
   @Column({ type: "varchar", length: 3, nullable: true })
   countryCode: string | null;
 
