@@ -9,6 +9,9 @@
  *    CONNECTIONS concurrent connections (default 16): Meilisearch's own /search, the app's
  *    /api/v1/search, and the HTML search page; throughput, p50 and p99, and the ratio app/Meilisearch.
  * 4. Measures the database fallback (search without the engine) at that size: p50 and p99.
+ *
+ * LISTINGS, CONNECTIONS and SECONDS change the size and the load; APP_NODE_ARGS passes options to
+ * the app's Node.js (e.g. "--cpu-prof --cpu-prof-dir=/tmp/profile" to see where its time goes).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -160,7 +163,7 @@ async function main(): Promise<void> {
 
     // The app in a process of its own, on the same Meilisearch.
     const port = await freeLoopbackPort();
-    app = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    app = spawn(process.execPath, [...(process.env.APP_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", "src/server.ts"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, NODE_ENV: "production", SESSION_SECRET: "y".repeat(40), DATA_DIR: dir, PORT: String(port), HOST: "127.0.0.1", MEILI_URL: meili.url, MEILI_MASTER_KEY: key, LOG_LEVEL: process.env.APP_LOG_LEVEL ?? "warn", DEMO_DATA: "false" },

@@ -1,3 +1,4 @@
+import { compareText } from "../../http/compare";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { renderMarkdown } from "../../http/markdown";
 import type { Language } from "../reference/reference.entities";
@@ -16,7 +17,7 @@ export const DEFAULT_OWNERSHIP_STATEMENT =
   "Listed by its owner, who keeps full ownership; contact them for access.";
 
 const byLanguageName = (ctx: PresenterContext) => (a: string, b: string) =>
-  (ctx.languages.get(a)?.name ?? a).localeCompare(ctx.languages.get(b)?.name ?? b);
+  compareText(ctx.languages.get(a)?.name ?? a, ctx.languages.get(b)?.name ?? b);
 
 /** Languages a listing is offered in: its editions' and its sessions' languages. */
 function languageTags(resource: Resource): string[] {
@@ -69,7 +70,7 @@ export function presentCard(resource: Resource, ctx: PresenterContext) {
     owner: resource.owner
       ? { slug: resource.owner.slug, name: resource.owner.name, shortName: resource.owner.shortName, path: `/organisations/${resource.owner.slug}` }
       : null,
-    topics: (resource.topics ?? []).map((t) => ({ slug: t.slug, name: t.name, path: `/topics/${t.slug}` })).sort((a, b) => a.name.localeCompare(b.name)),
+    topics: (resource.topics ?? []).map((t) => ({ slug: t.slug, name: t.name, path: `/topics/${t.slug}` })).sort((a, b) => compareText(a.name, b.name)),
     languages: languageTags(resource)
       .sort(byLanguageName(ctx))
       .map((tag) => ({ tag, name: ctx.languages.get(tag)?.name ?? tag, path: `/languages/${tag}` })),
@@ -105,7 +106,7 @@ export function presentDetail(resource: Resource, ctx: PresenterContext) {
         url: e.url,
         format: e.format,
       }))
-      .sort((a, b) => a.language.localeCompare(b.language)),
+      .sort((a, b) => compareText(a.language, b.language)),
     upcomingSessions: sessions.filter((s) => isUpcoming(s, today)).map((s) => presentSession(s, ctx)),
     pastSessions: sessions.filter((s) => !isUpcoming(s, today)).reverse().map((s) => presentSession(s, ctx)),
     contact: {

@@ -1,3 +1,4 @@
+import { compareText } from "../../http/compare";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import sanitizeHtml from "sanitize-html";
@@ -152,7 +153,7 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
       title: resource.title,
       summary: resource.summary,
       ownerName: resource.owner?.name ?? null,
-      topics: (resource.topics ?? []).map((x) => ({ slug: x.slug, name: x.name })).sort((a, b) => a.name.localeCompare(b.name)),
+      topics: (resource.topics ?? []).map((x) => ({ slug: x.slug, name: x.name })).sort((a, b) => compareText(a.name, b.name)),
       nextSession: nextSessionOf(resource, today, ctx),
     },
     isFree: resource.isFree,

@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import { Index, Meilisearch, MeiliSearchApiError, type Settings, type Task } from "meilisearch";
 
 /** The only module that imports `meilisearch`: everything else talks to this wrapper. */
@@ -50,6 +52,52 @@ function outcome(task: Task): TaskOutcome {
   return { ok: task.status === "succeeded", status: task.status, error: task.error ? `${task.error.code}: ${task.error.message}` : null };
 }
 
+/** An answer of the engine that is not a success, as the search client reports it. */
+class EngineAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`search engine answered ${status}: ${typeof body === "object" && body && "message" in body ? String((body as { message: unknown }).message) : ""}`);
+  }
+}
+
+/**
+ * The searches' transport: Node's own HTTP client over kept-alive connections. Searches are the
+ * app's hottest path, and this costs the app less CPU per search than \`fetch\`, which leaves more of
+ * the machine to the engine. Honours the client's timeout signal; a non-2xx answer is an error.
+ */
+function keepAliveClient(host: string) {
+  const secure = host.startsWith("https:");
+  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const transport = secure ? https : http;
+  return (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const headers = Object.fromEntries(new Headers(init?.headers).entries());
+      const body = typeof init?.body === "string" ? init.body : undefined;
+      if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
+      const request = transport.request(String(input), { method: init?.method ?? "GET", headers, agent, signal: init?.signal ?? undefined }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", reject);
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let parsed: unknown;
+          try {
+            parsed = text === "" ? undefined : JSON.parse(text);
+          } catch (error) {
+            return reject(error);
+          }
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(parsed);
+          else reject(new EngineAnswerError(status, parsed));
+        });
+      });
+      request.on("error", reject);
+      request.end(body);
+    });
+}
+
 /** A Meilisearch server. Every call has a timeout. */
 export class SearchEngine {
   private readonly searchClient: Meilisearch;
@@ -61,7 +109,7 @@ export class SearchEngine {
     // response costs both processes more CPU than the bytes it saves.
     const base = { host: options.host, apiKey: options.apiKey ?? undefined, requestInit: { headers: { "Accept-Encoding": "identity" } } };
     this.taskTimeoutMs = options.taskTimeoutMs ?? 60_000;
-    this.searchClient = new Meilisearch({ ...base, timeout: options.timeoutMs });
+    this.searchClient = new Meilisearch({ ...base, timeout: options.timeoutMs, httpClient: keepAliveClient(options.host) });
     this.writeClient = new Meilisearch({ ...base, timeout: Math.max(options.timeoutMs, 30_000) });
   }
 

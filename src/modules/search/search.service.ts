@@ -1,3 +1,4 @@
+import { compareText } from "../../http/compare";
 import type { Logger } from "pino";
 import { formatDayRange, todayUtc } from "../../http/dates";
 import { ValidationError } from "../../http/errors";
@@ -232,7 +233,7 @@ export class SearchService {
       topics: card.topics.map((t) => ({ ...t, path: `/topics/${t.slug}` })),
       languages: ((hit.languages as string[]) ?? [])
         .map((tag) => ({ tag, name: vocabulary.languages.get(tag) ?? tag, path: `/languages/${tag}` }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+        .sort((a, b) => compareText(a.name, b.name)),
       nextSession: card.nextSession ? { dates: formatDayRange(card.nextSession.start, card.nextSession.end), place: card.nextSession.place } : null,
     };
   }
@@ -253,7 +254,7 @@ export class SearchService {
       if (selected !== undefined && !(selected in counts)) counts[selected] = 0;
       out[facet] = Object.entries(counts)
         .map(([value, count]) => ({ value, name: names[facet](value) ?? value, count, selected: value === selected }))
-        .sort((a, b) => Number(b.selected) - Number(a.selected) || b.count - a.count || a.name.localeCompare(b.name));
+        .sort((a, b) => Number(b.selected) - Number(a.selected) || b.count - a.count || compareText(a.name, b.name));
     }
     return out;
   }
