@@ -5,6 +5,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import type { Organisation } from "../../src/modules/organisations/organisation.entity";
+import { ImportBatch } from "../../src/modules/transfer/import-batch.entity";
 import { readListingFile, writeListingFile } from "../../src/modules/transfer/listing-file";
 import { ImportRejectedError, ImportScope } from "../../src/modules/transfer/listing-importer.service";
 import { createTestApp, TestApp } from "../helpers/app";
@@ -311,6 +312,19 @@ describe("import and export in the browser", () => {
     const { import_batches: _x, ...now } = await tableCounts();
     const { import_batches: _y, ...then } = before;
     expect(now).toEqual(then);
+  });
+
+  it("drops uploads left uncommitted for more than a week, and refuses one older than a day", async () => {
+    const [{ id: userId }] = await t.dataSource.query("SELECT id FROM users WHERE email = 'importer.a@example.org'");
+    const old = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await t.dataSource.getRepository(ImportBatch).insert({ token: "a".repeat(32), userId, organisationId: orgA.id, fileName: "old.jsonl", format: "jsonl", content: jsonl(course("OLD-1")), plan: null, committedAt: null, createdAt: old(2) });
+    await t.dataSource.getRepository(ImportBatch).insert({ token: "b".repeat(32), userId, organisationId: orgA.id, fileName: "older.jsonl", format: "jsonl", content: "", plan: null, committedAt: null, createdAt: old(10) });
+    const stale = await agents.editorA.get(`/workspace/import/${"a".repeat(32)}`).expect(404);
+    expect(stale.text).toContain("This upload has expired");
+    await upload(agents.editorA, jsonl(course("FRESH-1")), "fresh.jsonl");
+    const tokens = (await t.dataSource.getRepository(ImportBatch).find()).map((b) => b.token);
+    expect(tokens).toContain("a".repeat(32));
+    expect(tokens).not.toContain("b".repeat(32));
   });
 
   it("names an unreadable file next to the field", async () => {

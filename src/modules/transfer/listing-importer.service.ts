@@ -189,6 +189,7 @@ export class ListingImporter {
     const newOrganisations: string[] = [];
 
     rows.forEach((row, index) => {
+      options.onProgress?.("checking", index + 1, rows.length);
       const plannedRow: PlannedRow = { line: row.line, externalId: null, title: null, organisation: null, action: "reject", changes: [], errors: { ...row.problems } };
       planned.push(plannedRow);
       if (row.value === null) return;
@@ -215,7 +216,6 @@ export class ListingImporter {
       seen.set(ownerKey, row.line);
       if (value.newOwner && !newOrganisations.includes(value.newOwner)) newOrganisations.push(value.newOwner);
       resolved.set(index, value);
-      options.onProgress?.("checking", index + 1, rows.length);
     });
 
     const existing = await this.existingListings(manager, [...resolved.values()]);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Router, type Request, type RequestHandler } from "express";
 import multer from "multer";
-import type { DataSource } from "typeorm";
+import { LessThan, type DataSource } from "typeorm";
 import { z } from "zod";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import { parseQuery, parseWith } from "../../http/validate";
@@ -133,6 +133,8 @@ export function transferPages(services: Services, dataSource: DataSource): Route
       if (error instanceof ListingFileError) return render(400, { file: error.fields!.file }, "The file could not be read. Nothing was imported.");
       throw error;
     }
+    // Uploads that were never committed are kept a week, then dropped.
+    await batches().delete({ createdAt: LessThan(new Date(Date.now() - 7 * BATCH_TTL_MS)) });
     const token = randomBytes(16).toString("hex");
     await batches().insert({ token, userId: req.user!.id, organisationId: several ? null : organisation!.id, fileName, format, content, plan, committedAt: null });
     res.redirect(303, `/workspace/import/${token}`);
