@@ -83,6 +83,19 @@ describe.runIf(Boolean(postgresUrl))("migrations and seeds on PostgreSQL", () =>
       expect(found.facets.topics.find((f) => f.value === "protection-and-asylum")).toMatchObject({ selected: true });
       expect((await services.catalogue.countByRootTopic()).size).toBeGreaterThan(0);
 
+      // Coverage figures on Postgres agree with plain counts.
+      const { CoverageService } = await import("../../src/modules/coverage/coverage.service");
+      const coverage = await new CoverageService(dataSource).overview();
+      const [{ n: visible }] = await dataSource.query("SELECT COUNT(*) AS n FROM resources WHERE status = 'published' AND visibility = 'public'");
+      expect(coverage.headline.listings).toBe(Number(visible));
+      expect(coverage.organisations.reduce((sum, o) => sum + o.listings, 0)).toBe(Number(visible));
+      const report = coverage.reports.find((r) => r.slug === "ahg-progress-report-2017-10")!;
+      expect(report.total.items).toBe(29);
+      const [{ n: linked }] = await dataSource.query(
+        "SELECT COUNT(DISTINCT l.item_id) AS n FROM report_item_links l JOIN resources r ON r.id = l.resource_id WHERE r.status = 'published' AND r.visibility = 'public'",
+      );
+      expect(report.total.linked).toBe(Number(linked));
+
       for (const _ of dataSource.migrations) await dataSource.undoLastMigration({ transaction: "each" });
       expect(await tables()).toEqual([]);
     } finally {
