@@ -35,10 +35,10 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const audit = new AuditService(dataSource);
   const reference = new ReferenceService(dataSource);
   const topics = new TopicService(dataSource);
-  const organisations = new OrganisationService(dataSource, audit);
   const searchText = new DatabaseSearchText(dataSource.options.type === "postgres" ? "postgres" : "sqlite");
   const documentContext = new DocumentContextLoader(topics, reference);
   const outbox = new SearchOutbox(dataSource, searchText, documentContext);
+  const organisations = new OrganisationService(dataSource, audit, outbox);
   const catalogue = new CatalogueService(dataSource, topics, organisations, reference, audit, outbox, searchText);
   const searchLogger = logger.child({ module: "search" });
   const indexer = engine ? new SearchIndexer(engine, indexUid, catalogue, topics, organisations, reference, documentContext, searchLogger) : null;

@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   }
   const size = statSync(file).size;
   if (size > MAX_UPLOAD_BYTES) throw new Error(`${file} is ${(size / 1e6).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / 1e6} MB. Split it into several files.`);
-  const content = readFileSync(file, "utf8");
+  let content: string;
+  try {
+    content = new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(file));
+  } catch {
+    throw new Error(`${file} is not UTF-8 text; save the spreadsheet as "CSV UTF-8"`);
+  }
   const format = formatGiven ?? detectFormat(content, path.basename(file));
 
   const config = loadConfig();

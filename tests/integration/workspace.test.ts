@@ -289,7 +289,7 @@ describe("people and invitations", () => {
       .type("form")
       .send({ name: "Philippine Bureau of Immigration Academy", shortName: "", kind: "member-state-agency", countryCode: "XXX", website: "", _csrf: tokens.curator })
       .expect(400);
-    expect(duplicate.text).toContain("an organisation of this name exists already");
+    expect(duplicate.text).toContain("Name is already used by Philippine Bureau of Immigration Academy");
     expect(duplicate.text).toContain("Country is not a known country");
     const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM organisations WHERE name IN ('Another academy')");
     expect(n).toBe(0);
@@ -304,6 +304,71 @@ describe("oversized forms", () => {
     expect(res.text).toContain("What was sent is too large.");
     const [{ n: after }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM resources");
     expect(after).toBe(before);
+  });
+});
+
+describe("who may import, export and keep the profile", () => {
+  const everyone: Who[] = ["visitor", "editorA", "adminA", "editorB", "curator"];
+  beforeAll(async () => {
+    await buildResource(t, { ownerId: orgB.id, title: "Listing of B for the export matrix" });
+  });
+  const cases: Array<{ name: string; run: (who: Who) => Promise<request.Response>; allowed: Who[] }> = [
+    { name: "GET the import page of org A", run: (who) => agents[who].get(`/workspace/import${who === "curator" ? "?org=org-a" : ""}`), allowed: ["editorA", "adminA", "curator"] },
+    { name: "GET org A's export", run: (who) => agents[who].get(`/workspace/export?format=jsonl${who === "curator" || who === "editorB" ? "&org=org-a" : ""}`), allowed: ["editorA", "adminA", "curator"] },
+    { name: "GET org A's profile form", run: (who) => agents[who].get(`/workspace/organisation${who === "curator" || who === "editorB" ? "?org=org-a" : ""}`), allowed: ["adminA", "curator"] },
+  ];
+  for (const c of cases) {
+    for (const who of everyone) {
+      const allowed = c.allowed.includes(who);
+      it(`${c.name}: ${who} is ${allowed ? "allowed" : "refused"}`, async () => {
+        const res = await c.run(who);
+        const owners = async () => {
+          const ids = res.text.trim().split("\n").map((line) => Number(/^listing-(\d+)$/.exec(JSON.parse(line).externalId)![1]));
+          return [...new Set((await t.dataSource.query(`SELECT owner_id FROM resources WHERE id IN (${ids.join(",")})`)).map((r: { owner_id: number }) => Number(r.owner_id)))];
+        };
+        if (c.name.includes("export") && who !== "visitor") {
+          // Org A's listings for those allowed; editor B gets org B's own listings, never org A's.
+          expect(res.status).toBe(200);
+          expect(await owners()).toEqual(allowed ? [orgA.id] : who === "editorB" ? [orgB.id] : []);
+        } else if (allowed) {
+          expect(res.status).toBe(200);
+        } else if (who === "visitor") {
+          expect(res.status).toBe(303);
+        } else {
+          // Editor B asking for org A gets org B's own page, or a 404: never org A's data.
+          expect([200, 404]).toContain(res.status);
+          expect(res.text).not.toContain("Organisation A");
+        }
+      });
+    }
+  }
+
+  it("never imports into organisation A for editor B, whatever the address says", async () => {
+    const form = await agents.editorB.get("/workspace/import?org=org-a").expect(200);
+    expect(form.text).toContain("Organisation B");
+    const res = await agents.editorB
+      .post("/workspace/import?org=org-a")
+      .field("_csrf", tokens.editorB)
+      .attach("file", Buffer.from('{"externalId":"B-ONLY","kind":"course","title":"From editor B","topics":["TIP"]}\n'), "b.jsonl")
+      .expect(303);
+    const plan = await agents.editorB.get(res.headers.location).expect(200);
+    expect(plan.text).toContain("For Organisation B.");
+    const visitor = await agents.visitor.post("/workspace/import").field("_csrf", tokens.visitor).attach("file", Buffer.from("{}"), "x.jsonl");
+    expect([303, 403]).toContain(visitor.status);
+  });
+});
+
+describe("session dates", () => {
+  it("refuses a day that does not exist, such as 30 February", async () => {
+    const listing = await buildResource(t, { ownerId: orgA.id, status: "draft" });
+    const res = await agents.editorA
+      .post(`/workspace/listings/${listing.id}/sessions`)
+      .type("form")
+      .send({ startDate: "2027-02-30", endDate: "", city: "", countryCode: "", languageTag: "", status: "planned", timeZone: "", _csrf: tokens.editorA })
+      .expect(400);
+    expect(res.text).toContain("is not a real date");
+    const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM course_sessions WHERE resource_id = ?", [listing.id]);
+    expect(Number(n)).toBe(0);
   });
 });
 
@@ -337,6 +402,19 @@ describe("organisation profiles and verification", () => {
     expect(await orgRow(orgA.id)).toEqual(before);
     // A curator may rename it.
     await agents.curator.post("/workspace/organisation?org=org-a").type("form").send({ ...profile(), name: "Organisation A", kind: "training-institution", _csrf: tokens.curator }).expect(303);
+  });
+
+  it("brings the search text of the organisation's listings up to date when its acronym changes", async () => {
+    const listing = await buildResource(t, { ownerId: orgB.id, title: "Course of organisation B" });
+    const find = async () => (await t.services.search.search({ q: "OBZQ", page: 1, pageSize: 10 })).hits.map((h) => h.slug);
+    expect(await find()).toEqual([]);
+    await agents.curator.post("/workspace/organisation?org=org-b").type("form").send({ name: "Organisation B", kind: "training-institution", shortName: "OBZQ", countryCode: "", website: "", description: "", contactName: "", contactEmail: "", _csrf: tokens.curator }).expect(303);
+    const found = await find();
+    expect(found).toContain(listing.slug);
+    const owners = await t.dataSource.query(`SELECT DISTINCT owner_id FROM resources WHERE slug IN (${found.map(() => "?").join(",")})`, found);
+    expect(owners.map((o: { owner_id: number }) => Number(o.owner_id))).toEqual([orgB.id]);
+    const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM search_outbox WHERE entity_id = ?", [listing.id]);
+    expect(Number(n)).toBeGreaterThan(0);
   });
 
   it("lets curators verify organisations and withdraw it, and audits both", async () => {

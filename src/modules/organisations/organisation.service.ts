@@ -4,6 +4,8 @@ import { canManageOrganisation, isCurator, type Viewer as PolicyViewer } from ".
 import type { Actor, AuditService } from "../audit/audit.service";
 import { slugify } from "../catalogue/slug";
 import { Country } from "../reference/reference.entities";
+import { Resource } from "../catalogue/resource.entity";
+import type { SearchOutbox } from "../search/search-outbox.service";
 import { Organisation, OrganisationKind } from "./organisation.entity";
 
 export interface NewOrganisation {
@@ -33,15 +35,32 @@ export class OrganisationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit?: AuditService,
+    private readonly outbox?: SearchOutbox,
   ) {
     this.organisations = dataSource.getRepository(Organisation);
+  }
+
+  /**
+   * Names and acronyms identify organisations in imports and in reports' "who": neither may be
+   * another organisation's name, acronym or slug, whatever the case.
+   */
+  private async clashes(fields: { name?: string; shortName?: string | null }, exceptId: number | null): Promise<Record<string, string>> {
+    const others = (await this.organisations.find()).filter((o) => o.id !== exceptId);
+    const key = (v: string) => v.trim().toLocaleLowerCase("en").replace(/\s+/g, " ");
+    const taken = (value: string) => others.find((o) => [o.name, o.shortName, o.slug].some((n) => n !== null && key(n) === key(value)));
+    const problems: Record<string, string> = {};
+    const byName = fields.name ? taken(fields.name) : undefined;
+    if (byName) problems.name = `is already used by ${byName.name}`;
+    const byAcronym = fields.shortName ? taken(fields.shortName) : undefined;
+    if (byAcronym) problems.shortName = `is already used by ${byAcronym.name}`;
+    return problems;
   }
 
   /** Creates an organisation (a curator's act: it starts verified) with a free, stable slug. */
   async create(input: NewOrganisation, actor: Actor): Promise<Organisation> {
     const problems: Record<string, string> = {};
     if (input.countryCode && !(await this.dataSource.getRepository(Country).existsBy({ code: input.countryCode }))) problems.countryCode = "is not a known country";
-    if (await this.organisations.existsBy({ name: input.name })) problems.name = "an organisation of this name exists already";
+    Object.assign(problems, await this.clashes(input, null));
     if (Object.keys(problems).length) throw new ValidationError(problems);
     return this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(Organisation);
@@ -61,12 +80,9 @@ export class OrganisationService {
   async update(id: number, fields: Partial<OrganisationProfile>, actor: Actor): Promise<Organisation> {
     const problems: Record<string, string> = {};
     if (fields.countryCode && !(await this.dataSource.getRepository(Country).existsBy({ code: fields.countryCode }))) problems.countryCode = "is not a known country";
-    if (fields.name) {
-      const holder = await this.organisations.findOneBy({ name: fields.name });
-      if (holder && holder.id !== id) problems.name = "another organisation has this name";
-    }
+    Object.assign(problems, await this.clashes(fields, id));
     if (Object.keys(problems).length) throw new ValidationError(problems);
-    return this.dataSource.transaction(async (manager) => {
+    const saved = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(Organisation);
       const organisation = await repo.findOneBy({ id });
       if (!organisation) throw new NotFoundError("No such organisation.");
@@ -78,8 +94,15 @@ export class OrganisationService {
       Object.assign(organisation, fields);
       await repo.save(organisation);
       await this.audit?.record(manager, actor, { action: "organisation.updated", entityType: "organisation", entityId: id, organisationId: id, changes });
+      // Its listings' search documents carry the owner's name, acronym and country.
+      if (this.outbox && ["name", "shortName", "countryCode"].some((key) => key in changes)) {
+        const listings = await manager.getRepository(Resource).find({ select: { id: true }, where: { ownerId: id } });
+        await this.outbox.enqueueMany(manager, listings.map((r) => r.id));
+      }
       return organisation;
     });
+    this.outbox?.notify();
+    return saved;
   }
 
   /** Marks an organisation verified by the RSO, or takes that back (curators only). */

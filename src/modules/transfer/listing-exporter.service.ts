@@ -4,10 +4,10 @@ import { ListingRowJson } from "./listing-row";
 
 const BATCH = 500;
 
-/** A saved listing as one row of the import format; `withOrganisation` names its owner (exports of several organisations). */
+/** A saved listing as one row of the import format; `withOrganisation` names its owner by slug (exports of several organisations). */
 export function rowOf(resource: Resource, withOrganisation: boolean): ListingRowJson {
   const row: ListingRowJson = { externalId: resource.externalId ?? `listing-${resource.id}`, kind: resource.kind, title: resource.title, topics: [] };
-  if (withOrganisation && resource.owner) row.organisation = resource.owner.name;
+  if (withOrganisation && resource.owner) row.organisation = resource.owner.slug;
   if (resource.acronym) row.acronym = resource.acronym;
   if (resource.summary) row.summary = resource.summary;
   if (resource.description) row.description = resource.description;
@@ -30,6 +30,10 @@ export function rowOf(resource: Resource, withOrganisation: boolean): ListingRow
       ...(s.online ? { online: true } : {}),
       ...(s.languageTag ? { language: s.languageTag } : {}),
       status: s.status,
+      ...(s.venue ? { venue: s.venue } : {}),
+      ...(s.timeZone ? { timeZone: s.timeZone } : {}),
+      ...(s.capacity !== null && s.capacity !== undefined ? { capacity: s.capacity } : {}),
+      ...(s.applicationDeadline ? { applicationDeadline: s.applicationDeadline } : {}),
     }));
   }
   row.visibility = resource.visibility;

@@ -34,12 +34,29 @@ export function detectFormat(content: string, fileName?: string | null): Transfe
   return content.replace(/^\uFEFF/, "").trimStart().startsWith("{") ? "jsonl" : "csv";
 }
 
-/** Finds a `__proto__` or `constructor` key anywhere in a parsed JSON value. */
-function hasPrototypeKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasPrototypeKey);
-  if (value === null || typeof value !== "object") return false;
-  return Object.keys(value).some((key) => key === "__proto__" || key === "constructor" || key === "prototype" || hasPrototypeKey((value as Record<string, unknown>)[key]));
+/** Deepest nesting a row may have: the format itself goes three levels deep. */
+const MAX_DEPTH = 8;
+
+/**
+ * What is wrong with the shape of a parsed row, if anything: a `__proto__`, `constructor` or
+ * `prototype` key anywhere, or nesting deeper than any row needs. Walks without recursion.
+ */
+function shapeProblem(value: unknown): string | null {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth > MAX_DEPTH) return `is nested more than ${MAX_DEPTH} levels deep`;
+    const children = Array.isArray(node) ? node : Object.keys(node).map((key) => {
+      if (key === "__proto__" || key === "constructor" || key === "prototype") throw new PrototypeKey();
+      return (node as Record<string, unknown>)[key];
+    });
+    for (const child of children) stack.push({ node: child, depth: depth + 1 });
+  }
+  return null;
 }
+
+class PrototypeKey extends Error {}
 
 function readJsonLines(content: string): FileRow[] {
   const rows: FileRow[] = [];
@@ -58,8 +75,15 @@ function readJsonLines(content: string): FileRow[] {
       rows.push({ line, value: null, problems: { row: "must be a JSON object, one listing per line" } });
       return;
     }
-    if (hasPrototypeKey(value)) {
-      rows.push({ line, value: null, problems: { row: "must not use the keys __proto__, constructor or prototype" } });
+    let problem: string | null;
+    try {
+      problem = shapeProblem(value);
+    } catch (error) {
+      if (!(error instanceof PrototypeKey)) throw error;
+      problem = "must not use the keys __proto__, constructor or prototype";
+    }
+    if (problem) {
+      rows.push({ line, value: null, problems: { row: problem } });
       return;
     }
     rows.push({ line, value: value as Record<string, unknown>, problems: {} });

@@ -99,15 +99,28 @@ interface Resolved {
   topicIds: number[];
   audienceSlugs: string[];
   editions: Array<{ languageTag: string; title: string | null; url: string | null; format: string | null }>;
-  sessions: Array<{ startDate: string; endDate: string | null; city: string | null; countryCode: string | null; online: boolean; languageTag: string | null; status: SessionStatus }>;
+  sessions: Array<{
+    startDate: string;
+    endDate: string | null;
+    city: string | null;
+    countryCode: string | null;
+    online: boolean;
+    languageTag: string | null;
+    status: SessionStatus;
+    venue: string | null;
+    timeZone: string | null;
+    capacity: number | null;
+    applicationDeadline: string | null;
+  }>;
 }
 
 type Snapshot = Omit<Resolved, "ownerId" | "newOwner" | "ownerName" | "externalId">;
 
 const COLUMN_KEYS = ["kind", "title", "acronym", "summary", "description", "url", "deliveryMode", "duration", "isFree", "access", "ownershipStatement", "contactName", "contactEmail", "visibility", "status"] as const;
 
-const byEdition = (a: Snapshot["editions"][number], b: Snapshot["editions"][number]) => a.languageTag.localeCompare(b.languageTag) || (a.title ?? "").localeCompare(b.title ?? "") || (a.url ?? "").localeCompare(b.url ?? "");
-const bySession = (a: Snapshot["sessions"][number], b: Snapshot["sessions"][number]) => a.startDate.localeCompare(b.startDate) || (a.endDate ?? "").localeCompare(b.endDate ?? "") || (a.city ?? "").localeCompare(b.city ?? "");
+/** Editions and sessions in one order whatever order the file or the database gives them in: every field counts. */
+const byEdition = (a: Snapshot["editions"][number], b: Snapshot["editions"][number]) => a.languageTag.localeCompare(b.languageTag) || JSON.stringify(a).localeCompare(JSON.stringify(b));
+const bySession = (a: Snapshot["sessions"][number], b: Snapshot["sessions"][number]) => a.startDate.localeCompare(b.startDate) || JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 /** A saved listing in the same terms as a resolved row, to compare the two. */
 function snapshotOf(resource: Resource): Snapshot {
@@ -117,12 +130,27 @@ function snapshotOf(resource: Resource): Snapshot {
     audienceSlugs: (resource.audiences ?? []).map((a) => a.slug).sort(),
     editions: (resource.editions ?? []).map((e) => ({ languageTag: e.languageTag, title: e.title, url: e.url, format: e.format })).sort(byEdition),
     sessions: (resource.sessions ?? [])
-      .map((s) => ({ startDate: s.startDate, endDate: s.endDate, city: s.city, countryCode: s.countryCode, online: Boolean(s.online), languageTag: s.languageTag, status: s.status }))
+      .map((s) => ({
+        startDate: s.startDate,
+        endDate: s.endDate,
+        city: s.city,
+        countryCode: s.countryCode,
+        online: Boolean(s.online),
+        languageTag: s.languageTag,
+        status: s.status,
+        venue: s.venue,
+        timeZone: s.timeZone,
+        capacity: s.capacity,
+        applicationDeadline: s.applicationDeadline,
+      }))
       .sort(bySession),
   };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** An organisation's name as compared: case and spacing do not matter. */
+const organisationKey = (name: string) => name.normalize("NFC").trim().toLocaleLowerCase("en").replace(/\s+/g, " ");
 
 /** The fields of a listing that an import would change. */
 function differences(saved: Snapshot, wanted: Snapshot): string[] {
@@ -187,6 +215,7 @@ export class ListingImporter {
     const resolved = new Map<number, Resolved>();
     const seen = new Map<string, number>();
     const newOrganisations: string[] = [];
+    const newNames = new Map<string, string>();
 
     rows.forEach((row, index) => {
       options.onProgress?.("checking", index + 1, rows.length);
@@ -204,7 +233,7 @@ export class ListingImporter {
         return;
       }
       if (Object.keys(plannedRow.errors).length) return;
-      const value = this.resolve(parsed.data, resolver, scope, plannedRow.errors);
+      const value = this.resolve(parsed.data, resolver, scope, plannedRow.errors, newNames);
       if (!value) return;
       plannedRow.organisation = value.ownerName;
       const ownerKey = `${value.ownerId ?? `new:${value.newOwner}`}/${value.externalId}`;
@@ -223,7 +252,12 @@ export class ListingImporter {
       const row = planned[index];
       const saved = value.ownerId !== null ? existing.get(`${value.ownerId}/${value.externalId}`) : undefined;
       if (!saved) {
-        row.action = "create";
+        // A new listing needs a topic; one saved without any (the workspace allows it) may stay so.
+        if (value.topicIds.length === 0) row.errors.topics = "must name at least one topic";
+        // `listing-<id>` is how an export names a listing that has no id of its own.
+        if (GENERATED_ID.test(value.externalId)) row.errors.externalId = `"${value.externalId}" names no listing of this organisation; ids of the form listing-<number> are given by exports`;
+        row.action = Object.keys(row.errors).length ? "reject" : "create";
+        if (row.action === "reject") resolved.delete(index);
         continue;
       }
       const changes = differences(snapshotOf(saved), value);
@@ -239,23 +273,29 @@ export class ListingImporter {
   }
 
   /** One row's values resolved to the reference data; null (with `errors` filled) when something is unknown. */
-  private resolve(row: ListingRow, resolver: ReferenceResolver, scope: ImportScope, errors: Record<string, string>): Resolved | null {
+  private resolve(row: ListingRow, resolver: ReferenceResolver, scope: ImportScope, errors: Record<string, string>, newOrganisations: Map<string, string>): Resolved | null {
     let ownerId: number | null = null;
     let newOwner: string | null = null;
     let ownerName = "";
-    if (scope.kind === "organisation") {
+    const named = row.organisation === null ? null : resolver.organisation(row.organisation);
+    if (named && "ambiguous" in named) {
+      errors.organisation = `"${row.organisation}" names several organisations (${named.ambiguous.map((o) => o.slug).join(", ")}); give the slug of the one you mean`;
+    } else if (scope.kind === "organisation") {
       ownerId = scope.organisation.id;
       ownerName = scope.organisation.name;
-      if (row.organisation !== null && resolver.organisations.find(row.organisation)?.id !== scope.organisation.id) {
+      if (row.organisation !== null && named?.found.id !== scope.organisation.id) {
         errors.organisation = `"${row.organisation}" is not ${scope.organisation.name}; this import is for ${scope.organisation.name} only`;
       }
     } else if (row.organisation === null) {
-      errors.organisation = "is required when importing for several organisations: give its name or acronym";
+      errors.organisation = "is required when importing for several organisations: give its slug, name or acronym";
+    } else if (named) {
+      ownerId = named.found.id;
+      ownerName = named.found.name;
     } else {
-      const known = resolver.organisations.find(row.organisation);
-      if (known) ownerId = known.id;
-      else newOwner = row.organisation;
-      ownerName = known?.name ?? row.organisation;
+      // Not known yet: one new organisation per name, whatever the case or spacing it is written in.
+      newOwner = newOrganisations.get(organisationKey(row.organisation)) ?? row.organisation.replace(/\s+/g, " ");
+      newOrganisations.set(organisationKey(row.organisation), newOwner);
+      ownerName = newOwner;
     }
 
     const kind = resolver.kinds.find(row.kind);
@@ -302,7 +342,7 @@ export class ListingImporter {
         if (!countryCode) errors[`sessions.${i}.country`] ??= resolver.countries.unknown(s.country);
       }
       const languageTag = s.language === null ? null : language(s.language, `sessions.${i}.language`);
-      sessions.push({ startDate: s.start, endDate: s.end, city: s.city, countryCode, online: s.online, languageTag, status: s.status });
+      sessions.push({ startDate: s.start, endDate: s.end, city: s.city, countryCode, online: s.online, languageTag, status: s.status, venue: s.venue, timeZone: s.timeZone, capacity: s.capacity, applicationDeadline: s.applicationDeadline });
     });
 
     if (Object.keys(errors).length) return null;
@@ -476,7 +516,7 @@ export class ListingImporter {
     await insert(Edition, listings.flatMap(({ id, value }) => value.editions.map((e) => ({ ...e, resourceId: id }))));
     await insert(
       CourseSession,
-      listings.flatMap(({ id, value }) => value.sessions.map((s) => ({ ...s, resourceId: id, timeZone: null, venue: null, capacity: null, applicationDeadline: null }))),
+      listings.flatMap(({ id, value }) => value.sessions.map((s) => ({ ...s, resourceId: id }))),
     );
   }
 

@@ -65,6 +65,10 @@ export const sessionRowSchema = z
     online: z.boolean({ error: "must be true or false" }).optional().default(false),
     language: optionalText(80),
     status: z.enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(", ")}` }).optional().default("planned"),
+    venue: optionalText(200),
+    timeZone: optionalText(64).refine((v) => v === null || v === "UTC" || Intl.supportedValuesOf("timeZone").includes(v), "must be a time zone such as Asia/Bangkok"),
+    capacity: z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 100000").nullish().transform((v) => v ?? null),
+    applicationDeadline: day.nullish().transform((v) => v ?? null),
   })
   .strict()
   .refine((s) => s.end === null || s.end >= s.start, { path: ["end"], message: "must not be before the start date" });
@@ -79,7 +83,7 @@ export const listingRowSchema = z
     summary: optionalText(600),
     description: optionalText(20_000),
     url: httpUrl,
-    topics: names(20).min(1, "must name at least one topic"),
+    topics: names(20),
     audiences: names(20).optional().default([]),
     deliveryMode: optionalText(40),
     languages: names(30).optional().default([]),
@@ -116,7 +120,7 @@ export interface ListingRowJson {
   deliveryMode?: string;
   languages?: string[];
   editions?: Array<{ language: string; title?: string; url?: string; format?: string }>;
-  sessions?: Array<{ start: string; end?: string; city?: string; country?: string; online?: boolean; language?: string; status?: string }>;
+  sessions?: Array<{ start: string; end?: string; city?: string; country?: string; online?: boolean; language?: string; status?: string; venue?: string; timeZone?: string; capacity?: number; applicationDeadline?: string }>;
   visibility?: string;
   status?: string;
   contact?: { name?: string; email?: string };
@@ -140,17 +144,20 @@ export const CSV_COLUMNS = [
 
 export type CsvRecord = Partial<Record<(typeof CSV_COLUMNS)[number], string>>;
 
-/** Characters that make a spreadsheet read a cell as a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A cell a spreadsheet would read as a formula (`= + - @`, tab, carriage return first), or one
+ * that only apostrophes keep from being one: both get a leading apostrophe on export.
+ */
+const NEEDS_APOSTROPHE = /^'*[=+\-@\t\r]/;
 
 /** Neutralises a cell for spreadsheets: one that would start a formula gets a leading apostrophe. */
 export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_APOSTROPHE.test(value) ? `'${value}` : value;
 }
 
-/** Undoes `neutraliseCell`, so that an exported file imports to the same values. */
+/** Undoes `neutraliseCell` (exactly one apostrophe), so that an exported file imports to the same values. */
 export function restoreCell(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return value.startsWith("'") && NEEDS_APOSTROPHE.test(value.slice(1)) ? value.slice(1) : value;
 }
 
 const splitList = (value: string) =>

@@ -40,7 +40,7 @@ export class ReferenceResolver {
   readonly countries: Vocabulary<Country>;
   readonly kinds: Vocabulary<string>;
   readonly modes: Vocabulary<string>;
-  readonly organisations: Vocabulary<Organisation>;
+  private readonly organisationList: Organisation[];
 
   private constructor(data: { topics: Topic[]; audiences: Audience[]; languages: Language[]; countries: Country[]; organisations: Organisation[] }) {
     this.topics = new Vocabulary("topic", data.topics.map((t) => t.slug));
@@ -56,8 +56,22 @@ export class ReferenceResolver {
     for (const k of RESOURCE_KINDS) this.kinds.add([k, kindName(k)], k);
     this.modes = new Vocabulary("delivery mode", [...DELIVERY_MODES]);
     for (const m of DELIVERY_MODES) this.modes.add([m, deliveryModeName(m)], m);
-    this.organisations = new Vocabulary("organisation", data.organisations.map((o) => o.shortName ?? o.name));
-    for (const o of data.organisations) this.organisations.add([o.slug, o.name, o.shortName], o);
+    this.organisationList = data.organisations;
+  }
+
+  /**
+   * The organisation a row names: by slug first, then by name, then by acronym (whatever the case).
+   * A name or acronym that several organisations share names none of them: it is reported as
+   * ambiguous, never guessed.
+   */
+  organisation(value: string): { found: Organisation } | { ambiguous: Organisation[] } | null {
+    const wanted = key(value);
+    for (const field of ["slug", "name", "shortName"] as const) {
+      const matches = this.organisationList.filter((o) => o[field] !== null && key(o[field]!) === wanted);
+      if (matches.length === 1) return { found: matches[0] };
+      if (matches.length > 1) return { ambiguous: matches };
+    }
+    return null;
   }
 
   static async load(manager: EntityManager): Promise<ReferenceResolver> {

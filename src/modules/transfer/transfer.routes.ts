@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Router, type Request, type RequestHandler } from "express";
 import multer from "multer";
-import { LessThan, type DataSource } from "typeorm";
+import { In, IsNull, LessThan, type DataSource } from "typeorm";
 import { z } from "zod";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import { parseQuery, parseWith } from "../../http/validate";
@@ -17,6 +17,9 @@ import { CSV_COLUMNS } from "./listing-row";
 
 /** How long an uploaded file waits for its commit. */
 const BATCH_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Uploads a person may have waiting for their commit; older ones are dropped. */
+const OPEN_BATCHES = 5;
 
 /** Rows of each kind the plan page lists before it says "and N more". */
 const ROWS_SHOWN = 200;
@@ -109,7 +112,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
     const organisation = await organisationFor(req);
     const curator = canCurate(req.user ?? null);
     if (!organisation && !curator) throw new NotFoundError("Your account belongs to no organisation.");
-    res.render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors: {}, message: null });
+    res.render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors: {}, message: null, values: {} });
   });
 
   router.post("/workspace/import", async (req, res) => {
@@ -118,9 +121,12 @@ export function transferPages(services: Services, dataSource: DataSource): Route
     const body = parseWith(uploadSchema, req.body ?? {}, "The upload could not be read.");
     const several = body.several === "yes";
     if (several && !curator) throw new NotFoundError("Only curators import for several organisations.");
-    if (!several && !organisation) throw new NotFoundError(curator ? "Choose an organisation to import for (?org=<slug>), or tick “several organisations”." : "Your account belongs to no organisation.");
     const render = (status: number, errors: Record<string, string>, message: string) =>
-      res.status(status).render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors, message });
+      res.status(status).render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors, message, values: body });
+    if (!several && !organisation) {
+      if (!curator) throw new NotFoundError("Your account belongs to no organisation.");
+      return render(400, { several: "tick this, or open this page from an organisation's workspace (?org=<slug>)" }, "Choose whose listings the file holds.");
+    }
     if (!req.file || req.file.size === 0) return render(400, { file: "choose a CSV or JSON Lines file" }, "Nothing was uploaded.");
     const content = textOf(req.file.buffer);
     const fileName = (req.file.originalname || "upload").replace(/[^\w.\- ]+/g, "_").slice(0, 255);
@@ -133,8 +139,14 @@ export function transferPages(services: Services, dataSource: DataSource): Route
       if (error instanceof ListingFileError) return render(400, { file: error.fields!.file }, "The file could not be read. Nothing was imported.");
       throw error;
     }
-    // Uploads that were never committed are kept a week, then dropped.
+    // A file with rejected rows is shown, not kept: it has to be corrected and uploaded again.
+    if (!plan.ok) {
+      return res.status(400).render("workspace/import-plan", { title: `Import of ${fileName}`, batch: { fileName, token: null }, organisation, curator, committed: false, ...planView(plan) });
+    }
+    // Uploads that were never committed are kept a week, then dropped; each person keeps a few at most.
     await batches().delete({ createdAt: LessThan(new Date(Date.now() - 7 * BATCH_TTL_MS)) });
+    const open = await batches().find({ select: { id: true }, where: { userId: req.user!.id, committedAt: IsNull() }, order: { id: "DESC" } });
+    if (open.length >= OPEN_BATCHES) await batches().delete({ id: In(open.slice(OPEN_BATCHES - 1).map((b) => b.id)) });
     const token = randomBytes(16).toString("hex");
     await batches().insert({ token, userId: req.user!.id, organisationId: several ? null : organisation!.id, fileName, format, content, plan, committedAt: null });
     res.redirect(303, `/workspace/import/${token}`);
