@@ -6,6 +6,7 @@ import { openDatabase } from "../db/data-source";
 import { AppError } from "../http/errors";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { detectReportFormat, ReportFormat } from "../modules/reports/report-parser";
+import { isCalendarDay } from "../modules/reports/reports.routes";
 import { buildServices } from "../services";
 
 const USAGE = `Usage:
@@ -21,11 +22,11 @@ async function main(): Promise<void> {
   });
   const file = positionals[0];
   const format = values.format as ReportFormat | undefined;
-  if (values.help || !file || positionals.length > 1 || (format && !["text", "html", "csv"].includes(format)) || (values.published && !/^\d{4}-\d{2}-\d{2}$/.test(values.published))) {
+  if (values.help || !file || positionals.length > 1 || (format && !["text", "html", "csv"].includes(format)) || (values.published && !isCalendarDay(values.published))) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 2);
   }
-  const content = readFileSync(file, "utf8");
+  const content = new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(file));
   const config = loadConfig();
   const dataSource = await openDatabase(config.database);
   try {

@@ -155,6 +155,22 @@ describe("importing reports", () => {
     expect(again.updated).toEqual([]);
   });
 
+  it("never replaces a report whose title matches unless its address is given", async () => {
+    const before = await tableCounts();
+    await expect(t.services.reports.importReport(REPORT_TEXT, {}, SYSTEM_ACTOR)).resolves.toMatchObject({ report: { slug: "ad-hoc-group-progress-report-october-2017" } });
+    await expect(t.services.reports.importReport(REPORT_TEXT, {}, SYSTEM_ACTOR)).rejects.toMatchObject({ fields: { slug: expect.stringMatching(/exists already: give ad-hoc-group-progress-report-october-2017 as the address/) } });
+    expect((await tableCounts()).report_items).toBe(before.report_items + 29);
+  });
+
+  it("refuses item numbers it could not keep or link to, and dates that do not exist", async () => {
+    const long = REPORT_TEXT.replace("\n6.5\t", "\n6.12345\t");
+    await expect(t.services.reports.importReport(long, { slug: "long-numbers" }, SYSTEM_ACTOR)).rejects.toThrow(/expected an item number of at most five parts/);
+    const { agent, token } = people.curator;
+    const res = await agent.post("/reports/import").field("_csrf", token).field("slug", "bad-date").field("publishedOn", "2017-02-30").attach("file", Buffer.from(REPORT_TEXT), "r.txt").expect(400);
+    expect(res.text).toContain("Date is not a real date");
+    expect(await t.services.reports.findBySlug("bad-date")).toBeNull();
+  });
+
   it("refuses a revision that drops an item that has links, and changes nothing", async () => {
     const before = await tableCounts();
     const dropped = REPORT_TEXT.split("\n").filter((line) => !line.startsWith("3.4\t")).join("\n");

@@ -50,6 +50,23 @@ describe("search transport", () => {
     expect(JSON.parse(seen.body!)).toMatchObject({ q: "ការជួញដូរ", filter: ['x = "y"'] });
   });
 
+  it("sends a search again, once, when the engine has just closed a kept-alive connection", async () => {
+    const perSocket = new WeakMap<object, number>();
+    let answered = 0;
+    const host = await serve((req, res) => {
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      // The second request on a connection finds it closed, as after the engine's keep-alive timeout.
+      if (n === 2) return req.socket.destroy();
+      answered++;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ hits: [], totalHits: 0, facetDistribution: {}, processingTimeMs: 0 }));
+    });
+    const engine = new SearchEngine({ host, apiKey: null, timeoutMs: 2000 });
+    await engine.search("resources", { q: "one", filter: [] });
+    await expect(engine.search("resources", { q: "two", filter: [] })).resolves.toMatchObject({ totalHits: 0 });
+    expect(answered).toBe(2);
+  });
+
   it("reads a successful answer", async () => {
     const host = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ hits: [{ id: 1, slug: "a" }], totalHits: 1, facetDistribution: { kind: { course: 1 } }, processingTimeMs: 1 }));

@@ -48,6 +48,9 @@ export interface ReportFilters {
   linked?: boolean;
 }
 
+/** Item numbers the catalogue keeps and links to ("3.4", "10.12.1"). */
+export const ITEM_NUMBER = /^\d{1,4}(\.\d{1,4}){1,4}$/;
+
 const ITEM_FIELDS = ["action", "who", "details", "footnotes", "sectionId", "position"] as const;
 
 /** Names people write for an organisation in a report's "who" besides its name and acronym. */
@@ -85,8 +88,14 @@ export class ReportService {
       if (error instanceof ReportParseError) throw new ReportUnreadableError(error.line, error.message);
       throw error;
     }
+    const tooLong = parsed.sections.flatMap((section) => section.items).find((item) => !ITEM_NUMBER.test(item.number));
+    if (tooLong) throw new ReportUnreadableError(tooLong.line, `line ${tooLong.line}: expected an item number of at most five parts of up to four digits, found “${tooLong.number.slice(0, 30)}”`);
     const slug = options.slug ?? slugify(parsed.title);
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 120) throw new ValidationError({ slug: "must be lowercase letters, digits and hyphens, at most 120" });
+    // Updating a report takes its address: a new report whose title happens to match never replaces one.
+    if (options.slug === undefined && (await this.findBySlug(slug))) {
+      throw new ValidationError({ slug: `a report at /reports/${slug} exists already: give ${slug} as the address to update it, or another address` }, "A report with this title exists already. Nothing was imported.");
+    }
     return this.dataSource.transaction(async (manager) => {
       const result = await this.store(manager, parsed, slug, options);
       await this.audit.record(manager, actor, {
@@ -247,7 +256,7 @@ export class ReportService {
   /** One item of a report, by its number. */
   async item(slug: string, number: string): Promise<{ report: Report; item: ReportItem }> {
     const report = await this.findBySlug(slug);
-    const item = report && /^\d{1,3}(\.\d{1,3}){1,3}$/.test(number) ? await this.dataSource.getRepository(ReportItem).findOne({ where: { reportId: report.id, number }, relations: { links: { resource: true } } }) : null;
+    const item = report && ITEM_NUMBER.test(number) ? await this.dataSource.getRepository(ReportItem).findOne({ where: { reportId: report.id, number }, relations: { links: { resource: true } } }) : null;
     if (!report || !item) throw new NotFoundError("This report has no such item.");
     return { report, item };
   }

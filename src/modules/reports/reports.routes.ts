@@ -51,11 +51,17 @@ const importForm = z
     publishedOn: z
       .string()
       .regex(/^(\d{4}-\d{2}-\d{2})?$/, "must be a date (YYYY-MM-DD)")
-      .refine((v) => v === "" || !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "is not a real date")
+      .refine((v) => v === "" || isCalendarDay(v), "is not a real date")
       .optional()
       .default(""),
   })
   .strict();
+
+/** A real calendar day (not 2017-02-30). */
+export function isCalendarDay(value: string): boolean {
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}
 
 const RELATION_NAMES: Record<string, string> = { delivers: "Delivers", supports: "Supports", mentions: "Mentions" };
 

@@ -76,25 +76,32 @@ function keepAliveClient(host: string) {
       const headers = Object.fromEntries(new Headers(init?.headers).entries());
       const body = typeof init?.body === "string" ? init.body : undefined;
       if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
-      const request = transport.request(String(input), { method: init?.method ?? "GET", headers, agent, signal: init?.signal ?? undefined }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", reject);
-        response.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let parsed: unknown;
-          try {
-            parsed = text === "" ? undefined : JSON.parse(text);
-          } catch (error) {
-            return reject(error);
-          }
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(parsed);
-          else reject(new EngineAnswerError(status, parsed));
+      const send = (retried: boolean) => {
+        const request = transport.request(String(input), { method: init?.method ?? "GET", headers, agent, signal: init?.signal ?? undefined }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("error", reject);
+          response.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let parsed: unknown;
+            try {
+              parsed = text === "" ? undefined : JSON.parse(text);
+            } catch (error) {
+              return reject(error);
+            }
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve(parsed);
+            else reject(new EngineAnswerError(status, parsed));
+          });
         });
-      });
-      request.on("error", reject);
-      request.end(body);
+        request.on("error", (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection the engine closed a moment ago: a search is safe to send again, once.
+          if (!retried && request.reusedSocket && error.code === "ECONNRESET") send(true);
+          else reject(error);
+        });
+        request.end(body);
+      };
+      send(false);
     });
 }
 
