@@ -295,6 +295,20 @@ describe("what a round trip must survive", () => {
     expect(plan.rows[1].errors.externalId).toMatch(/ids of the form listing-<number> are given by exports/);
   });
 
+  it("answers a collision with a change saved at the same moment with 409, and keeps nothing", async () => {
+    // What a unique index says when another import saved the same listing in between (Postgres runs
+    // imports side by side); a trigger stands in for that other import here.
+    await t.dataSource.query("CREATE TRIGGER collide BEFORE INSERT ON resources WHEN NEW.external_id = 'COLLIDE-2' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: resources.owner_id, resources.external_id'); END");
+    try {
+      const before = await tableCounts();
+      const attempt = importText(jsonl(course("COLLIDE-1"), course("COLLIDE-2")), scope());
+      await expect(attempt).rejects.toMatchObject({ status: 409, code: "import_collision" });
+      expect(await tableCounts()).toEqual(before);
+    } finally {
+      await t.dataSource.query("DROP TRIGGER collide");
+    }
+  });
+
   it("refuses a row nested too deeply instead of failing", async () => {
     const deep = `{"externalId":"D-1","kind":"course","title":"Deep","topics":["TIP"],"x":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
     const plan = await t.services.importer.plan(readListingFile(deep + "\n", "jsonl"), scope());

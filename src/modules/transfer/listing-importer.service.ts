@@ -72,6 +72,19 @@ export class ImportRejectedError extends AppError {
   }
 }
 
+/** Someone saved the same listings (or slugs) while this import ran: it was rolled back whole. */
+export class ImportCollisionError extends AppError {
+  constructor() {
+    super(409, "import_collision", "Another change to these listings was saved at the same moment, so nothing of this import was saved. Run it again: it will see that change.");
+  }
+}
+
+/** A unique index refused a row (Postgres 23505, SQLite SQLITE_CONSTRAINT on a UNIQUE index). */
+function isUniqueViolation(error: unknown): boolean {
+  const driver = (error as { driverError?: { code?: string; message?: string } })?.driverError;
+  return driver?.code === "23505" || (driver?.code === "SQLITE_CONSTRAINT" && /UNIQUE/.test(driver.message ?? ""));
+}
+
 /** A listing as the file describes it, resolved against the reference data. */
 interface Resolved {
   ownerId: number | null;
@@ -198,12 +211,17 @@ export class ListingImporter {
   }
 
   async commit(rows: FileRow[], scope: ImportScope, actor: Actor, options: ImportOptions = {}): Promise<ImportResult> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const { plan, resolved, existing } = await this.check(manager, rows, scope, options);
-      if (!plan.ok) throw new ImportRejectedError(plan);
-      const changedIds = await this.write(manager, plan, resolved, existing, scope, actor, options);
-      return { ...plan, changedIds };
-    });
+    const result = await this.dataSource
+      .transaction(async (manager) => {
+        const { plan, resolved, existing } = await this.check(manager, rows, scope, options);
+        if (!plan.ok) throw new ImportRejectedError(plan);
+        const changedIds = await this.write(manager, plan, resolved, existing, scope, actor, options);
+        return { ...plan, changedIds };
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new ImportCollisionError();
+        throw error;
+      });
     if (result.changedIds.length) this.outbox.notify();
     return result;
   }
