@@ -328,7 +328,10 @@ describe("coverage page", () => {
 });
 
 describe("coverage downloads", () => {
-  const csv = (text: string) => parseCsv(text, { columns: true }) as Array<Record<string, string>>;
+  const csv = (text: string) => {
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    return parseCsv(text, { columns: true, bom: true }) as Array<Record<string, string>>;
+  };
   const today = new Date().toISOString().slice(0, 10);
 
   it("give the topic and language matrix as CSV, with the service's numbers", async () => {

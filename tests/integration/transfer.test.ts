@@ -441,7 +441,7 @@ describe("import and export in the browser", () => {
     const csv = await agents.editorA.get("/workspace/export?format=csv").expect(200);
     expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
     expect(csv.headers["content-disposition"]).toMatch(/^attachment; filename="?org-a-listings-\d{4}-\d{2}-\d{2}\.csv"?$/);
-    expect(csv.text.split("\n")[0]).toMatch(/^externalId,organisation,kind,title/);
+    expect(csv.text.split("\n")[0]).toMatch(/^\uFEFFexternalId,organisation,kind,title/);
     const lines = (await agents.editorA.get("/workspace/export?format=jsonl").expect(200)).text.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.every((l: { externalId: string }) => l.externalId)).toBe(true);
     expect(lines.some((l: { externalId: string }) => l.externalId === "E-1")).toBe(false);

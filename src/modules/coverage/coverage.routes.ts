@@ -150,7 +150,8 @@ function sendCsv(res: Response, fileName: string, header: string[], rows: Cell[]
   const cell = (value: Cell) => (value === null ? "" : typeof value === "number" ? String(value) : neutraliseCell(value));
   res.attachment(fileName);
   res.type("text/csv; charset=utf-8");
-  res.send(stringify([header.map(cell), ...rows.map((row) => row.map(cell))]));
+  // A byte-order mark first, so that spreadsheets read names in the region's scripts as UTF-8.
+  res.send(stringify([header.map(cell), ...rows.map((row) => row.map(cell))], { bom: true }));
 }
 
 const dated = (name: string) => `${name}-${todayUtc()}.csv`;

@@ -125,8 +125,9 @@ export function readListingFile(content: string, format: TransferFormat): FileRo
   return rows;
 }
 
-/** Writes rows in a format; CSV cells that would start a formula are neutralised. */
+/** Writes rows in a format; CSV starts with a byte-order mark, and cells that would start a formula are neutralised. */
 export function writeListingFile(rows: ListingRowJson[], format: TransferFormat): string {
   if (format === "jsonl") return rows.map((row) => JSON.stringify(row)).join("\n") + (rows.length ? "\n" : "");
-  return stringify(rows.map(rowToCsv), { header: true, columns: [...CSV_COLUMNS], quoted_match: /[\s,;"]/ });
+  // A byte-order mark first, so that spreadsheets read the names of the region's scripts as UTF-8.
+  return stringify(rows.map(rowToCsv), { bom: true, header: true, columns: [...CSV_COLUMNS], quoted_match: /[\s,;"]/ });
 }
