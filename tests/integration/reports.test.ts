@@ -138,6 +138,8 @@ describe("importing reports", () => {
     await expect(t.services.reports.importReport("just a title\n\nno table here\n", { slug: "broken" }, SYSTEM_ACTOR)).rejects.toThrow(/line \d+/);
     await expect(t.services.reports.importReport("<html><body><p>No table</p></body></html>", { slug: "broken", format: "html" }, SYSTEM_ACTOR)).rejects.toThrow(ReportUnreadableError);
     await expect(t.services.reports.importReport("number,action,who,status\n1.1,Only an item,RSO,\n", { slug: "broken", format: "csv", title: "x" }, SYSTEM_ACTOR)).rejects.toThrow(/line 2/);
+    const deep = `<table><tr><td>${"<div>".repeat(200_000)}x</td></tr></table>`;
+    await expect(t.services.reports.importReport(deep, { slug: "broken", format: "html" }, SYSTEM_ACTOR)).rejects.toThrow(ReportUnreadableError);
     expect(await tableCounts()).toEqual(before);
   });
 

@@ -86,6 +86,8 @@ export class ReportService {
       parsed = parseReport(input, options.format, options.title ? { title: options.title } : {});
     } catch (error) {
       if (error instanceof ReportParseError) throw new ReportUnreadableError(error.line, error.message);
+      // A document nested beyond what the parser can walk is no report table either.
+      if (error instanceof RangeError) throw new ReportUnreadableError(1, "line 1: expected a report table, found markup nested too deeply to read");
       throw error;
     }
     const tooLong = parsed.sections.flatMap((section) => section.items).find((item) => !ITEM_NUMBER.test(item.number));
