@@ -1,26 +1,21 @@
-import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_REPORT } from "../../src/db/seed";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { createTestApp, TestApp } from "../helpers/app";
+import { BrowserRun, hasChromium, startBrowser } from "../helpers/browser";
 import { TEST_PASSWORD } from "../helpers/sessions";
 
 /**
  * A curator links a listing to a report item in a real browser (Debian's Chromium): with
  * JavaScript the picker's results follow the words typed; without it the search form does the same.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const CURATOR = "curator@e2e.example";
 
 let t: TestApp;
-let server: Server;
+let run: BrowserRun;
 let base: string;
-let browser: Browser;
+let browser: BrowserRun["browser"];
 
 async function signedInContext(javaScriptEnabled: boolean): Promise<BrowserContext> {
   const context = await browser.newContext({ javaScriptEnabled });
@@ -47,15 +42,12 @@ beforeAll(async () => {
   t = await createTestApp({ search: true });
   await t.settle();
   await t.services.accounts.create({ email: CURATOR, displayName: "E2E curator", password: TEST_PASSWORD, organisationId: null, organisationRole: null, siteRole: "curator" }, SYSTEM_ACTOR);
-  server = t.app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  run = await startBrowser(t);
+  ({ base, browser } = run);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await run?.close();
   await t?.close();
 });
 

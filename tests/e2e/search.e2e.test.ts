@@ -1,38 +1,26 @@
-import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, TestApp } from "../helpers/app";
+import { BrowserRun, hasChromium, startBrowser } from "../helpers/browser";
 
 /**
  * The search page in a real browser (Debian's Chromium): it works without JavaScript, and with it
- * results follow the words as they are typed. `.ci/run` installs Chromium, so CI always runs these;
- * on a machine without it they are reported as skipped (apt-get install chromium to run them).
+ * results follow the words as they are typed.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) process.stderr.write(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)\n`);
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
 let t: TestApp;
-let server: Server;
+let run: BrowserRun;
 let base: string;
-let browser: Browser;
+let browser: BrowserRun["browser"];
 
 beforeAll(async () => {
   if (!hasChromium) return;
   t = await createTestApp({ search: true });
   await t.settle();
-  server = t.app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  run = await startBrowser(t);
+  ({ base, browser } = run);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await run?.close();
   await t?.close();
 });
 

@@ -226,7 +226,11 @@ export class ReportService {
    * A report with its sections and items, each item with the organisations and countries it names
    * and the listings linked to it that this viewer may see (curators see every one), filtered.
    */
-  async document(slug: string, filters: ReportFilters, viewer: Viewer & { curator?: boolean }): Promise<{ report: Report; sections: ReportSection[]; items: ItemView[]; total: number }> {
+  async document(
+    slug: string,
+    filters: ReportFilters,
+    viewer: Viewer & { curator?: boolean },
+  ): Promise<{ report: Report; sections: ReportSection[]; items: ItemView[]; total: number; organisations: Organisation[] }> {
     const report = await this.findBySlug(slug);
     if (!report) throw new NotFoundError("No progress report has this address.");
     const sections = await this.dataSource.getRepository(ReportSection).find({ where: { reportId: report.id }, order: { position: "ASC" } });
@@ -252,7 +256,10 @@ export class ReportService {
         (filters.org === undefined || v.parties.some((p) => p.organisation?.slug === filters.org)) &&
         (filters.linked === undefined || v.links.length > 0 === filters.linked),
     );
-    return { report, sections, items: filtered, total: views.length };
+    // Every organisation the report's "who" names, for the filter, whatever the filter is now.
+    const organisations = new Map<number, Organisation>();
+    for (const view of views) for (const party of view.parties) if (party.organisation) organisations.set(party.organisation.id, party.organisation);
+    return { report, sections, items: filtered, total: views.length, organisations: [...organisations.values()] };
   }
 
   /** One item of a report, by its number. */

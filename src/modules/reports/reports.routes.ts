@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { parseQuery, parseWith } from "../../http/validate";
+import { compareText } from "../../http/compare";
 import type { Services } from "../../services";
 import { requireSignIn } from "../accounts/auth";
 import { canCurate, catalogueViewer } from "../accounts/policies";
@@ -156,9 +157,6 @@ export function reportPages(services: Services): Router {
     const filters = parseQuery(reportQuery, req);
     const doc = await reports.document(String(req.params.slug), filters, viewerOf(req));
     const items = doc.items.map(presentItem);
-    const organisations = new Map<string, string>();
-    const all = await reports.document(String(req.params.slug), {}, viewerOf(req));
-    for (const view of all.items) for (const p of view.parties) if (p.organisation) organisations.set(p.organisation.slug, p.organisation.name);
     res.render("reports/show", {
       title: doc.report.title,
       report: doc.report,
@@ -167,7 +165,7 @@ export function reportPages(services: Services): Router {
       filtered: filters.section !== undefined || filters.org !== undefined || filters.linked !== undefined,
       total: doc.total,
       sections: doc.sections.map((s) => ({ position: s.position, number: s.number, title: s.title, items: items.filter((i) => i.section.position === s.position) })),
-      organisations: [...organisations].map(([slug, name]) => ({ slug, name })).sort((a, b) => a.name.localeCompare(b.name)),
+      organisations: doc.organisations.map((o) => ({ slug: o.slug, name: o.name })).sort((a, b) => compareText(a.name, b.name)),
       shown: items.length,
     });
   });

@@ -3,7 +3,8 @@ import { AppError } from "../../http/errors";
 import type { Actor, AuditRecord, AuditService } from "../audit/audit.service";
 import { CourseSession, SessionStatus } from "../catalogue/course-session.entity";
 import { Edition } from "../catalogue/edition.entity";
-import { Resource, ResourceStatus, Visibility } from "../catalogue/resource.entity";
+import { EDITABLE_FIELDS, type ListingFields } from "../catalogue/listing-editor.service";
+import { Resource, ResourceStatus } from "../catalogue/resource.entity";
 import { slugify } from "../catalogue/slug";
 import { Organisation } from "../organisations/organisation.entity";
 import type { SearchOutbox } from "../search/search-outbox.service";
@@ -92,23 +93,8 @@ interface Resolved {
   newOwner: string | null;
   ownerName: string;
   externalId: string;
-  columns: {
-    kind: string;
-    title: string;
-    acronym: string | null;
-    summary: string | null;
-    description: string | null;
-    url: string | null;
-    deliveryMode: string | null;
-    duration: string | null;
-    isFree: boolean | null;
-    access: string | null;
-    ownershipStatement: string | null;
-    contactName: string | null;
-    contactEmail: string | null;
-    visibility: Visibility;
-    status: ResourceStatus;
-  };
+  /** The listing's own columns: those the workspace edits, and its status. */
+  columns: Omit<ListingFields, "topicSlugs" | "audienceSlugs"> & { status: ResourceStatus };
   topicIds: number[];
   audienceSlugs: string[];
   editions: Array<{ languageTag: string; title: string | null; url: string | null; format: string | null }>;
@@ -129,7 +115,9 @@ interface Resolved {
 
 type Snapshot = Omit<Resolved, "ownerId" | "newOwner" | "ownerName" | "externalId">;
 
-const COLUMN_KEYS = ["kind", "title", "acronym", "summary", "description", "url", "deliveryMode", "duration", "isFree", "access", "ownershipStatement", "contactName", "contactEmail", "visibility", "status"] as const;
+/** The columns an import compares and writes: those the workspace edits, and the status. */
+type ColumnKey = keyof Resolved["columns"];
+const COLUMN_KEYS: ColumnKey[] = [...EDITABLE_FIELDS.filter((k): k is Exclude<keyof ListingFields, "topicSlugs" | "audienceSlugs"> => k !== "topicSlugs" && k !== "audienceSlugs"), "status"];
 
 /** Editions and sessions in one order whatever order the file or the database gives them in: every field counts. */
 const byEdition = (a: Snapshot["editions"][number], b: Snapshot["editions"][number]) => a.languageTag.localeCompare(b.languageTag) || JSON.stringify(a).localeCompare(JSON.stringify(b));
@@ -499,7 +487,7 @@ export class ListingImporter {
       changedIds.push(saved.id);
       const recorded: Record<string, [unknown, unknown]> = {};
       for (const key of changes) {
-        if ((COLUMN_KEYS as readonly string[]).includes(key)) recorded[key] = [before.columns[key as (typeof COLUMN_KEYS)[number]], value.columns[key as (typeof COLUMN_KEYS)[number]]];
+        if ((COLUMN_KEYS as readonly string[]).includes(key)) recorded[key] = [before.columns[key as ColumnKey], value.columns[key as ColumnKey]];
         else recorded[key] = [before[key === "topics" ? "topicIds" : key === "audiences" ? "audienceSlugs" : (key as "editions" | "sessions")], value[key === "topics" ? "topicIds" : key === "audiences" ? "audienceSlugs" : (key as "editions" | "sessions")]];
       }
       audits.push({ action: "resource.updated", entityType: "resource", entityId: saved.id, organisationId: saved.ownerId, changes: recorded });
