@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   detectReportFormat,
+  MAX_MARKUP_DEPTH,
   parseReport,
   parseReportCsv,
   parseReportHtml,
@@ -309,6 +310,20 @@ describe("malformed reports", () => {
 
   it("reject CSV without a title", () => {
     expect(parseError(() => parseReportCsv(CSV)).expected).toBe("a title for the report");
+  });
+
+  it("reject markup nested too deeply, in an HTML report or in a cell of a CSV one, at its line", () => {
+    const depth = MAX_MARKUP_DEPTH + 1;
+    const html = HTML.replace("<td>2.4</td>", `<td>2.4${"<span>".repeat(depth)}</td>`);
+    const line = HTML.slice(0, HTML.indexOf("<td>2.4</td>")).split("\n").length;
+    const deepHtml = parseError(() => parseReport(html, "html"));
+    expect(deepHtml.line).toBe(line);
+    expect(deepHtml.message).toMatch(/expected markup nested at most 256 elements deep, found an element nested deeper/);
+    const csv = `number,action,who,status\n,Section,,\n1.1,"a\n${"<div>".repeat(2_000_000)}",RSO,\n`;
+    expect(parseError(() => parseReport(csv, "csv", { title: "T" })).line).toBe(4);
+    // As deep as allowed is read.
+    const allowed = HTML.replace("<td>2.4</td>", `<td>2.4${"<span>".repeat(MAX_MARKUP_DEPTH - 10)}</td>`);
+    expect(() => parseReport(allowed, "html")).not.toThrow();
   });
 });
 

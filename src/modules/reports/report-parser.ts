@@ -538,6 +538,40 @@ function innerSource(input: string, element: Element): string {
   return input.slice(first.startIndex, last.endIndex + 1);
 }
 
+/** The deepest nesting of markup a report may have (real ones nest a few dozen deep at most). */
+export const MAX_MARKUP_DEPTH = 256;
+
+/**
+ * Refuses markup nested deeper than MAX_MARKUP_DEPTH, wherever it is (a whole HTML report, or
+ * a cell of a text or CSV one), before anything builds a tree of it or walks it: the HTML parser's
+ * cost grows with the square of the depth, and walking a tree that deep overflows the stack.
+ * Stops at the first element too deep, so that its own cost stays linear in the input.
+ */
+function checkNesting(source: string): void {
+  if (!source.includes("<")) return;
+  let depth = 0;
+  const tooDeep = new Error("nested too deeply");
+  const parser = new Parser(
+    {
+      onopentag() {
+        if (++depth > MAX_MARKUP_DEPTH) throw tooDeep;
+      },
+      onclosetag() {
+        depth--;
+      },
+    },
+    { lowerCaseTags: true },
+  );
+  try {
+    parser.end(source);
+  } catch (error) {
+    if (error !== tooDeep) throw error;
+    const line = source.slice(0, parser.startIndex).split("\n").length;
+    const expected = `markup nested at most ${MAX_MARKUP_DEPTH} elements deep`;
+    throw new ReportParseError(line, expected, `line ${line}: expected ${expected}, found an element nested deeper`);
+  }
+}
+
 function closestTable(element: Element): Element | null {
   let parent = element.parent;
   while (parent && !(parent.type === "tag" && (parent as Element).name === "table")) parent = parent.parent;
@@ -667,6 +701,7 @@ export function detectReportFormat(input: string, fileName?: string): ReportForm
 
 /** Reads a report in the given format, or in the one `detectReportFormat` finds. */
 export function parseReport(input: string, format?: ReportFormat, options: ParseReportOptions = {}): ParsedReport {
+  checkNesting(input);
   switch (format ?? detectReportFormat(input)) {
     case "html":
       return parseReportHtml(input, options);
