@@ -48,6 +48,8 @@ export interface Config {
     timeoutMs: number;
     /** Start a local server when no `url` is given. */
     local: boolean;
+    /** Keep the engine's answers while the index does not change; null: ask the engine every time. */
+    cache: { maxBytes: number; checkMs: number } | null;
   };
 }
 
@@ -104,6 +106,18 @@ const envSchema = z.object({
     .max(60000, "must be a whole number of milliseconds from 50 to 60000")
     .default(1000),
   MEILI_LOCAL: booleanText.optional(),
+  SEARCH_CACHE_MB: z.coerce
+    .number({ error: "must be a whole number of megabytes from 0 (no cache) to 4096" })
+    .int("must be a whole number of megabytes from 0 (no cache) to 4096")
+    .min(0, "must be a whole number of megabytes from 0 (no cache) to 4096")
+    .max(4096, "must be a whole number of megabytes from 0 (no cache) to 4096")
+    .default(32),
+  SEARCH_CACHE_CHECK_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds from 10 to 60000" })
+    .int("must be a whole number of milliseconds from 10 to 60000")
+    .min(10, "must be a whole number of milliseconds from 10 to 60000")
+    .max(60000, "must be a whole number of milliseconds from 10 to 60000")
+    .default(250),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, "must be true, false, a hop count, or a comma-separated list of addresses")
@@ -174,6 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       index: e.MEILI_INDEX,
       timeoutMs: e.MEILI_TIMEOUT_MS,
       local: e.MEILI_URL ? false : (e.MEILI_LOCAL ?? true),
+      cache: e.SEARCH_CACHE_MB > 0 ? { maxBytes: e.SEARCH_CACHE_MB * 1024 * 1024, checkMs: e.SEARCH_CACHE_CHECK_MS } : null,
     },
   };
 }

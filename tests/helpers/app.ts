@@ -26,6 +26,8 @@ export interface TestAppOptions {
   search?: boolean | { url: string; key: string };
   /** Search timeout in milliseconds. */
   searchTimeoutMs?: number;
+  /** The engine's answer cache, as in production unless told otherwise (false: none). */
+  searchCache?: false | { maxBytes: number; checkMs: number };
 }
 
 /** The real app on a fresh, migrated database with the reference data and, unless told not to, the demo catalogue. */
@@ -35,7 +37,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let engine: SearchEngine | null = null;
   if (options.search) {
     const server = options.search === true ? inject("meilisearch") : options.search;
-    engine = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: options.searchTimeoutMs ?? 2000, taskTimeoutMs: 20_000 });
+    engine = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: options.searchTimeoutMs ?? 2000, taskTimeoutMs: 20_000, cache: options.searchCache === false ? null : (options.searchCache ?? db.config.search.cache) });
   }
   const services = buildServices(db.dataSource, { engine, indexUid, logger: pino({ level: "silent" }) });
   await seedReferenceData(db.dataSource);

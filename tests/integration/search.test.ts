@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { SearchEngine } from "../../src/modules/search/search-engine";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildResource, daysFromToday } from "../helpers/factories";
 
@@ -224,6 +225,68 @@ describe("bad search input", () => {
     const api = await search("page=10000&pageSize=100");
     expect(api.hits).toEqual([]);
     await request(t.app).get("/catalogue?page=10000").expect(404);
+  });
+});
+
+describe("answers kept while the index does not change", () => {
+  const cacheStats = async () => (await request(t.app).get("/readyz").expect(200)).body.checks.search.cache as { hits: number; misses: number; entries: number };
+
+  it("gives a repeated search from memory, the same as the engine's answer", async () => {
+    const first = await request(t.app).get("/api/v1/search?q=interviewing&sort=title").expect(200);
+    const before = await cacheStats();
+    const again = await request(t.app).get("/api/v1/search?q=interviewing&sort=title").expect(200);
+    const after = await cacheStats();
+    expect(after.hits).toBe(before.hits + 1);
+    expect(after.misses).toBe(before.misses);
+    expect(again.body).toEqual(first.body);
+    expect(again.body.degraded).toBe(false);
+  });
+
+  it("shows a change another process made to the index within the check time", async () => {
+    const listing = await buildResource(t, { title: "Kilimanjaro coastal patrol course" });
+    await t.settle();
+    expect((await search("q=kilimanjaro")).hits.map((h) => h.title)).toEqual(["Kilimanjaro coastal patrol course"]);
+    expect((await search("q=kilimanjaro")).hits.map((h) => h.title)).toEqual(["Kilimanjaro coastal patrol course"]);
+
+    // Another process (a second server, a reindex from the command line) writes to the same index.
+    const server = inject("meilisearch");
+    const other = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: 2000, taskTimeoutMs: 20_000 });
+    const document = (await other.getDocument(t.indexUid, listing.id))!;
+    const revised = { ...document, id: listing.id, title: "Kilimanjaro coastal patrol course, revised", card: { ...(document.card as object), title: "Kilimanjaro coastal patrol course, revised" } };
+    expect((await other.putDocuments(t.indexUid, [revised])).ok).toBe(true);
+
+    const started = Date.now();
+    let titles: string[] = [];
+    while (Date.now() - started < 3000) {
+      titles = (await search("q=kilimanjaro")).hits.map((h) => h.title);
+      if (titles[0] === "Kilimanjaro coastal patrol course, revised") break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(titles).toEqual(["Kilimanjaro coastal patrol course, revised"]);
+    // The check time is 250 ms; allow for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it("makes this process's own changes searchable at once, however long the check time", async () => {
+    const own = await createTestApp({ search: true, demo: false, searchCache: { maxBytes: 1 << 20, checkMs: 600_000 } });
+    try {
+      await own.settle();
+      const find = async () => (await request(own.app).get("/api/v1/search?q=yggdrasil").expect(200)).body.hits.map((h: ApiHit) => h.title);
+      expect(await find()).toEqual([]);
+      expect(await find()).toEqual([]);
+      const started = Date.now();
+      await buildResource(own, { title: "Yggdrasil document examination course" });
+      let titles: string[] = [];
+      while (Date.now() - started < 3000) {
+        titles = await find();
+        if (titles.length) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(titles).toEqual(["Yggdrasil document examination course"]);
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      await own.close();
+    }
   });
 });
 

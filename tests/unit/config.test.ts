@@ -70,4 +70,15 @@ describe("configuration", () => {
     const config = loadConfig({ DEMO_DATA: "off", PORT: "8080", TRUST_PROXY: "1", LOG_LEVEL: "debug" }, cwd);
     expect(config).toMatchObject({ demoData: false, port: 8080, trustProxy: 1, logLevel: "debug" });
   });
+
+  it("keeps search answers in 32 MB by default, checked every 250 ms; 0 turns that off; bad sizes are named", () => {
+    const cwd = tempDir();
+    expect(loadConfig({}, cwd).search.cache).toEqual({ maxBytes: 32 * 1024 * 1024, checkMs: 250 });
+    expect(loadConfig({ SEARCH_CACHE_MB: "64", SEARCH_CACHE_CHECK_MS: "1000" }, cwd).search.cache).toEqual({ maxBytes: 64 * 1024 * 1024, checkMs: 1000 });
+    expect(loadConfig({ SEARCH_CACHE_MB: "0" }, cwd).search.cache).toBeNull();
+    expect(problemsOf({ SEARCH_CACHE_MB: "lots", SEARCH_CACHE_CHECK_MS: "5" })).toEqual([
+      "SEARCH_CACHE_MB must be a whole number of megabytes from 0 (no cache) to 4096",
+      "SEARCH_CACHE_CHECK_MS must be a whole number of milliseconds from 10 to 60000",
+    ]);
+  });
 });

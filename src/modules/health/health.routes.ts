@@ -31,6 +31,7 @@ export function healthRoutes(dataSource: DataSource, services: Pick<Services, "e
         engine: services.engine ? (engineUp ? "ok" : "unavailable") : "none",
         mode: engineUp ? "engine" : "database",
         outbox: outbox ? { pending: outbox.pending, failing: outbox.failing, lastError: outbox.lastError } : null,
+        ...(services.engine ? { cache: services.engine.cacheStats() } : {}),
       };
     }
     res

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { Index, Meilisearch, MeiliSearchApiError, type Settings, type Task } from "meilisearch";
+import { AnswerCache, type AnswerCacheOptions, type AnswerCacheStats } from "./answer-cache";
 
 /** The only module that imports `meilisearch`: everything else talks to this wrapper. */
 
@@ -46,6 +47,8 @@ export interface EngineOptions {
   timeoutMs: number;
   /** For writes and waiting on tasks. */
   taskTimeoutMs?: number;
+  /** Keep answers while the index does not change (see AnswerCache); none when absent. */
+  cache?: AnswerCacheOptions | null;
 }
 
 function outcome(task: Task): TaskOutcome {
@@ -110,6 +113,7 @@ export class SearchEngine {
   private readonly searchClient: Meilisearch;
   private readonly writeClient: Meilisearch;
   private readonly taskTimeoutMs: number;
+  private readonly cache: AnswerCache | null;
 
   constructor(readonly options: EngineOptions) {
     // Uncompressed answers: on loopback or a private network, compressing and inflating every
@@ -118,6 +122,22 @@ export class SearchEngine {
     this.taskTimeoutMs = options.taskTimeoutMs ?? 60_000;
     this.searchClient = new Meilisearch({ ...base, timeout: options.timeoutMs, httpClient: keepAliveClient(options.host) });
     this.writeClient = new Meilisearch({ ...base, timeout: Math.max(options.timeoutMs, 30_000) });
+    this.cache = options.cache ? new AnswerCache((uid) => this.indexVersion(uid), options.cache) : null;
+  }
+
+  /**
+   * The version of an index: its last finished task. Any change to the index (documents, settings,
+   * a swap, its deletion) is a task, so a new version means answers given before may differ now.
+   */
+  async indexVersion(uid: string): Promise<string> {
+    const tasks = await this.searchClient.tasks.getTasks({ indexUids: [uid], statuses: ["succeeded", "failed", "canceled"], limit: 1 });
+    const last = tasks.results[0];
+    return last ? `${last.uid}@${last.finishedAt}` : "none";
+  }
+
+  /** How the answer cache is doing; null without one. */
+  cacheStats(): AnswerCacheStats | null {
+    return this.cache?.stats() ?? null;
   }
 
   private index(uid: string): Index {
@@ -176,12 +196,18 @@ export class SearchEngine {
    * (The client's own waiting adds a listener per poll, which piles up on long rebuilds.)
    */
   async waitForTask(taskUid: number): Promise<TaskOutcome> {
-    const deadline = Date.now() + this.taskTimeoutMs;
-    for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
-      const task = await this.writeClient.tasks.getTask(taskUid);
-      if (task.status === "succeeded" || task.status === "failed" || task.status === "canceled") return outcome(task);
-      if (Date.now() > deadline) return { ok: false, status: task.status, error: `task ${taskUid} not finished after ${this.taskTimeoutMs} ms` };
-      await new Promise((resolve) => setTimeout(resolve, delay));
+    this.cache?.writeStarted();
+    try {
+      const deadline = Date.now() + this.taskTimeoutMs;
+      for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
+        const task = await this.writeClient.tasks.getTask(taskUid);
+        if (task.status === "succeeded" || task.status === "failed" || task.status === "canceled") return outcome(task);
+        if (Date.now() > deadline) return { ok: false, status: task.status, error: `task ${taskUid} not finished after ${this.taskTimeoutMs} ms` };
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    } finally {
+      // Every write of this process is waited for here.
+      this.cache?.writeFinished();
     }
   }
 
@@ -226,6 +252,15 @@ export class SearchEngine {
     return (await this.writeClient.getIndexes({ limit: 1000 })).results.map((i) => i.uid);
   }
 
+  /**
+   * An answer drawn from an index (a search, as the app presents it), kept while the index does not
+   * change: `compute` runs only when no answer to `key` is kept for the index's current version.
+   * Kept answers are shared and frozen. Without a cache, `compute` runs every time.
+   */
+  async kept<T extends object>(uid: string, key: string, compute: () => Promise<T>): Promise<T> {
+    return this.cache ? this.cache.get(uid, key, compute) : compute();
+  }
+
   /** One search. */
   async search(uid: string, r: EngineSearchRequest): Promise<EngineSearchResponse> {
     const response = await this.searchClient.index(uid).search(r.q, {
@@ -247,6 +282,4 @@ export class SearchEngine {
       processingTimeMs: response.processingTimeMs,
     };
   }
-
-
 }

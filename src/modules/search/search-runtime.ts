@@ -17,7 +17,7 @@ export interface SearchRuntime {
  */
 export async function startSearchRuntime(config: Config, logger: Logger): Promise<SearchRuntime> {
   const log = logger.child({ module: "search" });
-  const engineFor = (host: string, apiKey: string | null) => new SearchEngine({ host, apiKey, timeoutMs: config.search.timeoutMs });
+  const engineFor = (host: string, apiKey: string | null) => new SearchEngine({ host, apiKey, timeoutMs: config.search.timeoutMs, cache: config.search.cache });
   if (config.search.url) {
     log.info({ url: config.search.url }, "using the Meilisearch server at MEILI_URL");
     return { engine: engineFor(config.search.url, config.search.masterKey), local: null, stop: async () => {} };

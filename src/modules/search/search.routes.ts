@@ -77,37 +77,57 @@ export function searchPages(services: Services): Router {
   return router;
 }
 
+/** The API's view of a result. */
+function apiResult(result: SearchResult) {
+  return {
+    hits: result.hits.map((h) => ({
+      slug: h.slug,
+      externalId: h.externalId,
+      title: h.title,
+      acronym: h.acronym,
+      kind: h.kind,
+      kindName: h.kindName,
+      deliveryModeName: h.deliveryModeName,
+      owner: h.owner ? { slug: h.owner.slug, name: h.owner.name } : null,
+      url: h.path,
+      highlight: { title: h.titleHtml, summary: h.summaryHtml },
+      languages: h.languages.map((l) => l.tag),
+      topics: h.topics.map((t) => t.slug),
+      nextSession: h.nextSession,
+    })),
+    facets: Object.fromEntries(Object.entries(result.facets).map(([facet, values]) => [facet, values.map((v) => ({ value: v.value, name: v.name, count: v.count, selected: v.selected }))])),
+    facetCounts: result.facetCounts,
+    total: result.total,
+    page: result.page,
+    pageSize: result.pageSize,
+    totalPages: result.totalPages,
+    sort: result.sort,
+    degraded: result.degraded,
+  };
+}
+
+/**
+ * The JSON of each result, written once per result: a result kept while the index does not change
+ * is the same (frozen) object for every search that gets it, and its JSON goes with it.
+ */
+const apiBodies = new WeakMap<SearchResult, string>();
+
+function apiBody(result: SearchResult): string {
+  let body = apiBodies.get(result);
+  if (body === undefined) {
+    body = JSON.stringify(apiResult(result));
+    if (Object.isFrozen(result)) apiBodies.set(result, body);
+  }
+  return body;
+}
+
 export function searchApi(services: Services): Router {
   const router = Router();
 
   router.get("/search", async (req, res) => {
     const query = parseQuery(listQuerySchema, req);
     const result = await services.search.search(query, catalogueViewer(req.user ?? null));
-    res.set("Cache-Control", "no-store").json({
-      hits: result.hits.map((h) => ({
-        slug: h.slug,
-        externalId: h.externalId,
-        title: h.title,
-        acronym: h.acronym,
-        kind: h.kind,
-        kindName: h.kindName,
-        deliveryModeName: h.deliveryModeName,
-        owner: h.owner ? { slug: h.owner.slug, name: h.owner.name } : null,
-        url: h.path,
-        highlight: { title: h.titleHtml, summary: h.summaryHtml },
-        languages: h.languages.map((l) => l.tag),
-        topics: h.topics.map((t) => t.slug),
-        nextSession: h.nextSession,
-      })),
-      facets: Object.fromEntries(Object.entries(result.facets).map(([facet, values]) => [facet, values.map((v) => ({ value: v.value, name: v.name, count: v.count, selected: v.selected }))])),
-      facetCounts: result.facetCounts,
-      total: result.total,
-      page: result.page,
-      pageSize: result.pageSize,
-      totalPages: result.totalPages,
-      sort: result.sort,
-      degraded: result.degraded,
-    });
+    res.set("Cache-Control", "no-store").type("application/json").send(apiBody(result));
   });
 
   return router;

@@ -77,6 +77,8 @@ interface Vocabulary {
   languages: Map<string, string>;
   organisations: Map<string, string>;
   countries: Map<string, string>;
+  /** Changes when any name changes: results presented with other names are not reused. */
+  stamp: number;
 }
 
 const VOCABULARY_TTL_MS = 30_000;
@@ -89,7 +91,7 @@ export const DATABASE_FACET_LIMIT = 1000;
  * (the result then says it is degraded). Both apply the same filters and return the same shape.
  */
 export class SearchService {
-  private vocabularyCache: { at: number; value: Vocabulary } | null = null;
+  private vocabularyCache: { at: number; value: Vocabulary; signature: string } | null = null;
 
   constructor(
     private readonly engine: SearchEngine | null,
@@ -111,13 +113,16 @@ export class SearchService {
       this.organisations.listAll(),
       this.reference.listCountries(),
     ]);
-    const value: Vocabulary = {
+    const maps = {
       topics: new Map(tree.flatMap((n) => [n.topic, ...n.children]).map((t) => [t.slug, t.name])),
       languages: new Map(languages.map((l) => [l.tag, l.name])),
       organisations: new Map(organisations.map((o) => [o.slug, o.name])),
       countries: new Map(countries.map((c) => [c.code, c.name])),
     };
-    this.vocabularyCache = { at: Date.now(), value };
+    const signature = JSON.stringify(Object.values(maps).map((m) => [...m]));
+    const previous = this.vocabularyCache;
+    const value: Vocabulary = previous?.signature === signature ? previous.value : { ...maps, stamp: (previous?.value.stamp ?? 0) + 1 };
+    this.vocabularyCache = { at: Date.now(), value, signature };
     return value;
   }
 
@@ -131,6 +136,7 @@ export class SearchService {
     if (Object.keys(unknown).length) throw new ValidationError(unknown, "Some filters name nothing in the catalogue.");
   }
 
+  /** One search. An engine result may be shared with other searches and is frozen: read it, never change it. */
   async search(request: SearchRequest, viewer: Viewer = VISITOR): Promise<SearchResult> {
     const vocabulary = await this.vocabulary();
     this.check(request, vocabulary);
@@ -174,29 +180,33 @@ export class SearchService {
     const beyond = request.page * request.pageSize > MAX_TOTAL_HITS;
     // One query per search: facet counts are those of the matching listings (conjunctive), which
     // keeps every search to a single pass over the index.
-    const result = await engine.search(this.indexUid, {
-        q,
-        filter: this.filters(request, viewer),
-        facets: [...FACETS],
-        sort: sortBy[sort],
-        page: beyond ? 1 : request.page,
-        hitsPerPage: beyond ? 0 : request.pageSize,
-        attributesToHighlight: ["title", "summary"],
-        attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages"],
-    });
-    const distribution = result.facetDistribution;
-    const total = result.totalHits;
-    return {
-      hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary)),
-      total,
-      page: request.page,
-      pageSize: request.pageSize,
-      totalPages: Math.max(1, Math.ceil(Math.min(total, MAX_TOTAL_HITS) / request.pageSize)),
-      sort,
-      facets: this.presentFacets(distribution, request, vocabulary),
-      facetCounts: true,
-      degraded: false,
+    const question = {
+      q,
+      filter: this.filters(request, viewer),
+      facets: [...FACETS],
+      sort: sortBy[sort],
+      page: beyond ? 1 : request.page,
+      hitsPerPage: beyond ? 0 : request.pageSize,
+      attributesToHighlight: ["title", "summary"],
+      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages"],
     };
+    // The same question, with the same names to show, gets the same result while the index does not change.
+    const key = JSON.stringify([vocabulary.stamp, request.page, request.pageSize, sort, question]);
+    return engine.kept(this.indexUid, key, async (): Promise<SearchResult> => {
+      const result = await engine.search(this.indexUid, question);
+      const total = result.totalHits;
+      return {
+        hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary)),
+        total,
+        page: request.page,
+        pageSize: request.pageSize,
+        totalPages: Math.max(1, Math.ceil(Math.min(total, MAX_TOTAL_HITS) / request.pageSize)),
+        sort,
+        facets: this.presentFacets(result.facetDistribution, request, vocabulary),
+        facetCounts: true,
+        degraded: false,
+      };
+    });
   }
 
   private presentHit(hit: EngineSearchResponse["hits"][number], vocabulary: Vocabulary): SearchHit {
