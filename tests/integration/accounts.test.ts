@@ -2,7 +2,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { createTestApp, TestApp } from "../helpers/app";
-import { buildOrganisation } from "../helpers/factories";
+import { buildOrganisation, buildResource } from "../helpers/factories";
 
 let t: TestApp;
 const PASSWORD = "correct horse battery staple 42";
@@ -58,6 +58,25 @@ describe("signing in", () => {
     expect(account.text).toContain(email);
     await agent.post("/sign-out").type("form").send({ _csrf: tokenIn(account.text) }).expect(303);
     await agent.get("/account").expect(303).expect("location", "/sign-in?next=%2Faccount");
+  });
+
+  it("answers the API as a visitor's without a session cookie, and as the signed-in person's with one", async () => {
+    const { email, org } = await newUser();
+    const listing = await buildResource(t, { title: "Umbrella members course", visibility: "members", ownerId: org.id });
+    const anonymous = await request(t.app).get("/api/v1/search?q=umbrella").expect(200);
+    expect(anonymous.body.hits).toEqual([]);
+    expect(anonymous.headers["set-cookie"]).toBeUndefined();
+    // Other cookies, even one whose name ends like the session's, are no session.
+    const others = await request(t.app).get("/api/v1/search?q=umbrella").set("Cookie", "xrtc.sid=abc; theme=dark").expect(200);
+    expect(others.body.hits).toEqual([]);
+    expect(others.headers["set-cookie"]).toBeUndefined();
+
+    const agent = request.agent(t.app);
+    expect((await signIn(agent, email, PASSWORD)).status).toBe(303);
+    const member = await agent.get("/api/v1/search?q=umbrella").expect(200);
+    expect(member.body.hits.map((h: { slug: string }) => h.slug)).toEqual([listing.slug]);
+    await agent.get(`/api/v1/resources/${listing.slug}`).expect(200);
+    await request(t.app).get(`/api/v1/resources/${listing.slug}`).expect(404);
   });
 
   it("gives the same answer for an unknown account and a wrong password", async () => {

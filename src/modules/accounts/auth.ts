@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from "express";
+import { Router, type Express, type RequestHandler } from "express";
 import session from "express-session";
 import { TypeormStore } from "connect-typeorm";
 import passport from "passport";
@@ -35,17 +35,19 @@ export function installAuth(app: Express, config: Config, dataSource: DataSource
   const store = new TypeormStore({ cleanupLimit: 2, limitSubquery: config.database.kind !== "sqlite", ttl: SESSION_IDLE_MS / 1000 }).connect(
     dataSource.getRepository(HttpSession),
   );
-  app.use(
-    session({
-      name: "rtc.sid",
-      secret: config.sessionSecret,
-      store,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: "lax", secure: config.env === "production", maxAge: SESSION_IDLE_MS },
-    }),
-  );
+  const sessions = session({
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: "lax", secure: config.env === "production", maxAge: SESSION_IDLE_MS },
+  });
+  const withSession = Router().use(sessions, passport.initialize(), passport.session());
+  // The JSON API is also used by other systems, without cookies: a request to it that carries no
+  // session cookie has no session to load, so none is made for it (it is answered as a visitor's).
+  app.use((req, res, next) => (req.path.startsWith("/api/") && !hasCookie(req.headers.cookie, SESSION_COOKIE) ? next() : withSession(req, res, next)));
 
   passport.use(
     new LocalStrategy({ usernameField: "email", passwordField: "password", session: true }, (email, password, done) => {
@@ -57,8 +59,15 @@ export function installAuth(app: Express, config: Config, dataSource: DataSource
     // A session from before a password change, or of a disabled account, is no longer signed in.
     accounts.findForSession(stored.id, stored.v).then((user: User | null) => done(null, user ?? false), done);
   });
-  app.use(passport.initialize());
-  app.use(passport.session());
+}
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = "rtc.sid";
+
+/** Whether a Cookie header has a cookie of this name. */
+export function hasCookie(header: string | undefined, name: string): boolean {
+  if (!header) return false;
+  return header.split(";").some((part) => part.trimStart().startsWith(`${name}=`));
 }
 
 /** Signed-in users only: others are sent to the sign-in page (or get a 401 under /api). */

@@ -107,15 +107,15 @@ function apiResult(result: SearchResult) {
 }
 
 /**
- * The JSON of each result, written once per result: a result kept while the index does not change
- * is the same (frozen) object for every search that gets it, and its JSON goes with it.
+ * The JSON of each result, made once per result: a result kept while the index does not change is
+ * the same (frozen) object for every search that gets it, and its body goes with it.
  */
-const apiBodies = new WeakMap<SearchResult, string>();
+const apiBodies = new WeakMap<SearchResult, Buffer>();
 
-function apiBody(result: SearchResult): string {
+function apiBody(result: SearchResult): Buffer {
   let body = apiBodies.get(result);
   if (body === undefined) {
-    body = JSON.stringify(apiResult(result));
+    body = Buffer.from(JSON.stringify(apiResult(result)));
     if (Object.isFrozen(result)) apiBodies.set(result, body);
   }
   return body;
@@ -127,7 +127,10 @@ export function searchApi(services: Services): Router {
   router.get("/search", async (req, res) => {
     const query = parseQuery(listQuerySchema, req);
     const result = await services.search.search(query, catalogueViewer(req.user ?? null));
-    res.set("Cache-Control", "no-store").type("application/json").send(apiBody(result));
+    const body = apiBody(result);
+    // Written as is, without an ETag: a response that may not be stored has nothing to revalidate.
+    res.status(200).set({ "Cache-Control": "no-store", "Content-Type": "application/json; charset=utf-8", "Content-Length": String(body.length) });
+    res.end(body);
   });
 
   return router;
