@@ -28,6 +28,14 @@ describe("migrations on SQLite", () => {
     expect(await sqliteTables(db)).toEqual(TABLES);
   });
 
+  it("open the database in WAL mode with a 64 MiB page cache and temporary tables in memory", async () => {
+    db = await createTestDatabase();
+    const pragma = async (name: string) => Object.values((await db.dataSource.query(`PRAGMA ${name}`))[0])[0];
+    expect(await pragma("journal_mode")).toBe("wal");
+    expect(await pragma("cache_size")).toBe(-65536);
+    expect(await pragma("temp_store")).toBe(2);
+  });
+
   it("leave nothing pending once applied", async () => {
     db = await createTestDatabase();
     expect(await db.dataSource.showMigrations()).toBe(false);
