@@ -1,17 +1,37 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import fc from "fast-check";
+import pino from "pino";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { LocalMeilisearch } from "../../src/modules/search/local-server";
 import { SearchEngine } from "../../src/modules/search/search-engine";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildResource, daysFromToday } from "../helpers/factories";
 
+/**
+ * This file measures how soon changes are searchable, so it has a Meilisearch server of its own:
+ * the engine's task queue is shared by all its indexes, and other test files' indexing on the
+ * shared server would otherwise queue ahead of this file's changes.
+ */
+let server: LocalMeilisearch;
+let dataDir: string;
+const key = "search-test-master-key-0123456789";
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ search: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), "rtc-search-"));
+  server = new LocalMeilisearch({ binary: inject("meilisearch").binary, dataDir, masterKey: key, logger: pino({ level: "silent" }) });
+  await server.start();
+  t = await createTestApp({ search: { url: server.url, key } });
   await t.settle();
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+  await t?.close();
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 interface ApiHit {
   slug: string;
@@ -249,8 +269,7 @@ describe("answers kept while the index does not change", () => {
     expect((await search("q=kilimanjaro")).hits.map((h) => h.title)).toEqual(["Kilimanjaro coastal patrol course"]);
 
     // Another process (a second server, a reindex from the command line) writes to the same index.
-    const server = inject("meilisearch");
-    const other = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: 2000, taskTimeoutMs: 20_000 });
+    const other = new SearchEngine({ host: server.url, apiKey: key, timeoutMs: 2000, taskTimeoutMs: 20_000 });
     const document = (await other.getDocument(t.indexUid, listing.id))!;
     const revised = { ...document, id: listing.id, title: "Kilimanjaro coastal patrol course, revised", card: { ...(document.card as object), title: "Kilimanjaro coastal patrol course, revised" } };
     expect((await other.putDocuments(t.indexUid, [revised])).ok).toBe(true);
@@ -268,7 +287,7 @@ describe("answers kept while the index does not change", () => {
   });
 
   it("makes this process's own changes searchable at once, however long the check time", async () => {
-    const own = await createTestApp({ search: true, demo: false, searchCache: { maxBytes: 1 << 20, checkMs: 600_000 } });
+    const own = await createTestApp({ search: { url: server.url, key }, demo: false, searchCache: { maxBytes: 1 << 20, checkMs: 600_000 } });
     try {
       await own.settle();
       const find = async () => (await request(own.app).get("/api/v1/search?q=yggdrasil").expect(200)).body.hits.map((h: ApiHit) => h.title);
