@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
@@ -21,7 +21,8 @@ const key = "search-test-master-key-0123456789";
 let t: TestApp;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "rtc-search-"));
+  // In memory where the machine has it: the engine writes and syncs its files on every change.
+  dataDir = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "rtc-search-"));
   server = new LocalMeilisearch({ binary: inject("meilisearch").binary, dataDir, masterKey: key, logger: pino({ level: "silent" }) });
   await server.start();
   t = await createTestApp({ search: { url: server.url, key } });

@@ -64,7 +64,8 @@ export class AnswerCache {
     private readonly options: AnswerCacheOptions,
   ) {
     this.now = options.now ?? (() => performance.now());
-    this.answers = new LRUCache({ maxSize: Math.max(1, options.maxBytes), sizeCalculation: (_entry, key) => key.length * 2 + 64 });
+    // Every entry is stored with its size (see `get`).
+    this.answers = new LRUCache({ maxSize: Math.max(1, options.maxBytes) });
   }
 
   /** The version of an index, read again when the last reading is older than `checkMs`. */
