@@ -9,11 +9,11 @@ import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { csrfSynchronisedProtection, viewLocals } from "./http/view-locals";
 import { installAuth } from "./modules/accounts/auth";
 import { accountPages } from "./modules/accounts/accounts.routes";
-import { Mailer } from "./modules/accounts/mailer";
 import { peoplePages } from "./modules/accounts/people.routes";
 import type { Logger } from "./logger";
 import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
 import { workspacePages } from "./modules/catalogue/workspace.routes";
+import { developmentMailbox, enquiryPages } from "./modules/enquiries/enquiries.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationAdminPages } from "./modules/organisations/organisation-admin.routes";
 import { organisationApi, organisationPages } from "./modules/organisations/organisations.routes";
@@ -29,8 +29,6 @@ export interface AppDeps {
   dataSource: DataSource;
   /** Built from the data source when not given. */
   services?: Services;
-  /** Built from the configuration when not given. */
-  mailer?: Mailer;
 }
 
 const ROOT = path.resolve(__dirname, "..");
@@ -38,7 +36,7 @@ const ROOT = path.resolve(__dirname, "..");
 /** Builds the Express app. Never listens: `server.ts` does, and tests use Supertest. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, dataSource } = deps;
-  const services = deps.services ?? buildServices(dataSource);
+  const services = deps.services ?? buildServices(dataSource, { config, logger });
   const app = express();
 
   app.set("trust proxy", config.trustProxy);
@@ -100,7 +98,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(workspacePages(services, services.editor));
   app.use(transferPages(services, dataSource));
   app.use(organisationAdminPages(services));
-  app.use(peoplePages(services, deps.mailer ?? new Mailer(config, logger.child({ module: "mail" })), config));
+  app.use(enquiryPages(services));
+  app.use(peoplePages(services, services.mailer, config));
+  app.use(developmentMailbox(config, services.mailer));
   app.use(searchPages(services));
   app.use(cataloguePages(services));
   app.use(organisationPages(services));

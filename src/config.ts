@@ -33,9 +33,13 @@ export interface Config {
   /** Base address of the site, for links in emails ("http://localhost:3000" by default). */
   publicUrl: string;
   mail: {
-    /** SMTP server for invitation emails, as a URL (smtp://user:pass@host:587); without it links are shown and logged. */
+    /** SMTP server for invitations and enquiries, as a URL (smtp://user:pass@host:587); without it mails are logged (and, in development, shown at /dev/mailbox). */
     smtpUrl: string | null;
     from: string;
+  };
+  enquiries: {
+    /** Enquiries older than this many months are deleted, with their threads. */
+    retentionMonths: number;
   };
   search: {
     /** An external Meilisearch server; when absent the app starts and supervises a local one. */
@@ -118,6 +122,12 @@ const envSchema = z.object({
     .min(10, "must be a whole number of milliseconds from 10 to 60000")
     .max(60000, "must be a whole number of milliseconds from 10 to 60000")
     .default(250),
+  ENQUIRY_RETENTION_MONTHS: z.coerce
+    .number({ error: "must be a whole number of months from 1 to 120" })
+    .int("must be a whole number of months from 1 to 120")
+    .min(1, "must be a whole number of months from 1 to 120")
+    .max(120, "must be a whole number of months from 1 to 120")
+    .default(24),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, "must be true, false, a hop count, or a comma-separated list of addresses")
@@ -182,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? "Regional Training Catalogue <no-reply@localhost>" },
+    enquiries: { retentionMonths: e.ENQUIRY_RETENTION_MONTHS },
     search: {
       url: e.MEILI_URL ?? null,
       masterKey: e.MEILI_MASTER_KEY ?? null,

@@ -25,9 +25,18 @@ async function main(): Promise<void> {
   const dataSource = await openDatabase(config.database);
   logger.info({ database: config.database.kind }, "database ready, migrations applied");
   const search = await startSearchRuntime(config, logger);
-  const services = buildServices(dataSource, { engine: search.engine, indexUid: config.search.index, logger });
+  const services = buildServices(dataSource, { engine: search.engine, indexUid: config.search.index, logger, config });
   const demoAccounts = await prepareData(config, dataSource, services, logger);
   services.worker?.start();
+  services.mailWorker.start();
+  // Enquiries past their retention period go at start-up and once a day.
+  const purgeEnquiries = () =>
+    services.enquiries
+      .purgeExpired()
+      .then((n) => n && logger.info({ enquiries: n }, "enquiries past their retention period deleted"))
+      .catch((error: unknown) => logger.error({ err: error }, "enquiry retention failed"));
+  void purgeEnquiries();
+  setInterval(purgeEnquiries, 24 * 3600 * 1000).unref();
 
   const app = createApp({ config, logger, dataSource, services });
   const server: Server = app.listen(config.port, config.host);
@@ -59,6 +68,7 @@ async function main(): Promise<void> {
     server.close(async (error) => {
       try {
         await services.worker?.stop();
+        await services.mailWorker.stop();
         await search.stop();
         await dataSource.destroy();
       } finally {

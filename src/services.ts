@@ -8,6 +8,12 @@ import { ListingEditor } from "./modules/catalogue/listing-editor.service";
 import { TopicService } from "./modules/catalogue/topic.service";
 import { OrganisationService } from "./modules/organisations/organisation.service";
 import { ReferenceService } from "./modules/reference/reference.service";
+import type { Config } from "./config";
+import { Mailer } from "./modules/accounts/mailer";
+import { EnquiryLimiter, type EnquiryLimits } from "./modules/enquiries/enquiry-limiter";
+import { EnquiryService } from "./modules/enquiries/enquiry.service";
+import { MailOutbox } from "./modules/mail/mail-outbox.service";
+import { MailWorker, type MailWorkerOptions } from "./modules/mail/mail-worker";
 import { ReportService } from "./modules/reports/report.service";
 import type { SearchEngine } from "./modules/search/search-engine";
 import { DocumentContextLoader } from "./modules/search/search-document";
@@ -25,6 +31,14 @@ export interface ServiceOptions {
   /** Index that answers searches. */
   indexUid?: string;
   logger?: Logger;
+  /** What mail and enquiries need of the configuration; without it mail goes to the log only. */
+  config?: Pick<Config, "env" | "mail" | "publicUrl" | "enquiries">;
+  /** The mailer; built from `config` when not given. */
+  mailer?: Mailer;
+  /** Enquiry rate limits (the defaults when not given). */
+  enquiryLimits?: EnquiryLimits;
+  /** Mail worker tuning, and the first retry delay of a failed mail. */
+  mail?: MailWorkerOptions & { backoffMs?: number };
 }
 
 /** Every service of the app, wired by hand: each gets what it needs through its constructor. */
@@ -50,7 +64,14 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const importer = new ListingImporter(dataSource, audit, outbox);
   const exporter = new ListingExporter(dataSource);
   const reports = new ReportService(dataSource, audit);
-  return { reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  const config = options.config ?? { env: "development" as const, mail: { smtpUrl: null, from: "Regional Training Catalogue <no-reply@localhost>" }, publicUrl: "http://localhost:3000", enquiries: { retentionMonths: 24 } };
+  const mailLogger = logger.child({ module: "mail" });
+  const mailer = options.mailer ?? new Mailer(config, mailLogger);
+  const mailOutbox = new MailOutbox(dataSource, { backoffMs: options.mail?.backoffMs });
+  const mailWorker = new MailWorker(mailOutbox, mailer, mailLogger, options.mail);
+  const enquiries = new EnquiryService(dataSource, accounts, audit, mailOutbox, { publicUrl: config.publicUrl, retentionMonths: config.enquiries.retentionMonths });
+  const enquiryLimiter = new EnquiryLimiter(dataSource, options.enquiryLimits);
+  return { mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -7,6 +7,8 @@ import { Edition } from "../modules/catalogue/edition.entity";
 import { Resource } from "../modules/catalogue/resource.entity";
 import { Topic } from "../modules/catalogue/topic.entity";
 import { Enquiry } from "../modules/enquiries/enquiry.entity";
+import { EnquiryMessage } from "../modules/enquiries/enquiry-message.entity";
+import { MailOutboxEntry } from "../modules/mail/mail-outbox.entity";
 import { Organisation } from "../modules/organisations/organisation.entity";
 import { Audience, Country, Language } from "../modules/reference/reference.entities";
 import { Report, ReportItem, ReportItemLink, ReportItemParty, ReportSection } from "../modules/reports/report.entities";
@@ -30,6 +32,8 @@ export const entities = [
   ReportItemLink,
   ReportItemParty,
   Enquiry,
+  EnquiryMessage,
+  MailOutboxEntry,
   AuditEvent,
   SearchOutboxEntry,
   HttpSession,

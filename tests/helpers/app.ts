@@ -5,7 +5,7 @@ import { createApp } from "../../src/app";
 import { seedDemoCatalogue, seedDemoReport, seedReferenceData } from "../../src/db/seed";
 import { createLogger } from "../../src/logger";
 import { SearchEngine } from "../../src/modules/search/search-engine";
-import { buildServices, Services } from "../../src/services";
+import { buildServices, ServiceOptions, Services } from "../../src/services";
 import { createTestDatabase, TestDatabase } from "./db";
 
 export interface TestApp extends TestDatabase {
@@ -28,18 +28,24 @@ export interface TestAppOptions {
   searchTimeoutMs?: number;
   /** The engine's answer cache, as in production unless told otherwise (false: none). */
   searchCache?: false | { maxBytes: number; checkMs: number };
+  /** Environment variables for the app's configuration (SMTP_URL, ...). */
+  env?: Record<string, string>;
+  /** Start the mail worker, as the server does (default false: mails wait in the outbox). */
+  mail?: boolean;
+  /** Other service options (rate limits, mail retry delays). */
+  services?: Pick<ServiceOptions, "enquiryLimits" | "mail">;
 }
 
 /** The real app on a fresh, migrated database with the reference data and, unless told not to, the demo catalogue. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(options.env);
   const indexUid = `test_${process.pid}_${++apps}_${Date.now()}`;
   let engine: SearchEngine | null = null;
   if (options.search) {
     const server = options.search === true ? inject("meilisearch") : options.search;
     engine = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: options.searchTimeoutMs ?? 2000, taskTimeoutMs: 20_000, cache: options.searchCache === false ? null : (options.searchCache ?? db.config.search.cache) });
   }
-  const services = buildServices(db.dataSource, { engine, indexUid, logger: pino({ level: "silent" }) });
+  const services = buildServices(db.dataSource, { engine, indexUid, logger: pino({ level: "silent" }), config: db.config, ...options.services });
   await seedReferenceData(db.dataSource);
   if (options.demo !== false) {
     await seedDemoCatalogue(db.dataSource, services.catalogue);
@@ -48,6 +54,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (services.worker) {
     services.worker.start();
   }
+  if (options.mail) services.mailWorker.start();
   const app = createApp({ config: db.config, logger: createLogger(db.config), dataSource: db.dataSource, services });
   const settle = async (timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -66,6 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     settle,
     async close() {
       await services.worker?.stop();
+      await services.mailWorker.stop();
       if (engine) await engine.deleteIndex(indexUid).catch(() => undefined);
       await db.close();
     },

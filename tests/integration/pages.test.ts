@@ -305,7 +305,11 @@ describe("errors and health", () => {
     expect((await request(t.app).get("/healthz").expect(200)).body).toEqual({ status: "ok" });
     expect((await request(t.app).get("/readyz").expect(200)).body).toEqual({
       status: "ok",
-      checks: { database: "ok", search: { engine: "none", mode: "database", outbox: { pending: expect.any(Number), failing: 0, lastError: null } } },
+      checks: {
+        database: "ok",
+        search: { engine: "none", mode: "database", outbox: { pending: expect.any(Number), failing: 0, lastError: null } },
+        mail: { transport: "log", state: "ok", outbox: { pending: 0, failing: 0, lastError: null } },
+      },
     });
   });
 

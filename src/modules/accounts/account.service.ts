@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { DataSource, IsNull, Repository } from "typeorm";
+import { DataSource, In, IsNull, Not, Repository } from "typeorm";
 import { ValidationError } from "../../http/errors";
 import type { Actor, AuditService } from "../audit/audit.service";
 import { Invitation } from "./invitation.entity";
@@ -113,6 +113,16 @@ export class AccountService {
   /** People of an organisation, by name. */
   listForOrganisation(organisationId: number): Promise<User[]> {
     return this.users.find({ where: { organisationId }, order: { displayName: "ASC" } });
+  }
+
+  /** The organisation's people who have signed up (chosen a password) and are not disabled. */
+  signedUpMembersOf(organisationId: number): Promise<User[]> {
+    return this.users.find({ where: { organisationId, organisationRole: In(["admin", "editor"]), disabled: false, passwordHash: Not(IsNull()) }, order: { id: "ASC" } });
+  }
+
+  /** The RSO curators who can act (signed up, not disabled). */
+  activeCurators(): Promise<User[]> {
+    return this.users.find({ where: { siteRole: "curator", disabled: false, passwordHash: Not(IsNull()) }, order: { id: "ASC" } });
   }
 
   /** Invitations of an organisation not used yet and not expired. */

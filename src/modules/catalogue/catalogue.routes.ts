@@ -1,8 +1,13 @@
-import { Router } from "express";
-import { NotFoundError } from "../../http/errors";
+import { Router, type Request, type Response } from "express";
+import { NotFoundError, ValidationError } from "../../http/errors";
+import { csrfToken } from "../../http/view-locals";
 import { hrefWith } from "../../http/pagination";
 import { catalogueViewer } from "../accounts/policies";
-import { parseQuery } from "../../http/validate";
+import { parseQuery, parseWith } from "../../http/validate";
+import { presentEnquiryForm, type EnquiryFormState } from "../enquiries/enquiry.presenter";
+import { enquiryFormSchema, HONEYPOT_FIELD } from "../enquiries/enquiry.schemas";
+import { newReference } from "../enquiries/enquiry.service";
+import type { Resource } from "./resource.entity";
 import type { Services } from "../../services";
 import { itemAnchor } from "../reports/reports.routes";
 import { listQuerySchema, slugParam, languageTagParam } from "./catalogue.schemas";
@@ -25,6 +30,8 @@ function presentReportReference(ref: Awaited<ReturnType<Services["reports"]["ite
     path: `/reports/${ref.report.slug}#${itemAnchor(ref.item.number)}`,
   };
 }
+
+const detailPath = (resource: Resource) => `/resources/${encodeURIComponent(resource.slug)}`;
 
 /** Pages of the catalogue: home, list, listing, topics, languages. */
 export function cataloguePages(services: Services): Router {
@@ -54,13 +61,72 @@ export function cataloguePages(services: Services): Router {
     });
   });
 
-  router.get("/resources/:slug", async (req, res) => {
+  /** The listing this request's address names, if this person may see it. */
+  async function visibleListing(req: Request): Promise<Resource> {
     const slug = slugParam.safeParse(req.params.slug);
     const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data, catalogueViewer(req.user ?? null)) : null;
     if (!resource) throw new NotFoundError("No listing has this address. It may have been archived, or the link may be mistyped.");
-    const [ctx, reportItems] = await Promise.all([presenterContext(services), services.reports.itemsFor(resource.id)]);
+    return resource;
+  }
+
+  /** The listing page, with its "Ask the owner" form (as sent, with its errors, after a refused enquiry). */
+  async function renderListing(req: Request, res: Response, resource: Resource, form: EnquiryFormState = { values: {}, errors: {}, message: null }, status = 200) {
+    const [ctx, reportItems, countries, toCurators] = await Promise.all([
+      presenterContext(services),
+      services.reports.itemsFor(resource.id),
+      reference.listCountries(),
+      services.enquiries.routedToCurators(resource.ownerId),
+    ]);
     const detail = presentDetail(resource, ctx);
-    res.render("catalogue/resource", { title: detail.title, resource: detail, reportItems: reportItems.map(presentReportReference) });
+    // The form needs the session's CSRF token, so a visitor's session starts here.
+    res.locals.csrfToken = csrfToken(req);
+    res.status(status).render("catalogue/resource", {
+      title: detail.title,
+      resource: detail,
+      reportItems: reportItems.map(presentReportReference),
+      enquiry: presentEnquiryForm(detail, form, { toCurators, countries, retentionMonths: services.enquiries.retentionMonths }),
+    });
+  }
+
+  router.get("/resources/:slug", async (req, res) => {
+    await renderListing(req, res, await visibleListing(req));
+  });
+
+  router.post("/resources/:slug/enquiries", async (req, res) => {
+    const resource = await visibleListing(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // A filled honeypot is a robot: it is told what a person would be told, and nothing is kept or sent.
+    if (typeof body[HONEYPOT_FIELD] === "string" && body[HONEYPOT_FIELD] !== "") {
+      res.redirect(303, `${detailPath(resource)}/enquiries/sent?reference=${newReference()}`);
+      return;
+    }
+    let input;
+    try {
+      input = parseWith(enquiryFormSchema, body, "Your question was not sent: please check the marked fields.");
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await renderListing(req, res, resource, { values: body, errors: error.fields ?? {}, message: error.message }, 400);
+      return;
+    }
+    const wait = await services.enquiryLimiter.take(req.ip ?? "unknown", resource.id);
+    if (wait > 0) {
+      res.set("Retry-After", String(wait));
+      const minutes = Math.ceil(wait / 60);
+      await renderListing(req, res, resource, { values: body, errors: {}, message: `Your question was not sent: too many questions came from your address or to this listing in a short time. Please try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` }, 429);
+      return;
+    }
+    const enquiry = await services.enquiries.submit(
+      { id: resource.id, slug: resource.slug, title: resource.title, ownerId: resource.ownerId, ownerName: resource.owner?.name ?? "the owner" },
+      { name: input.name, email: input.email, organisation: input.organisation, country: input.country, message: input.message, shareEmail: input.consent === "yes" },
+    );
+    res.redirect(303, `${detailPath(resource)}/enquiries/sent?reference=${enquiry.reference}`);
+  });
+
+  router.get("/resources/:slug/enquiries/sent", async (req, res) => {
+    const resource = await visibleListing(req);
+    const reference = typeof req.query.reference === "string" && /^RTC-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(req.query.reference) ? req.query.reference : null;
+    const detail = presentDetail(resource, await presenterContext(services));
+    res.render("enquiries/sent", { title: "Your question was sent", resource: detail, reference });
   });
 
   router.get("/topics", async (_req, res) => {

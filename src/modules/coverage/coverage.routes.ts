@@ -115,7 +115,18 @@ function reportChart(report: ReportCoverage): string {
   });
 }
 
-function presentOverview(overview: CoverageOverview) {
+/** A median time to answer as people read it. */
+export function answerTimeText(hours: number | null): string | null {
+  if (hours === null) return null;
+  if (hours < 1) return "under an hour";
+  if (hours < 48) return plural(Math.round(hours), "hour");
+  const days = Math.round((hours / 24) * 10) / 10;
+  return `${days} days`;
+}
+
+type AnswerTimes = Awaited<ReturnType<Services["enquiries"]["answerTimes"]>>;
+
+function presentOverview(overview: CoverageOverview, answerTimes: AnswerTimes) {
   const { headline, matrix, organisations, countries, reports } = overview;
   const rows = matrix.groups.flatMap((g) => [g.theme, ...g.topics]);
   return {
@@ -127,6 +138,8 @@ function presentOverview(overview: CoverageOverview) {
       ...o,
       path: `/organisations/${o.slug}`,
       country: o.countryName ?? o.countryCode,
+      enquiries: answerTimes.get(o.id)?.received ?? 0,
+      answerTime: answerTimeText(answerTimes.get(o.id)?.medianHours ?? null),
     })),
     organisationsChart: organisationsChart(organisations),
     countries,
@@ -160,14 +173,14 @@ const dated = (name: string) => `${name}-${todayUtc()}.csv`;
  * "Coverage at a glance": where the public catalogue has listings (by topic and language, by
  * organisation and country) and how much of each progress report it answers; each table also as CSV.
  */
-export function coveragePages(_services: Services, dataSource: DataSource): Router {
+export function coveragePages(services: Services, dataSource: DataSource): Router {
   const router = Router();
   const coverage = new CoverageService(dataSource);
 
   router.get("/coverage", async (req, res) => {
     parseQuery(noQuery, req);
-    const overview = await coverage.overview();
-    res.render("coverage/index", { title: "Coverage at a glance", ...presentOverview(overview) });
+    const [overview, answerTimes] = await Promise.all([coverage.overview(), services.enquiries.answerTimes()]);
+    res.render("coverage/index", { title: "Coverage at a glance", ...presentOverview(overview, answerTimes) });
   });
 
   router.get("/coverage/topics-languages.csv", async (req, res) => {

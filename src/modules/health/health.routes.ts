@@ -5,9 +5,9 @@ import type { Services } from "../../services";
 /**
  * `/healthz`: the process answers. `/readyz`: it can serve requests. The database is required
  * (503 without it); the search engine is not, since search falls back to the database, so its
- * state and the outbox backlog are reported without failing readiness.
+ * state and the outbox backlog are reported without failing readiness; so is the mail outbox's.
  */
-export function healthRoutes(dataSource: DataSource, services: Pick<Services, "engine" | "outbox" | "worker">): Router {
+export function healthRoutes(dataSource: DataSource, services: Pick<Services, "engine" | "outbox" | "worker" | "mailOutbox" | "mailWorker" | "mailer">): Router {
   const router = Router();
 
   router.get("/healthz", (_req, res) => {
@@ -24,6 +24,7 @@ export function healthRoutes(dataSource: DataSource, services: Pick<Services, "e
     }
     const ready = database === "ok";
     let search: Record<string, unknown> = { engine: "none", mode: "database" };
+    let mail: Record<string, unknown> = { transport: services.mailer.enabled ? "smtp" : "log" };
     if (ready) {
       const outbox = await services.outbox.stats().catch(() => null);
       const engineUp = services.engine ? await services.engine.healthy() : false;
@@ -33,11 +34,14 @@ export function healthRoutes(dataSource: DataSource, services: Pick<Services, "e
         outbox: outbox ? { pending: outbox.pending, failing: outbox.failing, lastError: outbox.lastError } : null,
         ...(services.engine ? { cache: services.engine.cacheStats() } : {}),
       };
+      // Mail waits in the outbox while the SMTP server is away: reported, not a reason to be unready.
+      const mailOutbox = await services.mailOutbox.stats().catch(() => null);
+      mail = { ...mail, state: services.mailWorker.healthy ? "ok" : "retrying", outbox: mailOutbox };
     }
     res
       .status(ready ? 200 : 503)
       .set("Cache-Control", "no-store")
-      .json({ status: ready ? "ok" : "unavailable", checks: { database, search } });
+      .json({ status: ready ? "ok" : "unavailable", checks: { database, search, mail } });
   });
 
   return router;

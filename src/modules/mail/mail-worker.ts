@@ -1,0 +1,90 @@
+import type { Logger } from "pino";
+import type { Mailer } from "../accounts/mailer";
+import type { MailOutbox } from "./mail-outbox.service";
+
+export interface MailWorkerOptions {
+  /** Mails taken per round. */
+  batchSize?: number;
+  /** Pause between rounds when there is nothing to do (a new mail in this process wakes it at once). */
+  idleMs?: number;
+}
+
+/**
+ * Drains the mail outbox: claims due mails, hands each to the SMTP server, and deletes it only
+ * when the server took it. A failure leaves the mail with a later retry time and the error,
+ * visible in the logs and in /readyz.
+ */
+export class MailWorker {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  /** True while the last attempt reached the SMTP server (or there is none to reach). */
+  healthy = true;
+
+  constructor(
+    private readonly outbox: MailOutbox,
+    private readonly mailer: Mailer,
+    private readonly logger: Logger,
+    private readonly options: MailWorkerOptions = {},
+  ) {
+    outbox.onNotify(() => this.wake?.());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(graceMs = 3000): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let sent = 0;
+      try {
+        sent = await this.drainOnce();
+      } catch (error) {
+        this.logger.error({ err: error }, "mail outbox round failed");
+      }
+      if (sent === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idleMs ?? 1000);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+
+  /** One round: sends the mails due now. Returns how many went. */
+  async drainOnce(): Promise<number> {
+    const rows = await this.outbox.claim(this.options.batchSize ?? 20);
+    let sent = 0;
+    for (const row of rows) {
+      try {
+        await this.mailer.deliver({ to: row.toAddress, subject: row.subject, text: row.body, replyTo: row.replyTo });
+      } catch (cause) {
+        const error = cause instanceof Error ? cause.message : String(cause);
+        await this.outbox.fail(row, error);
+        if (this.healthy) this.logger.warn({ kind: row.kind, attempts: row.attempts + 1, error }, "mail not sent; will retry");
+        this.healthy = false;
+        // The server is away: the rest of this round would fail the same way.
+        for (const rest of rows.slice(rows.indexOf(row) + 1)) await this.outbox.fail(rest, error);
+        return sent;
+      }
+      await this.outbox.complete(row);
+      this.healthy = true;
+      sent++;
+    }
+    return sent;
+  }
+}
