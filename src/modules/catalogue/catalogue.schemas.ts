@@ -40,7 +40,8 @@ export const listQuerySchema = z
       .transform((c) => c.toUpperCase())
       .optional(),
     upcoming: yes.optional(),
-    sort: z.enum(SORTS, { error: `must be one of ${SORTS.join(", ")}` }).optional(),
+    // The search form's "Best match" option sends an empty value: the default order.
+    sort: z.preprocess((v) => (v === "" ? undefined : v), z.enum(SORTS, { error: `must be one of ${SORTS.join(", ")}` }).optional()),
     page: wholeNumber(10000, "there are never that many pages").default(1),
     pageSize: wholeNumber(100, "at most 100 listings a page").default(PAGE_SIZES[0]),
   })

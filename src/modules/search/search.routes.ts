@@ -26,6 +26,18 @@ const FACET_PANELS: Array<{ facet: FacetName; param: keyof ListQuery; title: str
   { facet: "countries", param: "country", title: "Country" },
 ];
 
+/**
+ * The sort menu: its first choice is the default order (best match once words are typed, titles
+ * before), sent as an empty value so that typing words never keeps an order nobody chose.
+ */
+function sortOptions(query: ListQuery) {
+  const chosen = query.sort === "relevance" ? undefined : query.sort;
+  return [
+    { value: "", name: SORT_NAMES.relevance, selected: chosen === undefined },
+    ...SORTS.filter((s) => s !== "relevance").map((s) => ({ value: s, name: SORT_NAMES[s], selected: chosen === s })),
+  ];
+}
+
 /** The filters of a query, without paging, for links that keep them. */
 function filterParams(query: ListQuery) {
   return { q: query.q, topic: query.topic, language: query.language, kind: query.kind, mode: query.mode, org: query.org, country: query.country, upcoming: query.upcoming };
@@ -69,7 +81,8 @@ export function searchPages(services: Services): Router {
           href: hrefWith("/catalogue", { ...keep, [panel.param]: v.selected ? undefined : v.value }),
         })),
       })).filter((panel) => panel.values.length > 0),
-      sorts: SORTS.filter((s) => s !== "relevance" || query.q).map((s) => ({ value: s, name: SORT_NAMES[s] })),
+      sorts: sortOptions(query),
+      filterCount: active.filter((f) => f.key !== "q").length,
       pageSizes: PAGE_SIZES,
     });
   });
