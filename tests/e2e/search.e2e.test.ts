@@ -73,6 +73,7 @@ describe.runIf(hasChromium)("the search page in a browser", () => {
     const call = page.waitForResponse((response) => response.url().includes("/catalogue?q=") && response.status() === 200);
     await page.type("#q", "RBDES", { delay: 30 });
     await call;
+    await settled(page, "?q=RBDES");
     await expect.poll(() => page.textContent("[data-results-count]")).not.toBe(before);
     await expect.poll(() => page.locator(".card-title a").first().textContent()).toContain("Regional Biometric Data Exchange");
     // The engine marks the acronym, and its synonym from the taxonomy ("biometric data exchange").
