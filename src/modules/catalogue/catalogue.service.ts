@@ -13,6 +13,7 @@ import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { Topic } from "./topic.entity";
 import type { TopicService } from "./topic.service";
 import { slugify } from "./slug";
+import { editionKey } from "./listing-editor.service";
 
 /** Who is looking: visitors see public listings; signed-in members also see members-only ones. */
 export interface Viewer {
@@ -360,6 +361,9 @@ export class CatalogueService {
       const languages = tags.length ? await manager.getRepository(Language).findBy({ tag: In(tags) }) : [];
       const problems: Record<string, string> = {};
       const missing = (wanted: string[], found: string[]) => wanted.filter((w) => !found.includes(w));
+      const editionKeys = (input.editions ?? []).map(editionKey);
+      const twice = (input.editions ?? []).filter((e, i) => editionKeys.indexOf(editionKey(e)) !== i).map((e) => e.languageTag);
+      if (twice.length) problems.editions = `have the same edition twice (${[...new Set(twice)].join(", ")}): one edition per language and format`;
       if (missing(topicSlugs, topics.map((t) => t.slug)).length) problems.topicSlugs = `names unknown topics: ${missing(topicSlugs, topics.map((t) => t.slug)).join(", ")}`;
       if (missing(audienceSlugs, audiences.map((a) => a.slug)).length) problems.audienceSlugs = `names unknown audiences: ${missing(audienceSlugs, audiences.map((a) => a.slug)).join(", ")}`;
       if (missing(tags, languages.map((l) => l.tag)).length) problems.languages = `unknown language tags: ${missing(tags, languages.map((l) => l.tag)).join(", ")}`;

@@ -46,6 +46,18 @@ export class ConflictError extends AppError {
 
 export type StatusAction = "publish" | "unpublish" | "archive" | "confirm";
 
+/** Why a published listing keeps a topic: searchers find listings by topic, and coverage counts them so. */
+export const PUBLISHED_NEEDS_TOPIC = "must keep at least one topic while the listing is published";
+
+/**
+ * One edition per language and format: a second one would be found twice and say nothing new. (A
+ * language may have several formats, such as a PDF and an EPUB.)
+ */
+export const SECOND_EDITION = "has an edition in this format already: remove that one first to replace it, or give another format";
+
+/** What makes two editions the same one. */
+export const editionKey = (e: { languageTag: string; format?: string | null }) => `${e.languageTag}\u0000${(e.format ?? "").trim().toLowerCase()}`;
+
 const TRANSITIONS: Record<StatusAction, { from: ResourceStatus[]; to?: ResourceStatus }> = {
   publish: { from: ["draft", "archived"], to: "published" },
   unpublish: { from: ["published"], to: "draft" },
@@ -152,6 +164,7 @@ export class ListingEditor {
         throw new ConflictError(resource, changed);
       }
       const { topics, audiences } = await this.resolve(manager, fields);
+      if (resource.status === "published" && topics.length === 0) throw new ValidationError({ topicSlugs: PUBLISHED_NEEDS_TOPIC });
       const changes: Record<string, [unknown, unknown]> = {};
       for (const key of EDITABLE_FIELDS) if (!same(before[key], fields[key])) changes[key] = [before[key], fields[key]];
       const { topicSlugs: _t, audienceSlugs: _a, ...columns } = fields;
@@ -198,6 +211,10 @@ export class ListingEditor {
   /** Adds a language edition; the listing's version moves on, like any change. */
   async addEdition(id: number, edition: { languageTag: string; title: string | null; url: string | null; format: string | null }, actor: Actor): Promise<void> {
     await this.touch(id, actor, "resource.edition_added", async (manager, resource) => {
+      const others = await manager.getRepository(Edition).findBy({ resourceId: resource.id, languageTag: edition.languageTag });
+      if (others.some((other) => editionKey(other) === editionKey(edition))) {
+        throw new ValidationError({ languageTag: SECOND_EDITION });
+      }
       await manager.getRepository(Edition).insert({ resourceId: resource.id, ...edition });
       return { edition: [null, edition.languageTag] };
     });

@@ -26,6 +26,12 @@ const FIELD_LABELS: Record<string, string> = {
   languageTag: "Language", format: "Format", startDate: "Start", endDate: "End", city: "City", countryCode: "Country", status: "Status", timeZone: "Time zone",
 };
 
+/** Labels of the edition and session forms' fields, for their error messages. */
+const PART_LABELS: Record<string, string> = {
+  languageTag: "Language", title: "Title in that language", url: "Link", format: "Format", startDate: "Start", endDate: "End", city: "City",
+  countryCode: "Country", timeZone: "Time zone", online: "Online", status: "Status",
+};
+
 /** The form's values as typed, to show again next to the errors. */
 function typed(body: Record<string, unknown>) {
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
@@ -129,20 +135,30 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     }
   });
 
-  router.get("/workspace/listings/:id", async (req, res) => {
-    const resource = await managed(req);
+  /** A part form (an edition or a session) as typed, with its errors, shown again on the listing page. */
+  interface PartForm { part: "edition" | "session" | "status"; values: Record<string, string>; errors: Record<string, string>; message: string }
+
+  async function renderListing(req: Request, res: Response, resource: Resource, failed: PartForm | null = null) {
     const [ctx, options] = await Promise.all([presenterContext(services), formOptions()]);
-    res.render("workspace/listing", {
-      title: `${resource.title} (${resource.status})`,
+    res.status(failed ? 400 : 200).render("workspace/listing", {
+      title: `${failed ? "Error: " : ""}${resource.title} (${resource.status})`,
       resource: presentDetail(resource, ctx),
       listing: { id: resource.id, status: resource.status, version: resource.version, visibility: resource.visibility, slug: resource.slug },
       editions: (resource.editions ?? []).map((e) => ({ id: e.id, language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag, title: e.title, url: e.url, format: e.format })),
-      sessions: [...(resource.sessions ?? [])].sort((a, b) => a.startDate.localeCompare(b.startDate)).map((s) => ({ id: s.id, dates: formatDayRange(s.startDate, s.endDate), place: s.online ? "Online" : [s.city, s.countryCode].filter(Boolean).join(", "), status: s.status })),
+      sessions: [...(resource.sessions ?? [])]
+        .sort((a, b) => a.startDate.localeCompare(b.startDate))
+        .map((s) => ({ id: s.id, dates: formatDayRange(s.startDate, s.endDate), place: s.online ? "Online" : [s.city, s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null].filter(Boolean).join(", "), status: s.status })),
       saved: typeof req.query.saved === "string" ? req.query.saved : null,
       options,
       errors: {},
       labels: FIELD_LABELS,
+      part: failed ?? { part: null, values: {}, errors: {}, message: null },
+      partLabels: PART_LABELS,
     });
+  }
+
+  router.get("/workspace/listings/:id", async (req, res) => {
+    await renderListing(req, res, await managed(req));
   });
 
   router.get("/workspace/listings/:id/edit", async (req, res) => {
@@ -186,23 +202,33 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         res.status(409).render("workspace/conflict", { title: "Someone else saved this listing", id: resource.id, changed: [], values: null, version: error.current.version });
         return;
       }
-      throw error;
+      if (!(error instanceof ValidationError)) throw error;
+      await renderListing(req, res, resource, { part: "status", values: {}, errors: {}, message: Object.entries(error.fields ?? {}).map(([k, v]) => `${FIELD_LABELS[k] ?? k} ${v}.`).join(" ") || error.message });
     }
   });
 
-  const partRoute = <S extends typeof editionFormSchema | typeof sessionFormSchema>(path: string, schema: S, apply: (id: number, value: z.output<S>, actor: Actor) => Promise<void>, saved: string) => {
+  const partRoute = <S extends typeof editionFormSchema | typeof sessionFormSchema>(path: string, part: PartForm["part"], schema: S, apply: (id: number, value: z.output<S>, actor: Actor) => Promise<void>, saved: string) => {
     router.post(path, async (req, res) => {
       const resource = await managed(req);
-      const value = parseWith(schema, req.body ?? {}, "The new part has fields that need attention.") as z.output<S>;
-      await apply(resource.id, value, actorOf(req));
+      try {
+        const value = parseWith(schema, req.body ?? {}, `The new ${part} has fields that need attention.`) as z.output<S>;
+        await apply(resource.id, value, actorOf(req));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        // Back to the listing, with the form as typed and each error next to its field.
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string")) as Record<string, string>;
+        await renderListing(req, res, resource, { part, values, errors: error.fields ?? {}, message: `The ${part} was not added: ${Object.keys(error.fields ?? {}).length ? "see the fields marked below" : error.message}.` });
+        return;
+      }
       res.redirect(303, `/workspace/listings/${resource.id}?saved=${saved}`);
     });
   };
-  partRoute("/workspace/listings/:id/editions", editionFormSchema, async (id, { _csrf, ...edition }, actor) => {
+  partRoute("/workspace/listings/:id/editions", "edition", editionFormSchema, async (id, { _csrf, ...edition }, actor) => {
     if (!(await reference.findLanguage(edition.languageTag))) throw new ValidationError({ languageTag: "is not a known language" });
     await editor.addEdition(id, edition, actor);
   }, "edition-added");
-  partRoute("/workspace/listings/:id/sessions", sessionFormSchema, async (id, { _csrf, ...session }, actor) => {
+  partRoute("/workspace/listings/:id/sessions", "session", sessionFormSchema, async (id, { _csrf, ...session }, actor) => {
     if (session.countryCode && !(await reference.findCountry(session.countryCode))) throw new ValidationError({ countryCode: "is not a known country" });
     if (session.languageTag && !(await reference.findLanguage(session.languageTag))) throw new ValidationError({ languageTag: "is not a known language" });
     await editor.addSession(id, session, actor);

@@ -3,7 +3,7 @@ import { AppError } from "../../http/errors";
 import type { Actor, AuditRecord, AuditService } from "../audit/audit.service";
 import { CourseSession, SessionStatus } from "../catalogue/course-session.entity";
 import { Edition } from "../catalogue/edition.entity";
-import { EDITABLE_FIELDS, type ListingFields } from "../catalogue/listing-editor.service";
+import { EDITABLE_FIELDS, type ListingFields, PUBLISHED_NEEDS_TOPIC, SECOND_EDITION, editionKey } from "../catalogue/listing-editor.service";
 import { Resource, ResourceStatus } from "../catalogue/resource.entity";
 import { slugify } from "../catalogue/slug";
 import { Organisation } from "../organisations/organisation.entity";
@@ -266,6 +266,13 @@ export class ListingImporter {
         if (row.action === "reject") resolved.delete(index);
         continue;
       }
+      // A draft may stay without topics; a published listing keeps at least one.
+      if (value.columns.status === "published" && value.topicIds.length === 0) {
+        row.errors.topics = PUBLISHED_NEEDS_TOPIC;
+        row.action = "reject";
+        resolved.delete(index);
+        continue;
+      }
       const changes = differences(snapshotOf(saved), value);
       row.action = changes.length ? "update" : "unchanged";
       row.changes = changes;
@@ -333,7 +340,9 @@ export class ListingImporter {
     const editions: Resolved["editions"] = [];
     row.editions.forEach((e, i) => {
       const tag = language(e.language, `editions.${i}.language`);
-      if (tag) editions.push({ languageTag: tag, title: e.title, url: e.url, format: e.format });
+      if (!tag) return;
+      if (editions.some((other) => editionKey(other) === editionKey({ languageTag: tag, format: e.format }))) errors[`editions.${i}.language`] ??= `"${e.language}" ${SECOND_EDITION}: one edition per language and format`;
+      else editions.push({ languageTag: tag, title: e.title, url: e.url, format: e.format });
     });
     for (const name of row.languages) {
       const tag = language(name, "languages");
