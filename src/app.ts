@@ -1,12 +1,15 @@
 import path from "node:path";
 import express, { Express } from "express";
 import helmet from "helmet";
+import ejs from "ejs";
 import { pinoHttp } from "pino-http";
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { csrfSynchronisedProtection, viewLocals } from "./http/view-locals";
+import { accountLanguage, keepLanguageInLinks, negotiateLanguage } from "./i18n/middleware";
+import { fontFiles } from "./i18n/fonts";
 import { installAuth } from "./modules/accounts/auth";
 import { accountPages } from "./modules/accounts/accounts.routes";
 import { peoplePages } from "./modules/accounts/people.routes";
@@ -40,6 +43,14 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
 
   app.set("trust proxy", config.trustProxy);
+  // EJS, plus one step on the finished page: a `?lang=` in the address is kept in its links.
+  app.engine("ejs", (file: string, options: object, callback: (error: unknown, html?: string) => void) => {
+    ejs.renderFile(file, options as ejs.Data, (error, html) => {
+      const keep = (options as { keepLang?: string | null }).keepLang;
+      if (error) callback(error);
+      else callback(null, keep ? keepLanguageInLinks(html, keep) : html);
+    });
+  });
   app.set("view engine", "ejs");
   app.set("views", path.join(ROOT, "views"));
   app.set("query parser", "simple");
@@ -81,8 +92,11 @@ export function createApp(deps: AppDeps): Express {
       strictTransportSecurity: config.env === "production",
     }),
   );
+  // The language first, so that even an error raised by the body parser is answered in it.
+  app.use(negotiateLanguage({ publicUrl: config.publicUrl, secureCookie: config.env === "production" }));
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 200 }));
   installAuth(app, config, dataSource, services.accounts);
+  app.use(accountLanguage(services.accounts, config.publicUrl));
   // Import uploads are multipart: their body (and CSRF token) is parsed before the check below.
   app.post(["/workspace/import", "/reports/import"], importUpload);
   // Every state-changing form carries the session's token (synchroniser token pattern).
@@ -108,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(coveragePages(services, dataSource));
 
   // After the routes, so that no page or API request costs a look at the disk first.
+  app.use("/fonts", fontFiles(config.env === "production"));
   app.use(express.static(path.join(ROOT, "public"), { maxAge: config.env === "production" ? "1d" : 0, index: false }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === "development"));

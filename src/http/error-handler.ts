@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError, NotFoundError } from "./errors";
+import { translator } from "../i18n/i18n";
+import { message as catalogueMessage, translateMessage } from "../i18n/message";
 
 const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
 
@@ -16,11 +18,11 @@ function clientStatus(error: unknown): number | undefined {
 }
 
 const genericMessages: Record<number, string> = {
-  400: "The request could not be understood.",
-  403: "This form has expired or did not come from this site. Reload the page and try again.",
-  413: "What was sent is too large.",
-  404: "There is nothing at this address.",
-  500: "Something went wrong on our side. It has been logged; please try again.",
+  400: catalogueMessage("errors.generic.400"),
+  403: catalogueMessage("errors.generic.403"),
+  413: catalogueMessage("errors.generic.413"),
+  404: catalogueMessage("errors.generic.404"),
+  500: catalogueMessage("errors.generic.500"),
 };
 
 /**
@@ -40,7 +42,7 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
     } else if (clientStatus(error) !== undefined) {
       status = clientStatus(error) as number;
       code = (error as { code?: unknown }).code === "EBADCSRFTOKEN" ? "csrf_failed" : status === 404 ? "not_found" : status === 413 ? "too_large" : status === 403 ? "forbidden" : "bad_request";
-      message = genericMessages[status] ?? "The request could not be understood.";
+      message = genericMessages[status] ?? genericMessages[400];
     } else {
       status = 500;
       code = "internal_error";
@@ -50,13 +52,17 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
     if (status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, "request failed");
 
     res.status(status);
+    // Messages may be catalogue keys: the API speaks English, a page the reader's language.
+    const { t } = translator(isApi(req.path) ? "en" : (req.language ?? "en"));
+    message = translateMessage(t, message);
+    if (fields) fields = Object.fromEntries(Object.entries(fields).map(([name, text]) => [name, translateMessage(t, text)]));
     if (isApi(req.path)) {
       res.json({ error: { code, message, ...(fields ? { fields } : {}) } });
       return;
     }
     const view = status === 404 ? "errors/404" : status >= 500 ? "errors/500" : "errors/400";
     const locals = {
-      title: status === 404 ? "Page not found" : status >= 500 ? "Something went wrong" : "That did not work",
+      title: t(status === 404 ? "errors.404.title" : status >= 500 ? "errors.500.title" : "errors.400.title"),
       status,
       message,
       fields: fields ?? {},

@@ -1,3 +1,7 @@
+/**
+ * Messages may be catalogue keys (made with `message()` of src/i18n/message.ts): the error
+ * handler translates them into the reader's language, or English for the API.
+ */
 /** An error with an HTTP status and a stable code, safe to show to the user. */
 export class AppError extends Error {
   constructor(
@@ -14,14 +18,14 @@ export class AppError extends Error {
 
 /** Input that does not pass validation: 400, with a message per field. */
 export class ValidationError extends AppError {
-  constructor(fields: Record<string, string>, message = "Some values are not valid.") {
+  constructor(fields: Record<string, string>, message = "errors.invalid") {
     super(400, "validation_failed", message, fields);
   }
 }
 
 /** Something that does not exist, or that this visitor may not see: 404. */
 export class NotFoundError extends AppError {
-  constructor(message = "There is nothing at this address.") {
+  constructor(message = "errors.generic.404") {
     super(404, "not_found", message);
   }
 }

@@ -55,6 +55,11 @@ export class AccountService {
     return user;
   }
 
+  /** Stores the interface language a person chose. */
+  async setLanguage(userId: number, tag: string): Promise<void> {
+    await this.users.update({ id: userId }, { language: tag });
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email: normaliseEmail(email) });
   }

@@ -20,7 +20,7 @@ declare global {
   namespace Express {
     // Passport puts the signed-in account on req.user.
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-    interface User extends Pick<import("./user.entity").User, "id" | "email" | "displayName" | "organisationId" | "organisationRole" | "siteRole" | "disabled" | "sessionVersion"> {}
+    interface User extends Pick<import("./user.entity").User, "id" | "email" | "displayName" | "organisationId" | "organisationRole" | "siteRole" | "disabled" | "sessionVersion" | "language"> {}
   }
 }
 

@@ -43,6 +43,10 @@ export class User {
   @Column({ type: "integer", default: 0 })
   sessionVersion: number;
 
+  /** The interface language they chose (a tag of the interface's languages), or null. */
+  @Column({ type: "varchar", length: 35, nullable: true })
+  language: string | null;
+
   @DateTimeColumn({ nullable: true })
   lastSignInAt: Date | null;
 

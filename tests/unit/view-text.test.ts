@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const VIEWS = path.resolve(__dirname, "../../views");
+
+/**
+ * Views whose text is not yet taken from the message catalogues. The list only shrinks: a view
+ * leaves it when it is converted, and a new view never joins it.
+ */
+const NOT_YET_CONVERTED = new Set<string>([
+  "accounts/account.ejs",
+  "accounts/invitation.ejs",
+  "accounts/sign-in.ejs",
+  "catalogue/resource.ejs",
+  "coverage/index.ejs",
+  "languages/index.ejs",
+  "languages/show.ejs",
+  "organisations/index.ejs",
+  "organisations/show.ejs",
+  "reports/import.ejs",
+  "reports/index.ejs",
+  "reports/link.ejs",
+  "reports/show.ejs",
+  "topics/index.ejs",
+  "topics/show.ejs",
+  "workspace/audit.ejs",
+  "workspace/conflict.ejs",
+  "workspace/form.ejs",
+  "workspace/import-plan.ejs",
+  "workspace/import.ejs",
+  "workspace/index.ejs",
+  "workspace/listing.ejs",
+  "workspace/organisation-form.ejs",
+  "workspace/organisation-profile.ejs",
+  "workspace/organisations.ejs",
+  "workspace/people.ejs",
+]);
+
+function views(dir = VIEWS): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? views(path.join(dir, entry.name)) : entry.name.endsWith(".ejs") ? [path.relative(VIEWS, path.join(dir, entry.name))] : [],
+  );
+}
+
+/** Attributes a person reads (or a screen reader speaks). */
+const READ_ATTRIBUTES = ["placeholder", "title", "alt", "aria-label", "aria-description", "content", "label", "data-text-[\\w-]+"];
+
+/**
+ * Words a person reads that are written into a view itself rather than taken from `t()`: the
+ * text between tags and the read attributes, once the EJS tags are taken out.
+ */
+export function literalText(source: string): string[] {
+  const html = source
+    .replace(/<%[\s\S]*?%>/g, "\u0000")
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, "");
+  const found: string[] = [];
+  const attributes = new RegExp(`\\s(?:${READ_ATTRIBUTES.join("|")})="([^"]*)"`, "g");
+  // The viewport's settings are for the browser.
+  for (const tag of (html.match(/<[^>]*>/g) ?? []).filter((t) => !t.startsWith('<meta name="viewport"'))) for (const match of tag.matchAll(attributes)) found.push(match[1]);
+  for (const text of html.replace(/<[^>]*>/g, "\u0000").split("\u0000")) found.push(text);
+  // Letters are words; digits, punctuation and symbols (·, ×, …) are not.
+  return found.map((text) => text.trim()).filter((text) => /\p{L}/u.test(text));
+}
+
+describe("views", () => {
+  const all = views();
+
+  it("finds the views", () => {
+    expect(all.length).toBeGreaterThan(20);
+    for (const name of NOT_YET_CONVERTED) expect(all, `${name} is listed but does not exist`).toContain(name);
+  });
+
+  it.each(all.filter((name) => !NOT_YET_CONVERTED.has(name)))("%s has no user-facing text outside t()", (name) => {
+    expect(literalText(readFileSync(path.join(VIEWS, name), "utf8"))).toEqual([]);
+  });
+
+  it("recognises text outside t()", () => {
+    expect(literalText('<p>Hello <%= name %></p><input placeholder="Search"><a title="<%= t(\'x\') %>">·</a>')).toEqual(["Search", "Hello"]);
+  });
+});
