@@ -1,9 +1,16 @@
+import { translator } from "../i18n/i18n";
+import { translateMessage } from "../i18n/message";
+
 /**
- * Messages may be catalogue keys (made with `message()` of src/i18n/message.ts): the error
- * handler translates them into the reader's language, or English for the API.
+ * An error with an HTTP status and a stable code, safe to show to the user. Its messages may be
+ * catalogue messages (made with `message()` of src/i18n/message.ts): `message` is then the English
+ * text (for logs and the command line), `messageKey` what a page translates into its language; the
+ * fields keep their catalogue messages, which pages and the API translate.
  */
-/** An error with an HTTP status and a stable code, safe to show to the user. */
 export class AppError extends Error {
+  /** The message as given: a catalogue message, or plain English. */
+  readonly messageKey: string;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -11,7 +18,8 @@ export class AppError extends Error {
     /** Per-field messages, for forms and API clients. */
     readonly fields?: Record<string, string>,
   ) {
-    super(message);
+    super(translateMessage(translator("en").t, message));
+    this.messageKey = message;
     this.name = new.target.name;
   }
 }
