@@ -56,9 +56,11 @@ export function formatList(items: string[], lang = "en"): string {
   return listFormat(lang).format(items);
 }
 
-/** A country's name (alpha-3 code) in the language, or the given fallback (the stored English name). */
+/** A country's name (alpha-3 code) in the language; the given fallback (the stored English name) in English and where Intl has none. */
 export function countryName(code: string | null | undefined, lang = "en", fallback?: string | null): string {
   if (!code) return fallback ?? "";
+  // In English the reference data's names stand: they are the Bali Process's own.
+  if (lang === "en" && fallback) return fallback;
   const alpha2 = ALPHA2[code.toUpperCase()];
   const name = alpha2 ? regionNames(lang).of(alpha2) : undefined;
   return name ?? fallback ?? code;
@@ -67,6 +69,7 @@ export function countryName(code: string | null | undefined, lang = "en", fallba
 /** A language's name (BCP 47 tag) in the interface language, or the given fallback. */
 export function languageName(tag: string | null | undefined, lang = "en", fallback?: string | null): string {
   if (!tag) return fallback ?? "";
+  if (lang === "en" && fallback) return fallback;
   let name: string | undefined;
   try {
     name = languageNames(lang).of(tag);

@@ -35,6 +35,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 /** Text in unaccented Latin letters only: listings' own text is English unless it says otherwise. */
 const LATIN_ONLY = /^[\p{Script=Latin}\p{Script=Common}]*$/u;
 
@@ -66,6 +68,11 @@ export function applyLanguage(req: Request, res: Response, tag: string, publicUr
     vocab: vocabularyNames(language.tag),
     /** ` lang="en"` for listing text (titles, summaries) in Latin letters on a page in another script: the listings are English unless they say otherwise. */
     langAttr: (text: string | null | undefined) => (language.script !== "Latn" && text && LATIN_ONLY.test(text) ? ' lang="en"' : ""),
+    /** Listing text, escaped, in a `<span lang="en">` where `langAttr` would mark it. */
+    listingText: (text: string | null | undefined) => {
+      const escaped = escapeHtml(text ?? "");
+      return language.script !== "Latn" && text && LATIN_ONLY.test(text) ? `<span lang="en">${escaped}</span>` : escaped;
+    },
     /** The `?lang=` to keep in the page's links, when the address has one. */
     keepLang: keep,
     fmt: {

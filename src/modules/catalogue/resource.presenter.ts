@@ -45,10 +45,14 @@ function presentSession(session: CourseSession, ctx: PresenterContext) {
     place,
     online: session.online,
     countryCode: session.countryCode,
+    country: session.countryCode ? (ctx.countries.get(session.countryCode) ?? session.countryCode) : null,
     language: session.languageTag ? (ctx.languages.get(session.languageTag)?.name ?? session.languageTag) : null,
     languageTag: session.languageTag,
     capacity: session.capacity,
     applicationDeadline: session.applicationDeadline ? formatDayRange(session.applicationDeadline, null) : null,
+    applicationDeadlineDay: session.applicationDeadline,
+    city: session.city,
+    venue: session.venue,
     status: session.status,
   };
 }
@@ -94,9 +98,12 @@ export function presentDetail(resource: Resource, ctx: PresenterContext) {
     audiences: (resource.audiences ?? []).sort((a, b) => a.position - b.position).map((a) => a.name),
     duration: resource.duration,
     cost: resource.isFree === null ? null : resource.isFree ? "Free of charge" : "Fee applies",
+    isFree: resource.isFree,
     access: resource.access,
     url: resource.url,
     ownershipStatement: resource.ownershipStatement ?? DEFAULT_OWNERSHIP_STATEMENT,
+    /** The owner's own statement, or null when the catalogue's default stands in (which pages translate). */
+    ownStatement: resource.ownershipStatement ?? null,
     editions: (resource.editions ?? [])
       .map((e) => ({
         tag: e.languageTag,
@@ -117,6 +124,8 @@ export function presentDetail(resource: Resource, ctx: PresenterContext) {
     publishedOn: formatTimestamp(resource.publishedAt),
     updatedOn: formatTimestamp(resource.updatedAt),
     lastConfirmedOn: formatTimestamp(resource.lastConfirmedAt),
+    publishedAt: resource.publishedAt ?? null,
+    lastConfirmedAt: resource.lastConfirmedAt ?? null,
   };
 }
 

@@ -11,6 +11,14 @@ import { slugParam } from "../catalogue/catalogue.schemas";
 import { neutraliseCell } from "../transfer/listing-row";
 import { CountryCoverage, CoverageOverview, CoverageService, CoverageTopicRow, OrganisationCoverage, ReportCoverage, TopicLanguageMatrix } from "./coverage.service";
 import { horizontalBarChart } from "./svg-chart";
+import { translator, type Translate } from "../../i18n/i18n";
+
+/** What the coverage page needs to speak the reader's language (the request's view locals). */
+interface Localise {
+  t: Translate;
+  fmt: { number(value: number): string; country(code: string | null | undefined, fallback?: string | null): string };
+  vocab: { topic(slug: string, english?: string | null): string };
+}
 
 /** The coverage pages take no parameters; anything given is refused rather than ignored. */
 const noQuery = z.object({}).strict();
@@ -28,24 +36,22 @@ export function heatLevel(count: number): HeatLevel {
 }
 
 /** The legend of the heat map, in order. */
-export const HEAT_LEGEND: Array<{ level: HeatLevel; text: string }> = [
-  { level: "gap", text: "0: a gap" },
-  { level: "1", text: "1 listing" },
-  { level: "2", text: "2 to 4" },
-  { level: "3", text: "5 to 9" },
-  { level: "4", text: "10 or more" },
+export const HEAT_LEGEND: Array<{ level: HeatLevel; key: string }> = [
+  { level: "gap", key: "coverage.legend.gap" },
+  { level: "1", key: "coverage.legend.1" },
+  { level: "2", key: "coverage.legend.2" },
+  { level: "3", key: "coverage.legend.3" },
+  { level: "4", key: "coverage.legend.4" },
 ];
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-function presentMatrix(matrix: TopicLanguageMatrix) {
+function presentMatrix(matrix: TopicLanguageMatrix, l10n: Localise) {
   const languages = matrix.languages.map((l) => ({ ...l, headerId: `cov-lang-${l.tag}`, href: hrefWith("/catalogue", { language: l.tag }) }));
   const row = (topic: CoverageTopicRow, themeHeaderId: string | null) => {
     const headerId = `cov-topic-${topic.slug}`;
     const rowHeaders = themeHeaderId ? `${themeHeaderId} ${headerId}` : headerId;
     return {
       slug: topic.slug,
-      name: topic.name,
+      name: l10n.vocab.topic(topic.slug, topic.name),
       path: `/topics/${topic.slug}`,
       headerId,
       total: topic.total,
@@ -73,85 +79,86 @@ function presentMatrix(matrix: TopicLanguageMatrix) {
   };
 }
 
-function organisationsChart(organisations: OrganisationCoverage[]): string {
+function organisationsChart(organisations: OrganisationCoverage[], { t, fmt }: Localise): string {
   return horizontalBarChart({
     id: "chart-organisations",
-    title: "Listings per organisation",
-    description: organisations.length
-      ? `Published public listings of each of ${plural(organisations.length, "organisation")}, most first. The table next to the chart gives the same numbers.`
-      : "No organisation has a published public listing yet.",
+    title: t("coverage.organisations.chartTitle"),
+    description: organisations.length ? t("coverage.organisations.chartDescription", { count: organisations.length }) : t("coverage.organisations.chartNone"),
     // Long names are hard to read in a chart: the short name stands in for them, the table has both.
     data: organisations.map((o) => ({
       label: o.shortName && o.name.length > 28 ? o.shortName : o.name,
       value: o.listings,
-      tooltip: `${o.name}: ${o.listings}`,
+      tooltip: `${o.name}: ${fmt.number(o.listings)}`,
+      valueText: fmt.number(o.listings),
     })),
-    emptyText: "No listings yet",
+    emptyText: t("coverage.noListingsYet"),
   });
 }
 
-function countriesChart(countries: CountryCoverage[]): string {
+/** A country's name in the reader's language; organisations without a country are one group. */
+const countryLabel = (c: CountryCoverage, { t, fmt }: Localise) => (c.code === null ? t("coverage.countries.international") : fmt.country(c.code, c.name));
+
+function countriesChart(countries: CountryCoverage[], l10n: Localise): string {
+  const { t, fmt } = l10n;
   return horizontalBarChart({
     id: "chart-countries",
-    title: "Listings per country",
-    description: countries.length
-      ? `Published public listings by the country of the organisation that owns them, for ${plural(countries.length, "country", "countries")} or groups, most first. The table next to the chart gives the same numbers.`
-      : "No organisation has a published public listing yet.",
-    data: countries.map((c) => ({ label: c.name, value: c.listings })),
-    emptyText: "No listings yet",
+    title: t("coverage.countries.chartTitle"),
+    description: countries.length ? t("coverage.countries.chartDescription", { count: countries.length }) : t("coverage.organisations.chartNone"),
+    data: countries.map((c) => ({ label: countryLabel(c, l10n), value: c.listings, valueText: fmt.number(c.listings) })),
+    emptyText: t("coverage.noListingsYet"),
   });
 }
 
-const percentText = (percent: number | null) => (percent === null ? "no items" : `${percent}%`);
+const percentText = (percent: number | null, { t }: Localise) => (percent === null ? t("coverage.noItems") : t("coverage.percent", { share: percent / 100 }));
 
-function reportChart(report: ReportCoverage): string {
+function reportChart(report: ReportCoverage, l10n: Localise): string {
+  const { t, fmt } = l10n;
   return horizontalBarChart({
     id: `chart-report-${report.slug}`,
-    title: `Items with a linked listing, by section: ${report.title}`,
-    description: `Share of each section's items that at least one published listing is linked to, from 0 to 100 percent. Across the report, ${report.total.linked} of ${plural(report.total.items, "item")} (${percentText(report.total.percent)}). The table next to the chart gives the numbers.`,
-    data: report.sections.map((s) => ({ label: s.title, value: s.percent ?? 0, valueText: percentText(s.percent) })),
+    title: t("coverage.reports.caption", { title: report.title }),
+    description: t("coverage.reports.chartDescription", { items: report.total.items, linked: fmt.number(report.total.linked), share: percentText(report.total.percent, l10n) }),
+    data: report.sections.map((s) => ({ label: s.title, value: s.percent ?? 0, valueText: percentText(s.percent, l10n) })),
     max: 100,
-    emptyText: "This report has no sections",
+    emptyText: t("coverage.reports.chartNone"),
   });
 }
 
-/** A median time to answer as people read it. */
-export function answerTimeText(hours: number | null): string | null {
+/** A median time to answer as people read it, in the reader's language (English by default). */
+export function answerTimeText(hours: number | null, t: Translate = translator("en").t): string | null {
   if (hours === null) return null;
-  if (hours < 1) return "under an hour";
-  if (hours < 48) return plural(Math.round(hours), "hour");
-  const days = Math.round((hours / 24) * 10) / 10;
-  return `${days} days`;
+  if (hours < 1) return t("coverage.answerTime.underHour");
+  if (hours < 48) return t("coverage.answerTime.hours", { hours: Math.round(hours) });
+  return t("coverage.answerTime.days", { days: Math.round((hours / 24) * 10) / 10 });
 }
 
 type AnswerTimes = Awaited<ReturnType<Services["enquiries"]["answerTimes"]>>;
 
-function presentOverview(overview: CoverageOverview, answerTimes: AnswerTimes) {
+function presentOverview(overview: CoverageOverview, answerTimes: AnswerTimes, l10n: Localise) {
   const { headline, matrix, organisations, countries, reports } = overview;
   const rows = matrix.groups.flatMap((g) => [g.theme, ...g.topics]);
   return {
     headline,
-    gapTopics: rows.filter((r) => r.total === 0).map((r) => ({ name: r.name, path: `/topics/${r.slug}` })),
-    legend: HEAT_LEGEND,
-    matrix: presentMatrix(matrix),
+    gapTopics: rows.filter((r) => r.total === 0).map((r) => ({ name: l10n.vocab.topic(r.slug, r.name), path: `/topics/${r.slug}` })),
+    legend: HEAT_LEGEND.map((item) => ({ level: item.level, text: l10n.t(item.key) })),
+    matrix: presentMatrix(matrix, l10n),
     organisations: organisations.map((o) => ({
       ...o,
       path: `/organisations/${o.slug}`,
-      country: o.countryName ?? o.countryCode,
+      country: o.countryCode ? l10n.fmt.country(o.countryCode, o.countryName) : null,
       enquiries: answerTimes.get(o.id)?.received ?? 0,
-      answerTime: answerTimeText(answerTimes.get(o.id)?.medianHours ?? null),
+      answerTime: answerTimeText(answerTimes.get(o.id)?.medianHours ?? null, l10n.t),
     })),
-    organisationsChart: organisationsChart(organisations),
-    countries,
-    countriesChart: countriesChart(countries),
+    organisationsChart: organisationsChart(organisations, l10n),
+    countries: countries.map((c) => ({ ...c, name: countryLabel(c, l10n) })),
+    countriesChart: countriesChart(countries, l10n),
     reports: reports.map((r) => ({
       ...r,
       path: `/reports/${encodeURIComponent(r.slug)}`,
       csvPath: `/coverage/reports/${encodeURIComponent(r.slug)}.csv`,
       headingId: `report-${r.slug}`,
-      sections: r.sections.map((s) => ({ ...s, percentText: percentText(s.percent) })),
-      totalPercentText: percentText(r.total.percent),
-      chart: reportChart(r),
+      sections: r.sections.map((s) => ({ ...s, percentText: percentText(s.percent, l10n) })),
+      totalPercentText: percentText(r.total.percent, l10n),
+      chart: reportChart(r, l10n),
     })),
   };
 }
@@ -180,7 +187,7 @@ export function coveragePages(services: Services, dataSource: DataSource): Route
   router.get("/coverage", async (req, res) => {
     parseQuery(noQuery, req);
     const [overview, answerTimes] = await Promise.all([coverage.overview(), services.enquiries.answerTimes()]);
-    res.render("coverage/index", { title: "Coverage at a glance", ...presentOverview(overview, answerTimes) });
+    res.render("coverage/index", presentOverview(overview, answerTimes, res.locals as unknown as Localise));
   });
 
   router.get("/coverage/topics-languages.csv", async (req, res) => {
