@@ -16,6 +16,12 @@ const NOT_YET_CONVERTED = new Set<string>([
   "reports/link.ejs",
   "workspace/audit.ejs",
   "workspace/conflict.ejs",
+  "enquiries/sent.ejs",
+  "partials/enquiry-form.ejs",
+  "workspace/enquiries-erase.ejs",
+  "workspace/enquiries-overdue.ejs",
+  "workspace/enquiries.ejs",
+  "workspace/enquiry.ejs",
   "workspace/form.ejs",
   "workspace/import-plan.ejs",
   "workspace/import.ejs",
@@ -26,6 +32,9 @@ const NOT_YET_CONVERTED = new Set<string>([
   "workspace/organisations.ejs",
   "workspace/people.ejs",
 ]);
+
+/** Pages only developers see (the development mailbox), which stay English. */
+const DEVELOPMENT_ONLY = new Set<string>(["dev/mailbox.ejs"]);
 
 function views(dir = VIEWS): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -62,7 +71,7 @@ describe("views", () => {
     for (const name of NOT_YET_CONVERTED) expect(all, `${name} is listed but does not exist`).toContain(name);
   });
 
-  it.each(all.filter((name) => !NOT_YET_CONVERTED.has(name)))("%s has no user-facing text outside t()", (name) => {
+  it.each(all.filter((name) => !NOT_YET_CONVERTED.has(name) && !DEVELOPMENT_ONLY.has(name)))("%s has no user-facing text outside t()", (name) => {
     expect(literalText(readFileSync(path.join(VIEWS, name), "utf8"))).toEqual([]);
   });
 
