@@ -38,7 +38,7 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
     let message: string;
     let fields: Record<string, string> | undefined;
     if (error instanceof AppError) {
-      ({ status, code, messageKey: message, fields } = error);
+      ({ status, code, messageKey: message, fieldKeys: fields } = error);
     } else if (clientStatus(error) !== undefined) {
       status = clientStatus(error) as number;
       code = (error as { code?: unknown }).code === "EBADCSRFTOKEN" ? "csrf_failed" : status === 404 ? "not_found" : status === 413 ? "too_large" : status === 403 ? "forbidden" : "bad_request";

@@ -10,16 +10,22 @@ import { translateMessage } from "../i18n/message";
 export class AppError extends Error {
   /** The message as given: a catalogue message, or plain English. */
   readonly messageKey: string;
+  /** Per-field messages in English, for the command line, logs and callers of services. */
+  readonly fields?: Record<string, string>;
+  /** Per-field messages as given (catalogue messages), which pages and the API translate. */
+  readonly fieldKeys?: Record<string, string>;
 
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    /** Per-field messages, for forms and API clients. */
-    readonly fields?: Record<string, string>,
+    fields?: Record<string, string>,
   ) {
-    super(translateMessage(translator("en").t, message));
+    const { t } = translator("en");
+    super(translateMessage(t, message));
     this.messageKey = message;
+    this.fieldKeys = fields;
+    this.fields = fields ? Object.fromEntries(Object.entries(fields).map(([name, text]) => [name, translateMessage(t, text)])) : undefined;
     this.name = new.target.name;
   }
 }

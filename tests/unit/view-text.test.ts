@@ -9,9 +9,6 @@ const VIEWS = path.resolve(__dirname, "../../views");
  * leaves it when it is converted, and a new view never joins it.
  */
 const NOT_YET_CONVERTED = new Set<string>([
-  "accounts/account.ejs",
-  "accounts/invitation.ejs",
-  "accounts/sign-in.ejs",
   "reports/import.ejs",
   "reports/link.ejs",
   "workspace/audit.ejs",
@@ -22,7 +19,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   "workspace/enquiries-overdue.ejs",
   "workspace/enquiries.ejs",
   "workspace/enquiry.ejs",
-  "workspace/form.ejs",
   "workspace/import-plan.ejs",
   "workspace/import.ejs",
   "workspace/index.ejs",

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DataSource, In, IsNull, Not, Repository } from "typeorm";
 import { ValidationError } from "../../http/errors";
+import { message } from "../../i18n/message";
 import type { Actor, AuditService } from "../audit/audit.service";
 import { Invitation } from "./invitation.entity";
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "./passwords";
@@ -67,10 +68,10 @@ export class AccountService {
   async create(input: NewUser, actor: Actor): Promise<User> {
     const email = normaliseEmail(input.email);
     const problems: Record<string, string> = {};
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) problems.email = "must be an email address";
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) problems.email = message("validation.email");
     const weak = passwordProblem(input.password, [email, input.displayName]);
     if (weak) problems.password = weak;
-    if (await this.users.existsBy({ email })) problems.email = "an account with this email exists already";
+    if (await this.users.existsBy({ email })) problems.email = message("accounts.errors.emailTaken");
     if (Object.keys(problems).length) throw new ValidationError(problems);
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (manager) => {
@@ -103,7 +104,7 @@ export class AccountService {
   async changePassword(user: User, current: string, next: string): Promise<User> {
     const fresh = await this.users.findOneByOrFail({ id: user.id });
     const problems: Record<string, string> = {};
-    if (!fresh.passwordHash || !(await verifyPassword(fresh.passwordHash, current))) problems.currentPassword = "is not your current password";
+    if (!fresh.passwordHash || !(await verifyPassword(fresh.passwordHash, current))) problems.currentPassword = message("accounts.errors.wrongCurrent");
     const weak = passwordProblem(next, [fresh.email, fresh.displayName]);
     if (weak) problems.newPassword = weak;
     if (Object.keys(problems).length) throw new ValidationError(problems);

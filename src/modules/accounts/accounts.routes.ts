@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import passport from "passport";
 import { z } from "zod";
+import { message } from "../../i18n/message";
 import { ValidationError } from "../../http/errors";
 import { parseWith } from "../../http/validate";
 import type { Services } from "../../services";
@@ -9,8 +10,8 @@ import { requireSignIn } from "./auth";
 
 const signInSchema = z
   .object({
-    email: z.string().trim().min(1, "enter your email address").max(254, "is too long"),
-    password: z.string().min(1, "enter your password").max(1024, "is too long"),
+    email: z.string().trim().min(1, message("accounts.errors.enterEmail")).max(254, message("validation.tooLong", { maximum: 254 })),
+    password: z.string().min(1, message("accounts.errors.enterPassword")).max(1024, message("validation.tooLong", { maximum: 1024 })),
     next: z.string().max(500).optional(),
     _csrf: z.string().optional(),
   })
@@ -18,29 +19,29 @@ const signInSchema = z
 
 const passwordSchema = z
   .object({
-    currentPassword: z.string().min(1, "enter your current password").max(1024, "is too long"),
-    newPassword: z.string().max(1024, "is too long"),
-    confirmPassword: z.string().max(1024, "is too long"),
+    currentPassword: z.string().min(1, message("accounts.errors.enterCurrent")).max(1024, message("validation.tooLong", { maximum: 1024 })),
+    newPassword: z.string().max(1024, message("validation.tooLong", { maximum: 1024 })),
+    confirmPassword: z.string().max(1024, message("validation.tooLong", { maximum: 1024 })),
     _csrf: z.string().optional(),
   })
   .strict()
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "does not match the new password" });
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: message("accounts.errors.noMatchNew") });
 
 const acceptSchema = z
   .object({
-    password: z.string().max(1024, "is too long"),
-    confirmPassword: z.string().max(1024, "is too long"),
+    password: z.string().max(1024, message("validation.tooLong", { maximum: 1024 })),
+    confirmPassword: z.string().max(1024, message("validation.tooLong", { maximum: 1024 })),
     _csrf: z.string().optional(),
   })
   .strict()
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "does not match the password" });
+  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: message("accounts.errors.noMatch") });
 
 /** Only paths of this site, so that the sign-in form cannot send anyone elsewhere. */
 export function safeNext(next: unknown, fallback = "/workspace"): string {
   return typeof next === "string" && /^\/(?![/\\])[\w\-./?=&%~+:,@]*$/.test(next) ? next : fallback;
 }
 
-const SAME_ANSWER = "The email or the password is not right.";
+const SAME_ANSWER = message("accounts.signIn.wrong");
 
 function logIn(req: Request, user: Express.User): Promise<void> {
   // Passport regenerates the session on log-in, so that an id fixed before sign-in is worthless.
@@ -69,16 +70,16 @@ export function accountPages(services: Services, limiter: SignInLimiter): Router
       res.status(status).render("accounts/sign-in", { title: "Sign in", values, errors, message });
     let input: z.output<typeof signInSchema>;
     try {
-      input = parseWith(signInSchema, req.body ?? {}, "Enter your email and password.");
+      input = parseWith(signInSchema, req.body ?? {}, message("accounts.signIn.enter"));
     } catch (error) {
-      if (error instanceof ValidationError) return show(400, error.message, error.fields);
+      if (error instanceof ValidationError) return show(400, error.messageKey, error.fieldKeys);
       throw error;
     }
     const address = req.ip ?? "unknown";
     const wait = await limiter.retryAfter(input.email, address);
     if (wait > 0) {
       res.set("Retry-After", String(wait));
-      return show(429, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? "s" : ""}.`);
+      return show(429, message("accounts.signIn.tooMany", { minutes: Math.ceil(wait / 60) }));
     }
     const user = await authenticate(req, res, next);
     if (!user) {
@@ -113,14 +114,14 @@ export function accountPages(services: Services, limiter: SignInLimiter): Router
       res.redirect(303, "/account?saved=1");
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      res.status(400).render("accounts/account", { title: "Your account", errors: error.fields ?? {}, message: error.message, saved: false });
+      res.status(400).render("accounts/account", { title: "Your account", errors: error.fieldKeys ?? {}, message: error.messageKey, saved: false });
     }
   });
 
   router.get("/invitations/:token", async (req, res) => {
     const invitation = await accounts.findInvitation(String(req.params.token));
     if (!invitation) {
-      res.status(404).render("errors/404", { title: "Invitation not found", message: "This invitation is unknown, has been used or has expired. Ask the person who invited you for a new one." });
+      res.status(404).render("errors/404", { message: message("accounts.invitation.notFound") });
       return;
     }
     res.render("accounts/invitation", { title: "Set your password", invitation, errors: {}, message: null });
@@ -130,7 +131,7 @@ export function accountPages(services: Services, limiter: SignInLimiter): Router
     const token = String(req.params.token);
     const invitation = await accounts.findInvitation(token);
     if (!invitation) {
-      res.status(404).render("errors/404", { title: "Invitation not found", message: "This invitation is unknown, has been used or has expired. Ask the person who invited you for a new one." });
+      res.status(404).render("errors/404", { message: message("accounts.invitation.notFound") });
       return;
     }
     try {
@@ -140,7 +141,7 @@ export function accountPages(services: Services, limiter: SignInLimiter): Router
       res.redirect(303, "/workspace");
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      res.status(400).render("accounts/invitation", { title: "Set your password", invitation, errors: error.fields ?? {}, message: error.message });
+      res.status(400).render("accounts/invitation", { title: "Set your password", invitation, errors: error.fieldKeys ?? {}, message: error.messageKey });
     }
   });
 

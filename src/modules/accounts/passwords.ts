@@ -2,6 +2,7 @@ import argon2 from "argon2";
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as english from "@zxcvbn-ts/language-en";
+import { message } from "../../i18n/message";
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
@@ -17,10 +18,10 @@ const strength = new ZxcvbnFactory({
  * name and email).
  */
 export function passwordProblem(password: string, userInputs: string[] = []): string | null {
-  if (password.length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters`;
-  if (password.length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
+  if (password.length < PASSWORD_MIN) return message("validation.tooShort", { minimum: PASSWORD_MIN });
+  if (password.length > PASSWORD_MAX) return message("validation.tooLong", { maximum: PASSWORD_MAX });
   const result = strength.check(password, userInputs.filter(Boolean));
-  if (result.score < 3) return "is too common or too easy to guess; a few unrelated words make a strong password";
+  if (result.score < 3) return message("accounts.errors.weakPassword");
   return null;
 }
 

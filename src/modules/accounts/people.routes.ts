@@ -87,7 +87,7 @@ export function peoplePages(services: Services, mailer: Mailer, config: Pick<Con
       await render(req, res, organisation, { link: sent ? null : link, sent, invitedEmail: input.email });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await render(req, res, organisation, { values: req.body ?? {}, errors: error.fields ?? {}, message: error.message }, 400);
+      await render(req, res, organisation, { values: req.body ?? {}, errors: error.fieldKeys ?? {}, message: error.messageKey }, 400);
     }
   });
 
@@ -105,7 +105,7 @@ export function peoplePages(services: Services, mailer: Mailer, config: Pick<Con
       res.redirect(303, `/workspace/people?org=${organisation.slug}`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      res.status(400).render("workspace/organisation-form", { title: "New organisation", values: req.body ?? {}, errors: error.fields ?? {}, message: error.message, labels: LABELS, countries: await reference.listCountries(), kinds: ORGANISATION_KINDS });
+      res.status(400).render("workspace/organisation-form", { title: "New organisation", values: req.body ?? {}, errors: error.fieldKeys ?? {}, message: error.messageKey, labels: LABELS, countries: await reference.listCountries(), kinds: ORGANISATION_KINDS });
     }
   });
 

@@ -105,7 +105,7 @@ export function cataloguePages(services: Services): Router {
       input = parseWith(enquiryFormSchema, body, "Your question was not sent: please check the marked fields.");
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderListing(req, res, resource, { values: body, errors: error.fields ?? {}, message: error.message }, 400);
+      await renderListing(req, res, resource, { values: body, errors: error.fieldKeys ?? {}, message: error.messageKey }, 400);
       return;
     }
     const wait = await services.enquiryLimiter.take(req.ip ?? "unknown", resource.id);

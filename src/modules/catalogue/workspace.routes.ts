@@ -3,6 +3,8 @@ import type { z } from "zod";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { parseWith } from "../../http/validate";
+import { i18n, translator } from "../../i18n/i18n";
+import { message, translateMessage } from "../../i18n/message";
 import type { Services } from "../../services";
 import { requireSignIn } from "../accounts/auth";
 import { canCreateListingFor, canManageListing, canUseWorkspace, canViewAudit, isCurator } from "../accounts/policies";
@@ -75,7 +77,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     return {
       kinds: RESOURCE_KINDS.map((k) => ({ value: k, name: kindName(k) })),
       modes: DELIVERY_MODES.map((m) => ({ value: m, name: deliveryModeName(m) })),
-      topics: tree.map((n) => ({ name: n.topic.name, children: n.children.map((c) => ({ value: c.slug, name: c.name })) })),
+      topics: tree.map((n) => ({ slug: n.topic.slug, name: n.topic.name, children: n.children.map((c) => ({ value: c.slug, name: c.name })) })),
       audiences: audiences.map((a) => ({ value: a.slug, name: a.name })),
       languages: languages.map((l) => ({ value: l.tag, name: l.name })),
       countries: countries.map((c) => ({ value: c.code, name: c.name })),
@@ -112,7 +114,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     });
   });
 
-  const renderForm = async (res: Response, locals: { title: string; action: string; values: Record<string, unknown>; errors: Record<string, string>; message: string | null; version?: number; organisation: Organisation | null }, status = 200) => {
+  const renderForm = async (res: Response, locals: { title: string; editing?: string; action: string; values: Record<string, unknown>; errors: Record<string, string>; message: string | null; version?: number; organisation: Organisation | null }, status = 200) => {
     res.status(status).render("workspace/form", { ...locals, labels: FIELD_LABELS, options: await formOptions() });
   };
 
@@ -126,12 +128,12 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     const organisation = await organisationFor(req);
     if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError("Choose an organisation to list for.");
     try {
-      const { _csrf, version: _v, ...fields } = parseWith(listingFormSchema, req.body ?? {}, "Some fields need attention.");
+      const { _csrf, version: _v, ...fields } = parseWith(listingFormSchema, req.body ?? {}, message("listing.form.needsAttention"));
       const created = await catalogue.create({ ...fields, ownerId: organisation.id, status: "draft" }, actorOf(req));
       res.redirect(303, `/workspace/listings/${created.id}?saved=created`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: typed(req.body ?? {}), errors: error.fields ?? {}, message: error.message, organisation }, 400);
+      await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: typed(req.body ?? {}), errors: error.fieldKeys ?? {}, message: error.messageKey, organisation }, 400);
     }
   });
 
@@ -163,15 +165,15 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
 
   router.get("/workspace/listings/:id/edit", async (req, res) => {
     const resource = await managed(req);
-    await renderForm(res, { title: `Edit: ${resource.title}`, action: `/workspace/listings/${resource.id}`, values: formValues(resource), errors: {}, message: null, version: resource.version, organisation: resource.owner ?? null });
+    await renderForm(res, { title: `Edit: ${resource.title}`, editing: resource.title, action: `/workspace/listings/${resource.id}`, values: formValues(resource), errors: {}, message: null, version: resource.version, organisation: resource.owner ?? null });
   });
 
   router.post("/workspace/listings/:id", async (req, res) => {
     const resource = await managed(req);
     let input: z.output<typeof listingFormSchema>;
     try {
-      input = parseWith(listingFormSchema, req.body ?? {}, "Some fields need attention.");
-      if (input.version === undefined) throw new ValidationError({ version: "is missing; reload the page" });
+      input = parseWith(listingFormSchema, req.body ?? {}, message("listing.form.needsAttention"));
+      if (input.version === undefined) throw new ValidationError({ version: message("listing.errors.reload") });
       const { _csrf, version, ...fields } = input;
       await editor.update(resource.id, version, fields, actorOf(req));
       res.redirect(303, `/workspace/listings/${resource.id}?saved=updated`);
@@ -187,7 +189,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         return;
       }
       if (!(error instanceof ValidationError)) throw error;
-      await renderForm(res, { title: `Edit: ${resource.title}`, action: `/workspace/listings/${resource.id}`, values: typed(req.body ?? {}), errors: error.fields ?? {}, message: error.message, version: resource.version, organisation: resource.owner ?? null }, 400);
+      await renderForm(res, { title: `Edit: ${resource.title}`, editing: resource.title, action: `/workspace/listings/${resource.id}`, values: typed(req.body ?? {}), errors: error.fieldKeys ?? {}, message: error.messageKey, version: resource.version, organisation: resource.owner ?? null }, 400);
     }
   });
 
@@ -203,7 +205,10 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         return;
       }
       if (!(error instanceof ValidationError)) throw error;
-      await renderListing(req, res, resource, { part: "status", values: {}, errors: {}, message: Object.entries(error.fields ?? {}).map(([k, v]) => `${FIELD_LABELS[k] ?? k} ${v}.`).join(" ") || error.message });
+      const { t } = translator(req.language);
+      const label = (k: string) => (i18n().exists(`listing.fields.${k}`) ? t(`listing.fields.${k}`) : k);
+      const problems = Object.entries(error.fieldKeys ?? {}).map(([k, v]) => t("forms.fieldError", { field: label(k), message: translateMessage(t, v) }));
+      await renderListing(req, res, resource, { part: "status", values: {}, errors: {}, message: problems.join(" ") || error.messageKey });
     }
   });
 
@@ -211,26 +216,27 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     router.post(path, async (req, res) => {
       const resource = await managed(req);
       try {
-        const value = parseWith(schema, req.body ?? {}, `The new ${part} has fields that need attention.`) as z.output<S>;
+        const value = parseWith(schema, req.body ?? {}, message(`workspace.listing.partNeedsAttention.${part}`)) as z.output<S>;
         await apply(resource.id, value, actorOf(req));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         // Back to the listing, with the form as typed and each error next to its field.
         const body = (req.body ?? {}) as Record<string, unknown>;
         const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string")) as Record<string, string>;
-        await renderListing(req, res, resource, { part, values, errors: error.fields ?? {}, message: `The ${part} was not added: ${Object.keys(error.fields ?? {}).length ? "see the fields marked below" : error.message}.` });
+        const fieldsMarked = Object.keys(error.fieldKeys ?? {}).length > 0;
+        await renderListing(req, res, resource, { part, values, errors: error.fieldKeys ?? {}, message: fieldsMarked ? message(`workspace.listing.partNotAdded.${part}`) : error.messageKey });
         return;
       }
       res.redirect(303, `/workspace/listings/${resource.id}?saved=${saved}`);
     });
   };
   partRoute("/workspace/listings/:id/editions", "edition", editionFormSchema, async (id, { _csrf, ...edition }, actor) => {
-    if (!(await reference.findLanguage(edition.languageTag))) throw new ValidationError({ languageTag: "is not a known language" });
+    if (!(await reference.findLanguage(edition.languageTag))) throw new ValidationError({ languageTag: message("listing.errors.unknownLanguage") });
     await editor.addEdition(id, edition, actor);
   }, "edition-added");
   partRoute("/workspace/listings/:id/sessions", "session", sessionFormSchema, async (id, { _csrf, ...session }, actor) => {
-    if (session.countryCode && !(await reference.findCountry(session.countryCode))) throw new ValidationError({ countryCode: "is not a known country" });
-    if (session.languageTag && !(await reference.findLanguage(session.languageTag))) throw new ValidationError({ languageTag: "is not a known language" });
+    if (session.countryCode && !(await reference.findCountry(session.countryCode))) throw new ValidationError({ countryCode: message("listing.errors.unknownCountry") });
+    if (session.languageTag && !(await reference.findLanguage(session.languageTag))) throw new ValidationError({ languageTag: message("listing.errors.unknownLanguage") });
     await editor.addSession(id, session, actor);
   }, "session-added");
 

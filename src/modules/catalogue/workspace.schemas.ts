@@ -1,22 +1,26 @@
 import { z } from "zod";
 import { SESSION_STATUSES } from "./course-session.entity";
 import { DELIVERY_MODES, RESOURCE_KINDS } from "./vocabulary";
+import { message } from "../../i18n/message";
+
+// Messages are catalogue keys (src/i18n/locales/en.json), shown in the reader's language next to each field.
+const tooLong = (maximum: number) => message("validation.tooLong", { maximum });
 
 /** An optional text field: trimmed, empty means none. */
 const text = (max: number) =>
   z
     .string()
-    .max(max * 4, `must be at most ${max} characters`)
+    .max(max * 4, tooLong(max))
     .transform((v) => v.trim())
-    .pipe(z.string().max(max, `must be at most ${max} characters`))
+    .pipe(z.string().max(max, tooLong(max)))
     .transform((v) => (v === "" ? null : v));
 
 /** An http(s) address, or none. */
 const url = z
   .string()
   .trim()
-  .max(500, "must be at most 500 characters")
-  .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an address starting with http:// or https://")
+  .max(500, tooLong(500))
+  .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), message("validation.url"))
   .transform((v) => (v === "" ? null : v));
 
 /** Checkboxes: absent, one value, or several. */
@@ -24,7 +28,7 @@ const many = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-  .pipe(z.array(z.string().max(100)).max(20, "at most 20"));
+  .pipe(z.array(z.string().max(100)).max(20, message("listing.errors.atMost20")));
 
 const csrf = { _csrf: z.string().optional() };
 
@@ -32,31 +36,31 @@ const csrf = { _csrf: z.string().optional() };
 export const listingFormSchema = z
   .object({
     ...csrf,
-    version: z.string().regex(/^\d{1,9}$/, "is missing; reload the page").transform(Number).optional(),
-    kind: z.enum(RESOURCE_KINDS, { error: "choose a kind" }),
+    version: z.string().regex(/^\d{1,9}$/, message("listing.errors.reload")).transform(Number).optional(),
+    kind: z.enum(RESOURCE_KINDS, { error: message("listing.errors.chooseKind") }),
     title: z
       .string()
       .transform((v) => v.trim())
-      .pipe(z.string().min(3, "must be at least 3 characters").max(300, "must be at most 300 characters")),
+      .pipe(z.string().min(3, message("validation.tooShort", { minimum: 3 })).max(300, tooLong(300))),
     acronym: text(40),
     summary: text(600),
     description: text(20_000),
     url,
     deliveryMode: z
-      .union([z.literal(""), z.enum(DELIVERY_MODES, { error: `must be one of ${DELIVERY_MODES.join(", ")}` })])
+      .union([z.literal(""), z.enum(DELIVERY_MODES, { error: message("listing.errors.chooseMode") })])
       .transform((v) => (v === "" ? null : v)),
     duration: text(100),
-    isFree: z.enum(["", "yes", "no"], { error: "choose free, paid or not stated" }).transform((v) => (v === "" ? null : v === "yes")),
+    isFree: z.enum(["", "yes", "no"], { error: message("listing.errors.chooseCost") }).transform((v) => (v === "" ? null : v === "yes")),
     access: text(500),
     ownershipStatement: text(500),
     contactName: text(200),
     contactEmail: z
       .string()
       .trim()
-      .max(254, "must be at most 254 characters")
-      .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address")
+      .max(254, tooLong(254))
+      .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), message("validation.email"))
       .transform((v) => (v === "" ? null : v.toLowerCase())),
-    visibility: z.enum(["public", "members"], { error: "choose public or members only" }),
+    visibility: z.enum(["public", "members"], { error: message("listing.errors.chooseVisibility") }),
     topicSlugs: many,
     audienceSlugs: many,
   })
@@ -67,23 +71,23 @@ export type ListingForm = z.output<typeof listingFormSchema>;
 export const statusFormSchema = z
   .object({
     ...csrf,
-    version: z.string().regex(/^\d{1,9}$/, "is missing; reload the page").transform(Number),
-    action: z.enum(["publish", "unpublish", "archive", "confirm"], { error: "is not a known action" }),
+    version: z.string().regex(/^\d{1,9}$/, message("listing.errors.reload")).transform(Number),
+    action: z.enum(["publish", "unpublish", "archive", "confirm"], { error: message("listing.errors.unknownAction") }),
   })
   .strict();
 
 const day = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
+  .regex(/^\d{4}-\d{2}-\d{2}$/, message("validation.date"))
   .refine((v) => {
     const parsed = new Date(`${v}T00:00:00Z`);
     return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(v);
-  }, "is not a real date (such as 2027-02-28)");
+  }, message("listing.errors.notRealDate"));
 
 export const editionFormSchema = z
   .object({
     ...csrf,
-    languageTag: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "choose a language"),
+    languageTag: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, message("listing.errors.chooseLanguage")),
     title: text(300),
     url,
     format: text(40),
@@ -98,21 +102,21 @@ export const sessionFormSchema = z
     city: text(120),
     countryCode: z
       .string()
-      .regex(/^([A-Za-z]{3})?$/, "choose a country")
+      .regex(/^([A-Za-z]{3})?$/, message("listing.errors.chooseCountry"))
       .transform((v) => (v === "" ? null : v.toUpperCase())),
     online: z.enum(["true"]).optional().transform((v) => v === "true"),
     languageTag: z
       .string()
-      .regex(/^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$/, "choose a language")
+      .regex(/^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$/, message("listing.errors.chooseLanguage"))
       .transform((v) => (v === "" ? null : v)),
-    status: z.enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(", ")}` }),
+    status: z.enum(SESSION_STATUSES, { error: message("listing.errors.chooseStatus") }),
     timeZone: z
       .string()
       .max(64)
-      .refine((v) => v === "" || Intl.supportedValuesOf("timeZone").includes(v) || v === "UTC", "must be a time zone such as Asia/Bangkok")
+      .refine((v) => v === "" || Intl.supportedValuesOf("timeZone").includes(v) || v === "UTC", message("listing.errors.timeZone"))
       .transform((v) => (v === "" ? null : v)),
   })
   .strict()
-  .refine((v) => v.endDate === null || v.endDate >= v.startDate, { path: ["endDate"], message: "must not be before the start date" });
+  .refine((v) => v.endDate === null || v.endDate >= v.startDate, { path: ["endDate"], message: message("listing.errors.endBeforeStart") });
 
 export const removeFormSchema = z.object({ ...csrf }).strict();

@@ -65,7 +65,7 @@ export function enquiryPages(services: Services): Router {
       renderErase(res, { values: {}, errors: {}, message: null, erased });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      renderErase(res, { values: req.body ?? {}, errors: error.fields ?? {}, message: error.message, erased: null }, 400);
+      renderErase(res, { values: req.body ?? {}, errors: error.fieldKeys ?? {}, message: error.messageKey, erased: null }, 400);
     }
   });
 
@@ -99,7 +99,7 @@ export function enquiryPages(services: Services): Router {
       input = parseWith(replyFormSchema, req.body ?? {}, "The answer was not sent: please check the marked fields.");
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderEnquiry(req, res, id, { values: req.body ?? {}, errors: error.fields ?? {}, message: error.message }, 400);
+      await renderEnquiry(req, res, id, { values: req.body ?? {}, errors: error.fieldKeys ?? {}, message: error.messageKey }, 400);
       return;
     }
     await enquiries.reply(req.user!, id, input.body, input.replyTo ?? null);

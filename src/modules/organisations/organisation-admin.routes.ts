@@ -90,7 +90,7 @@ export function organisationAdminPages(services: Services): Router {
       res.redirect(303, `/workspace/organisation?${isCurator(req.user ?? null) ? `org=${organisation.slug}&` : ""}saved=1`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderForm(req, res, organisation, req.body ?? {}, error.fields ?? {}, error.message, 400);
+      await renderForm(req, res, organisation, req.body ?? {}, error.fieldKeys ?? {}, error.messageKey, 400);
     }
   });
 

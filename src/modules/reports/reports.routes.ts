@@ -147,7 +147,7 @@ export function reportPages(services: Services): Router {
       });
     } catch (error) {
       if (error instanceof ReportUnreadableError || error instanceof ValidationError) {
-        return renderImport(res, values, error.fields ?? {}, error.message, 400);
+        return renderImport(res, values, error.fieldKeys ?? {}, error.messageKey, 400);
       }
       throw error;
     }
@@ -208,7 +208,7 @@ export function reportPages(services: Services): Router {
       res.redirect(303, `/reports/${report.slug}#${itemAnchor(item.number)}`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderPicker(req, res, { errors: error.fields, message: error.message, values: req.body ?? {} }, 400);
+      await renderPicker(req, res, { errors: error.fieldKeys, message: error.messageKey, values: req.body ?? {} }, 400);
     }
   });
 
