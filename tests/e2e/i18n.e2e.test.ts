@@ -54,6 +54,17 @@ describe.runIf(hasChromium)("the region's scripts in a browser", () => {
     await context.close();
   });
 
+  it("updates the results as one types in the page's language: Khmer digits in the count", async () => {
+    const page = await run.browser.newPage();
+    await page.goto(`${base}/catalogue?lang=km`);
+    const before = await page.textContent("[data-results-count]");
+    await page.fill("#q", "victim");
+    await expect.poll(() => page.textContent("[data-results-count]"), { timeout: 10_000 }).not.toBe(before);
+    expect(await page.textContent("[data-results-count]")).toMatch(/[០-៩]/u);
+    expect(await page.textContent("[data-results-count]")).not.toMatch(/[0-9]/);
+    await page.close();
+  });
+
   it.each([
     ["home", "/"],
     ["search", "/catalogue?q=victim"],
