@@ -4,6 +4,8 @@ import { translator } from "../../src/i18n/i18n";
 import { negotiateAcceptLanguage, supportedLanguage } from "../../src/i18n/languages";
 import { message, translateMessage } from "../../src/i18n/message";
 import { keepLanguageInLinks } from "../../src/i18n/middleware";
+import { hasVocabularyName, vocabularyNames } from "../../src/i18n/vocabulary-names";
+import { AUDIENCES, audienceSlug, DELIVERY_MODES, RESOURCE_KINDS } from "../../src/modules/catalogue/vocabulary";
 
 describe("language negotiation", () => {
   it.each([
@@ -98,5 +100,20 @@ describe("keeping ?lang= in links", () => {
     expect(keepLanguageInLinks(html, "th")).toBe(
       '<a href="/topics?lang=th">x</a><a href="/catalogue?q=a&amp;kind=b&amp;lang=th#r">y</a><a href="https://example.org/">z</a><a href="/styles.css">s</a><a href="/x?lang=km">k</a><form action="/catalogue" method="get"><input type="hidden" name="lang" value="th"></form><form action="/sign-out?lang=th" method="post"></form>',
     );
+  });
+});
+
+describe("vocabulary names", () => {
+  it.each(["id", "th", "km", "vi"])("names every kind, delivery mode and audience in %s from the shared translations", (lang) => {
+    for (const kind of RESOURCE_KINDS) expect(hasVocabularyName("kinds", kind, lang), kind).toBe(true);
+    for (const mode of DELIVERY_MODES) expect(hasVocabularyName("deliveryModes", mode, lang), mode).toBe(true);
+    for (const audience of AUDIENCES) expect(hasVocabularyName("audiences", audienceSlug(audience), lang), audience).toBe(true);
+  });
+
+  it("falls back to the English name where a language has none", () => {
+    const names = vocabularyNames("ar");
+    expect(names.topic("no-such-topic", "Some topic")).toBe("Some topic");
+    expect(vocabularyNames("th").mode("in-person", "In person")).toBe("แบบพบหน้า");
+    expect(vocabularyNames("en").mode("in-person", "In person")).toBe("In person");
   });
 });
