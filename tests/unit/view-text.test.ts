@@ -21,8 +21,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   "workspace/enquiry.ejs",
   "workspace/import-plan.ejs",
   "workspace/import.ejs",
-  "workspace/index.ejs",
-  "workspace/listing.ejs",
   "workspace/organisation-form.ejs",
   "workspace/organisation-profile.ejs",
   "workspace/organisations.ejs",

@@ -100,14 +100,18 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         return {
           id: r.id,
           title: r.title,
+          kind: r.kind,
           kindName: kindName(r.kind),
           status: r.status,
           visibility: r.visibility,
           owner: r.owner?.name ?? "",
           languages: (r.editions ?? []).length,
           lastConfirmed: formatTimestamp(r.lastConfirmedAt) ?? "Never",
+          lastConfirmedAt: r.lastConfirmedAt ?? null,
           updated: formatTimestamp(r.updatedAt),
+          updatedAt: r.updatedAt,
           nextSession: next ? formatDayRange(next.startDate, next.endDate) : null,
+          next: next ? { startDate: next.startDate, endDate: next.endDate } : null,
         };
       }),
       counts: { draft: listings.filter((l) => l.status === "draft").length, published: listings.filter((l) => l.status === "published").length, archived: listings.filter((l) => l.status === "archived").length },
@@ -146,10 +150,10 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
       title: `${failed ? "Error: " : ""}${resource.title} (${resource.status})`,
       resource: presentDetail(resource, ctx),
       listing: { id: resource.id, status: resource.status, version: resource.version, visibility: resource.visibility, slug: resource.slug },
-      editions: (resource.editions ?? []).map((e) => ({ id: e.id, language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag, title: e.title, url: e.url, format: e.format })),
+      editions: (resource.editions ?? []).map((e) => ({ id: e.id, tag: e.languageTag, language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag, title: e.title, url: e.url, format: e.format })),
       sessions: [...(resource.sessions ?? [])]
         .sort((a, b) => a.startDate.localeCompare(b.startDate))
-        .map((s) => ({ id: s.id, dates: formatDayRange(s.startDate, s.endDate), place: s.online ? "Online" : [s.city, s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null].filter(Boolean).join(", "), status: s.status })),
+        .map((s) => ({ id: s.id, startDate: s.startDate, endDate: s.endDate, online: s.online, city: s.city, countryCode: s.countryCode, country: s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null, dates: formatDayRange(s.startDate, s.endDate), place: s.online ? "Online" : [s.city, s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null].filter(Boolean).join(", "), status: s.status })),
       saved: typeof req.query.saved === "string" ? req.query.saved : null,
       options,
       errors: {},
