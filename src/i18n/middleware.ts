@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from "express";
 import { countryName, formatDay, formatDayRange, formatList, formatNumber, formatTimestamp, languageName } from "./format";
-import { translator } from "./i18n";
+import { i18n, translator } from "./i18n";
 import { translateMessage } from "./message";
 import { vocabularyNames } from "./vocabulary-names";
 import { DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, interfaceLanguage, negotiateAcceptLanguage, supportedLanguage } from "./languages";
@@ -63,6 +63,8 @@ export function applyLanguage(req: Request, res: Response, tag: string, publicUr
     script: language.script,
     t,
     tHtml: html,
+    /** Whether the catalogues have a key (for names that only some codes have, such as field names). */
+    tExists: (key: string) => i18n().exists(key, { lng: "en" }),
     /** A stored message: a catalogue key made with `message()`, or (older code) plain English. */
     msg: (text: string | null | undefined) => translateMessage(t, text),
     vocab: vocabularyNames(language.tag),

@@ -11,8 +11,6 @@ const VIEWS = path.resolve(__dirname, "../../views");
 const NOT_YET_CONVERTED = new Set<string>([
   "reports/import.ejs",
   "reports/link.ejs",
-  "workspace/audit.ejs",
-  "workspace/conflict.ejs",
   "enquiries/sent.ejs",
   "partials/enquiry-form.ejs",
   "workspace/enquiries-erase.ejs",
@@ -21,10 +19,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   "workspace/enquiry.ejs",
   "workspace/import-plan.ejs",
   "workspace/import.ejs",
-  "workspace/organisation-form.ejs",
-  "workspace/organisation-profile.ejs",
-  "workspace/organisations.ejs",
-  "workspace/people.ejs",
 ]);
 
 /** Pages only developers see (the development mailbox), which stay English. */

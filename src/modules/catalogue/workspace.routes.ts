@@ -186,7 +186,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         res.status(409).render("workspace/conflict", {
           title: "Someone else saved this listing",
           id: resource.id,
-          changed: Object.entries(error.changed).map(([field, [theirs, yours]]) => ({ field: FIELD_LABELS[field] ?? field, theirs: show(theirs), yours: show(yours) })),
+          changed: Object.entries(error.changed).map(([field, [theirs, yours]]) => ({ name: field, field: FIELD_LABELS[field] ?? field, theirs: show(theirs), yours: show(yours) })),
           values: typed(req.body ?? {}),
           version: error.current.version,
         });
@@ -283,6 +283,8 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         action: e.action,
         ...describe(e),
         fields: Object.keys(e.changes ?? {}).map((k) => FIELD_LABELS[k] ?? k).join(", "),
+        fieldNames: Object.keys(e.changes ?? {}),
+        at: e.createdAt,
       })),
     });
   });

@@ -99,7 +99,7 @@ export function organisationAdminPages(services: Services): Router {
     const rows = await organisations.listForCuration();
     res.render("workspace/organisations", {
       title: "Organisations",
-      rows: rows.map(({ organisation, listings }) => ({ slug: organisation.slug, name: organisation.name, shortName: organisation.shortName, verified: organisation.verified, kind: organisation.kind.replace(/-/g, " "), listings })),
+      rows: rows.map(({ organisation, listings }) => ({ slug: organisation.slug, name: organisation.name, shortName: organisation.shortName, verified: organisation.verified, kind: organisation.kind.replace(/-/g, " "), kindSlug: organisation.kind, listings })),
       unverified: rows.filter((r) => !r.organisation.verified).length,
     });
   });
