@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Config } from "../../config";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { parseWith } from "../../http/validate";
+import { translator } from "../../i18n/i18n";
 import type { Services } from "../../services";
 import { ORGANISATION_KINDS } from "../organisations/organisation.entity";
 import type { Organisation } from "../organisations/organisation.entity";
@@ -77,11 +78,13 @@ export function peoplePages(services: Services, mailer: Mailer, config: Pick<Con
     try {
       const input = parseWith(inviteSchema, req.body ?? {}, "The invitation needs attention.");
       const { token } = await accounts.invite({ email: input.email, displayName: input.displayName, organisationId: organisation.id, organisationRole: input.role }, actor(req));
-      const link = `${config.publicUrl}/invitations/${token}`;
+      // The invitation is written in the inviter's language, and its link opens the page in it.
+      const link = `${config.publicUrl}/invitations/${token}${req.language === "en" ? "" : `?lang=${req.language}`}`;
+      const { t } = translator(req.language);
       const sent = await mailer.send({
         to: input.email,
-        subject: `Invitation to the Regional Training Catalogue (${organisation.name})`,
-        text: `${req.user!.displayName} invites you to list ${organisation.name}'s training in the Regional Training Catalogue.\n\nChoose your password here (the link works once, for 7 days):\n${link}\n`,
+        subject: t("mail.invitation.subject", { organisation: organisation.name }),
+        text: t("mail.invitation.body", { inviter: req.user!.displayName, organisation: organisation.name, link }),
       });
       // Without mail the inviter passes the link on; it is shown once, here.
       await render(req, res, organisation, { link: sent ? null : link, sent, invitedEmail: input.email });
