@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { AppError, NotFoundError } from "./errors";
+import { DatabaseBusyError } from "../db/sqlite-pool";
+import { AppError, BusyError, NotFoundError } from "./errors";
 import { translator } from "../i18n/i18n";
 import { message as catalogueMessage, translateMessage } from "../i18n/message";
 
@@ -32,6 +33,10 @@ const genericMessages: Record<number, string> = {
 export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
+    if (error instanceof DatabaseBusyError) {
+      error = new BusyError();
+      res.set("Retry-After", "5");
+    }
 
     let status: number;
     let code: string;

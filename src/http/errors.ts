@@ -43,3 +43,17 @@ export class NotFoundError extends AppError {
     super(404, "not_found", message);
   }
 }
+
+/** A request that cannot be read (a malformed address): 400. */
+export class BadRequestError extends AppError {
+  constructor(message = "The request could not be understood.") {
+    super(400, "bad_request", message);
+  }
+}
+
+/** The service is too busy to answer now; the request changed nothing and may be sent again: 503. */
+export class BusyError extends AppError {
+  constructor(message = "The catalogue is very busy just now and could not save or read this. Nothing was changed; please try again in a moment.") {
+    super(503, "busy", message);
+  }
+}
