@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
+import { normaliseInput, parseCleanQuery } from "./http/input";
+import { noStoreWhenSignedIn, warnAboutUntrustedProxy } from "./http/proxy";
 import { csrfSynchronisedProtection, viewLocals } from "./http/view-locals";
 import { accountLanguage, keepLanguageInLinks, negotiateLanguage } from "./i18n/middleware";
 import { fontFiles } from "./i18n/fonts";
@@ -51,9 +53,11 @@ export function createApp(deps: AppDeps): Express {
       else callback(null, keep ? keepLanguageInLinks(html, keep) : html);
     });
   });
+  if (config.env === "production" && config.trustProxy === false) app.use(warnAboutUntrustedProxy(logger.child({ module: "http" })));
   app.set("view engine", "ejs");
   app.set("views", path.join(ROOT, "views"));
-  app.set("query parser", "simple");
+  // Express's "simple" parser, with control and private-use characters taken out of every value.
+  app.set("query parser", parseCleanQuery);
   app.disable("x-powered-by");
   app.locals.section = "";
   app.locals.currentUser = null;
@@ -95,12 +99,14 @@ export function createApp(deps: AppDeps): Express {
   // The language first, so that even an error raised by the body parser is answered in it.
   app.use(negotiateLanguage({ publicUrl: config.publicUrl, secureCookie: config.env === "production" }));
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 200 }));
-  installAuth(app, config, dataSource, services.accounts);
+  app.use(normaliseInput);
+  installAuth(app, config, dataSource, services.accounts, logger.child({ module: "sessions" }));
   app.use(accountLanguage(services.accounts, config.publicUrl));
   // Import uploads are multipart: their body (and CSRF token) is parsed before the check below.
-  app.post(["/workspace/import", "/reports/import"], importUpload);
+  app.post(["/workspace/import", "/reports/import"], importUpload, normaliseInput);
   // Every state-changing form carries the session's token (synchroniser token pattern).
   app.use((req, res, next) => (req.path.startsWith("/api/") ? next() : csrfSynchronisedProtection(req, res, next)));
+  app.use(noStoreWhenSignedIn);
   app.use(viewLocals(config));
 
   app.use(healthRoutes(dataSource, services));

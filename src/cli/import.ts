@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { MultiBar, Presets } from "cli-progress";
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/data-source";
 import { AppError } from "../http/errors";
@@ -9,6 +8,8 @@ import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { detectFormat, MAX_UPLOAD_BYTES, readListingFile, TRANSFER_FORMATS, TransferFormat } from "../modules/transfer/listing-file";
 import { describePlan, ImportRejectedError, ImportScope } from "../modules/transfer/listing-importer.service";
 import { buildServices } from "../services";
+import { seedReferenceData } from "../db/seed";
+import { createProgress } from "./progress";
 
 const USAGE = `Usage:
   npm run import -- --org ORGANISATION-SLUG FILE [--dry-run] [--format csv|jsonl]
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = await openDatabase(config.database);
   try {
+    // Topics, languages and countries are what rows are checked against: a new database gets them first.
+    await seedReferenceData(dataSource);
     const services = buildServices(dataSource);
     let scope: ImportScope = { kind: "several" };
     if (values.org) {
@@ -51,12 +54,8 @@ async function main(): Promise<void> {
     }
     const rows = readListingFile(content, format);
 
-    const bars = new MultiBar({ format: " {stage} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted}", hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-    const started = new Map<string, ReturnType<MultiBar["create"]>>();
-    const onProgress = (stage: "checking" | "writing", done: number, total: number) => {
-      if (!started.has(stage)) started.set(stage, bars.create(total, 0, { stage: stage.padEnd(8) }));
-      started.get(stage)!.update(done, { stage: stage.padEnd(8) });
-    };
+    const bars = createProgress("rows");
+    const onProgress = (stage: "checking" | "writing", done: number, total: number) => bars.update(stage, done, total);
     try {
       if (values["dry-run"]) {
         const plan = await services.importer.plan(rows, scope, { onProgress });

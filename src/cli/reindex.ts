@@ -1,9 +1,9 @@
-import { SingleBar, Presets } from "cli-progress";
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/data-source";
 import { createLogger } from "../logger";
 import { startSearchRuntime } from "../modules/search/search-runtime";
 import { buildServices } from "../services";
+import { createProgress } from "./progress";
 
 /**
  * `npm run reindex`: rebuilds the search index from the database with no downtime (a new index is
@@ -16,17 +16,10 @@ async function main(): Promise<void> {
   const search = await startSearchRuntime(config, logger);
   try {
     const services = buildServices(dataSource, { engine: search.engine, indexUid: config.search.index, logger });
-    const bar = new SingleBar({ format: " {task} [{bar}] {percentage}% | {value}/{total} listings | {duration_formatted}", hideCursor: true }, Presets.shades_classic);
-    const track = (task: string) => {
-      let started = false;
-      return (done: number, total: number) => {
-        if (!started) {
-          bar.start(total, 0, { task });
-          started = true;
-        }
-        bar.update(done, { task });
-        if (done >= total) bar.stop();
-      };
+    const bar = createProgress("listings");
+    const track = (task: string) => (done: number, total: number) => {
+      bar.update(task, done, total);
+      if (done >= total) bar.stop();
     };
     const texts = await services.outbox.rebuildText(track("database text"));
     process.stdout.write(`database search text: ${texts} listings\n`);
@@ -35,7 +28,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    const result = await services.indexer.rebuild(track("search index "));
+    const result = await services.indexer.rebuild(track("search index"));
     process.stdout.write(`search index "${config.search.index}": ${result.documents} documents, ${result.replayed} replayed, ${result.seconds.toFixed(1)} s\n`);
   } finally {
     await search.stop();

@@ -46,14 +46,14 @@ export class NotFoundError extends AppError {
 
 /** A request that cannot be read (a malformed address): 400. */
 export class BadRequestError extends AppError {
-  constructor(message = "The request could not be understood.") {
+  constructor(message = "errors.generic.400") {
     super(400, "bad_request", message);
   }
 }
 
 /** The service is too busy to answer now; the request changed nothing and may be sent again: 503. */
 export class BusyError extends AppError {
-  constructor(message = "The catalogue is very busy just now and could not save or read this. Nothing was changed; please try again in a moment.") {
+  constructor(message = "errors.busy") {
     super(503, "busy", message);
   }
 }

@@ -28,7 +28,7 @@ export interface TestAppOptions {
   searchTimeoutMs?: number;
   /** The engine's answer cache, as in production unless told otherwise (false: none). */
   searchCache?: false | { maxBytes: number; checkMs: number };
-  /** Environment variables for the app's configuration (SMTP_URL, ...). */
+  /** Settings of the environment, as `loadConfig` reads them (SMTP_URL, DATABASE_URL for PostgreSQL, TRUST_PROXY, ...). */
   env?: Record<string, string>;
   /** Start the mail worker, as the server does (default false: mails wait in the outbox). */
   mail?: boolean;

@@ -173,11 +173,13 @@ describe("search through Meilisearch", () => {
     await request(t.app).get(`/resources/${members.slug}`).expect(404);
   });
 
-  it("makes a published listing searchable within a second", async () => {
+  // How fast is measured by `npm run bench:search` (publish → searchable, p50 and p99); a test on a
+  // shared machine only asks that it happens, within a bound no healthy run comes near.
+  it("makes a published listing searchable, without a rebuild", async () => {
     const started = Date.now();
     const listing = await buildResource(t, { title: "Quetzalcoatl border course" });
     let found = false;
-    while (!found && Date.now() - started < 1000) {
+    while (!found && Date.now() - started < 20_000) {
       found = (await slugs("q=quetzalcoatl")).includes(listing.slug);
       if (!found) await new Promise((r) => setTimeout(r, 25));
     }
@@ -277,14 +279,15 @@ describe("answers kept while the index does not change", () => {
 
     const started = Date.now();
     let titles: string[] = [];
-    while (Date.now() - started < 3000) {
+    while (Date.now() - started < 10_000) {
       titles = (await search("q=kilimanjaro")).hits.map((h) => h.title);
       if (titles[0] === "Kilimanjaro coastal patrol course, revised") break;
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(titles).toEqual(["Kilimanjaro coastal patrol course, revised"]);
-    // The check time is 250 ms; allow for a loaded machine.
-    expect(Date.now() - started).toBeLessThan(1500);
+    // The check time is 250 ms: a cache that never looked again would wait for ever. The bound
+    // leaves room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it("makes this process's own changes searchable at once, however long the check time", async () => {
@@ -297,13 +300,14 @@ describe("answers kept while the index does not change", () => {
       const started = Date.now();
       await buildResource(own, { title: "Yggdrasil document examination course" });
       let titles: string[] = [];
-      while (Date.now() - started < 3000) {
+      while (Date.now() - started < 10_000) {
         titles = await find();
         if (titles.length) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(titles).toEqual(["Yggdrasil document examination course"]);
-      expect(Date.now() - started).toBeLessThan(1500);
+      // Far less than the check time of 10 minutes, with room for a loaded machine.
+      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       await own.close();
     }

@@ -28,7 +28,8 @@ describe("search transport", () => {
     const engine = new SearchEngine({ host, apiKey: "key", timeoutMs: 300 });
     const started = Date.now();
     await expect(engine.search("resources", { q: "guide", filter: [] })).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The timeout is 300 ms; never answering would hang the test. Room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(await engine.healthy()).toBe(false);
   });
 

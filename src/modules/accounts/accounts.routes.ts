@@ -76,17 +76,16 @@ export function accountPages(services: Services, limiter: SignInLimiter): Router
       throw error;
     }
     const address = req.ip ?? "unknown";
-    const wait = await limiter.retryAfter(input.email, address);
-    if (wait > 0) {
+    // The try is counted before the password is checked, so that a burst cannot get more checks than the limits.
+    const attempt = await limiter.attempt(input.email, address);
+    if (!attempt.allowed) {
+      const wait = attempt.retryAfterSeconds;
       res.set("Retry-After", String(wait));
-      return show(429, message("accounts.signIn.tooMany", { minutes: Math.ceil(wait / 60) }));
+      return show(429, wait < 60 ? message("accounts.signIn.tooManySeconds", { seconds: wait }) : message("accounts.signIn.tooMany", { minutes: Math.ceil(wait / 60) }));
     }
     const user = await authenticate(req, res, next);
-    if (!user) {
-      await limiter.failed(input.email, address);
-      return show(401, SAME_ANSWER);
-    }
-    await limiter.succeeded(input.email);
+    if (!user) return show(401, SAME_ANSWER);
+    await limiter.succeeded(input.email, address);
     await logIn(req, user);
     res.redirect(303, values.next);
   });

@@ -5,6 +5,7 @@ import passport from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { DataSource } from "typeorm";
 import type { Config } from "../../config";
+import type { Logger } from "../../logger";
 import type { AccountService } from "./account.service";
 import { HttpSession } from "./http-session.entity";
 import type { User } from "./user.entity";
@@ -31,8 +32,16 @@ const SESSION_IDLE_MS = 8 * 3600 * 1000;
  * Sessions in the database (connect-typeorm), with a cookie that is HttpOnly, SameSite=Lax and
  * Secure in production; Passport's local strategy (email and password) on top.
  */
-export function installAuth(app: Express, config: Config, dataSource: DataSource, accounts: AccountService): void {
-  const store = new TypeormStore({ cleanupLimit: 2, limitSubquery: config.database.kind !== "sqlite", ttl: SESSION_IDLE_MS / 1000 }).connect(
+export function installAuth(app: Express, config: Config, dataSource: DataSource, accounts: AccountService, logger: Logger): void {
+  const store = new TypeormStore({
+    cleanupLimit: 2,
+    limitSubquery: config.database.kind !== "sqlite",
+    ttl: SESSION_IDLE_MS / 1000,
+    // Without this the store reports itself disconnected on its first failed query, and
+    // express-session then runs every later request without a session, until a restart. A failed
+    // query is that one request's error (it has been passed to it already).
+    onError: (_store, error) => logger.warn({ err: error }, "a session could not be read or written"),
+  }).connect(
     dataSource.getRepository(HttpSession),
   );
   const sessions = session({
@@ -77,5 +86,6 @@ export const requireSignIn: RequestHandler = (req, res, next) => {
     res.status(401).json({ error: { code: "unauthenticated", message: "Sign in first." } });
     return;
   }
-  res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+  // The way back after signing in, unless it is longer than the sign-in form keeps (then the workspace).
+  res.redirect(303, req.originalUrl.length <= 500 ? `/sign-in?next=${encodeURIComponent(req.originalUrl)}` : "/sign-in");
 };

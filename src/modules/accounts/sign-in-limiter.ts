@@ -1,54 +1,48 @@
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { DataSource } from "typeorm";
+import { type Attempt, Throttle, type ThrottleRule } from "../throttle/throttle";
 
-/** Failed sign-ins allowed per account, and per address, in the window before a pause is imposed. */
+/** Failed sign-ins allowed in the window: for one account from one address, for one account, and from one address. */
+export const FAILURES_PER_PAIR = 5;
 export const FAILURES_PER_ACCOUNT = 5;
 export const FAILURES_PER_ADDRESS = 30;
-const WINDOW_SECONDS = 15 * 60;
+/** The window in which failures are counted. */
+export const WINDOW_MS = 15 * 60 * 1000;
+
+export type { Attempt };
 
 /**
- * Counts failed sign-ins per account and per address in the database, so that the counts survive
- * restarts and are shared by every app instance (rate-limiter-flexible's SQLite or Postgres store).
+ * Sign-in tries, counted before the password is checked (so that a burst cannot get more checks
+ * than the limits), and given back when the password was right:
+ * - one account from one address: 5 failures, then locked for the rest of the 15 minutes;
+ * - one account from anywhere: 5 failures, then an exponential pause between tries (at most a
+ *   minute), so that a correct password from another address is never held off for long;
+ * - one address for any account: 30 failures, then the same pause; one address can be a whole
+ *   office behind a proxy, so it is never locked.
  */
 export class SignInLimiter {
-  private readonly byAccount: RateLimiterAbstract;
-  private readonly byAddress: RateLimiterAbstract;
+  private readonly throttle: Throttle;
 
   constructor(dataSource: DataSource) {
-    const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
-      // The table comes from the migrations (tableCreated), not from the library.
-      const options = { keyPrefix, points, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS, tableName: "sign_in_limits" };
-      if (dataSource.options.type === "postgres") {
-        const pool = (dataSource.driver as unknown as { master: unknown }).master;
-        return new RateLimiterPostgres({ ...options, storeClient: pool, storeType: "pool", tableCreated: true });
-      }
-      if (dataSource.options.type === "sqlite") {
-        const database = (dataSource.driver as unknown as { databaseConnection: unknown }).databaseConnection;
-        return new RateLimiterSQLite({ ...options, storeClient: database, storeType: "sqlite3", tableCreated: true });
-      }
-      return new RateLimiterMemory(options);
-    };
-    this.byAccount = make("account", FAILURES_PER_ACCOUNT);
-    this.byAddress = make("address", FAILURES_PER_ADDRESS);
+    this.throttle = new Throttle(dataSource);
   }
 
-  /** Seconds to wait before another try is allowed, or 0. */
-  async retryAfter(account: string, address: string): Promise<number> {
-    const [a, b] = await Promise.all([this.byAccount.get(account.toLowerCase()), this.byAddress.get(address)]);
-    const blocked = (res: RateLimiterRes | null, points: number) => (res && res.consumedPoints >= points ? Math.ceil(res.msBeforeNext / 1000) : 0);
-    return Math.max(blocked(a, FAILURES_PER_ACCOUNT), blocked(b, FAILURES_PER_ADDRESS));
+  /** Counts a try and says whether its password may be checked. */
+  attempt(account: string, address: string, now = Date.now()): Promise<Attempt> {
+    return this.throttle.take(rulesFor(account, address), now);
   }
 
-  async failed(account: string, address: string): Promise<void> {
-    const consume = (limiter: RateLimiterAbstract, key: string) => limiter.consume(key).catch((result: unknown) => {
-      // Being over the limit is the expected rejection here; anything else is a real error.
-      if (!(result instanceof RateLimiterRes)) throw result;
-    });
-    await Promise.all([consume(this.byAccount, account.toLowerCase()), consume(this.byAddress, address)]);
+  /** A correct password: the account's counts are cleared, and the address's try given back. */
+  async succeeded(account: string, address: string): Promise<void> {
+    const [pair, byAccount, byAddress] = rulesFor(account, address);
+    await this.throttle.forget([pair.key, byAccount.key], [byAddress.key]);
   }
+}
 
-  /** A successful sign-in clears the account's count (not the address's). */
-  async succeeded(account: string): Promise<void> {
-    await this.byAccount.delete(account.toLowerCase());
-  }
+function rulesFor(account: string, address: string): [ThrottleRule, ThrottleRule, ThrottleRule] {
+  const email = account.trim().toLowerCase();
+  return [
+    { key: `pair:${email}|${address}`, limit: FAILURES_PER_PAIR, windowMs: WINDOW_MS, after: "lock" },
+    { key: `account:${email}`, limit: FAILURES_PER_ACCOUNT, windowMs: WINDOW_MS, after: "delay" },
+    { key: `address:${address}`, limit: FAILURES_PER_ADDRESS, windowMs: WINDOW_MS, after: "delay" },
+  ];
 }

@@ -8,7 +8,6 @@ import {
   ManyToOne,
   OneToMany,
   PrimaryGeneratedColumn,
-  VersionColumn,
 } from "typeorm";
 import { CreatedAtColumn, DateTimeColumn, UpdatedAtColumn } from "../../db/columns";
 import { Organisation } from "../organisations/organisation.entity";
@@ -101,9 +100,12 @@ export class Resource {
   @DateTimeColumn({ nullable: true })
   lastConfirmedAt: Date | null;
 
-  /** Optimistic locking: a save with a stale version is refused. */
-  @VersionColumn({ type: "integer" })
-  version: number;
+  /**
+   * Optimistic locking: a save with a stale version is refused. The writer raises it once per change,
+   * when it claims the version (not TypeORM's VersionColumn, which would raise it again on save).
+   */
+  @Column({ type: "integer" })
+  version: number = 1;
 
   @ManyToMany(() => Topic)
   @JoinTable({

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from "express";
 import type { z } from "zod";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { NotFoundError, ValidationError } from "../../http/errors";
+import { idParam } from "../../http/input";
 import { parseWith } from "../../http/validate";
 import { i18n, translator } from "../../i18n/i18n";
 import { message, translateMessage } from "../../i18n/message";
@@ -66,8 +67,8 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
 
   /** A listing this user may manage, or a 404 that does not tell whether it exists. */
   async function managed(req: Request): Promise<Resource> {
-    const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
-    const resource = Number.isNaN(id) ? null : await editor.find(id);
+    const id = idParam(req.params.id);
+    const resource = id === null ? null : await editor.find(id);
     if (!resource || !canManageListing(req.user ?? null, resource)) throw new NotFoundError("No listing of yours has this address.");
     return resource;
   }
@@ -247,14 +248,18 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   router.post("/workspace/listings/:id/editions/:partId/remove", async (req, res) => {
     const resource = await managed(req);
     parseWith(removeFormSchema, req.body ?? {});
-    await editor.removeEdition(resource.id, Number(req.params.partId) || 0, actorOf(req));
+    const partId = idParam(req.params.partId);
+    if (partId === null) throw new NotFoundError("This listing has no such edition.");
+    await editor.removeEdition(resource.id, partId, actorOf(req));
     res.redirect(303, `/workspace/listings/${resource.id}?saved=edition-removed`);
   });
 
   router.post("/workspace/listings/:id/sessions/:partId/remove", async (req, res) => {
     const resource = await managed(req);
     parseWith(removeFormSchema, req.body ?? {});
-    await editor.removeSession(resource.id, Number(req.params.partId) || 0, actorOf(req));
+    const partId = idParam(req.params.partId);
+    if (partId === null) throw new NotFoundError("This listing has no such session.");
+    await editor.removeSession(resource.id, partId, actorOf(req));
     res.redirect(303, `/workspace/listings/${resource.id}?saved=session-removed`);
   });
 

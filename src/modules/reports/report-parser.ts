@@ -1,3 +1,4 @@
+import { cleanLine, cleanText } from "../../http/input";
 import { parse as parseCsvRecords } from "csv-parse/sync";
 import { DomUtils, Parser, parseDocument } from "htmlparser2";
 import sanitizeHtml from "sanitize-html";
@@ -700,7 +701,10 @@ export function detectReportFormat(input: string, fileName?: string): ReportForm
 }
 
 /** Reads a report in the given format, or in the one `detectReportFormat` finds. */
-export function parseReport(input: string, format?: ReportFormat, options: ParseReportOptions = {}): ParsedReport {
+export function parseReport(raw: string, format?: ReportFormat, options: ParseReportOptions = {}): ParsedReport {
+  // Control and private-use characters are taken out first, as from any form.
+  const input = cleanText(raw);
+  if (options.title !== undefined) options = { ...options, title: cleanLine(options.title) };
   checkNesting(input);
   switch (format ?? detectReportFormat(input)) {
     case "html":

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../../http/errors";
+import { idParam } from "../../http/input";
 import { parseQuery, parseWith } from "../../http/validate";
 import { compareText } from "../../http/compare";
 import type { Services } from "../../services";
@@ -216,8 +217,8 @@ export function reportPages(services: Services): Router {
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     parseWith(z.object({ _csrf: z.string().optional() }).strict(), req.body ?? {});
     const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
-    const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
-    if (Number.isNaN(id)) throw new NotFoundError("This item has no such link.");
+    const id = idParam(req.params.id);
+    if (id === null) throw new NotFoundError("This item has no such link.");
     await reports.unlink(item.id, id, actorOf(req));
     res.redirect(303, `/reports/${report.slug}#${itemAnchor(item.number)}`);
   });

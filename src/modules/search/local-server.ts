@@ -105,6 +105,11 @@ export class LocalMeilisearch {
     return endpointFile(this.options.dataDir);
   }
 
+  /** The server's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   private async spawnOnce(): Promise<void> {
     const { binary, dataDir, masterKey, logger } = this.options;
     mkdirSync(dataDir, { recursive: true });
@@ -115,12 +120,13 @@ export class LocalMeilisearch {
         "--dump-dir", path.join(dataDir, "dumps"),
         "--snapshot-dir", path.join(dataDir, "snapshots"),
         "--http-addr", `127.0.0.1:${this.port}`,
-        "--master-key", masterKey,
         "--env", "production",
         "--no-analytics",
         "--log-level", "ERROR",
       ],
-      { stdio: ["ignore", "ignore", "pipe"] },
+      // The key goes through the environment, never the command line: any local user can read a
+      // process's arguments, only its owner its environment. Nothing else of ours is handed over.
+      { stdio: ["ignore", "ignore", "pipe"], env: { MEILI_MASTER_KEY: masterKey } },
     );
     this.child = child;
     // Its banner goes to stderr too: only its error lines are worth a warning.
@@ -188,3 +194,4 @@ export class LocalMeilisearch {
     clearTimeout(timer);
   }
 }
+

@@ -1,3 +1,4 @@
+import { cleanDeep, cleanText } from "../../http/input";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { AppError } from "../../http/errors";
@@ -86,7 +87,7 @@ function readJsonLines(content: string): FileRow[] {
       rows.push({ line, value: null, problems: { row: problem } });
       return;
     }
-    rows.push({ line, value: value as Record<string, unknown>, problems: {} });
+    rows.push({ line, value: cleanDeep(value as Record<string, unknown>), problems: {} });
   });
   return rows;
 }
@@ -120,7 +121,8 @@ function readCsv(content: string): FileRow[] {
 /** Reads every row of a file; a file that cannot be read at all throws `ListingFileError`. */
 export function readListingFile(content: string, format: TransferFormat): FileRow[] {
   if (content.includes("\u0000")) throw new ListingFileError(1, "the file is not text (it contains NUL bytes)");
-  const rows = format === "csv" ? readCsv(content) : readJsonLines(content);
+  // Control and private-use characters are taken out here, as from any form (JSON Lines: once decoded).
+  const rows = format === "csv" ? readCsv(cleanText(content)) : readJsonLines(content);
   if (rows.length === 0) throw new ListingFileError(1, "the file holds no listings");
   return rows;
 }

@@ -25,6 +25,7 @@ class Vocabulary<T> {
 
   /** "\"Smugling\" is not a known topic; accepted: ...". */
   unknown(value: string): string {
+    if (this.accepted.length === 0) return `"${value}" is not a known ${this.noun}: this database has none yet (load the reference data with npm run seed)`;
     return `"${value}" is not a known ${this.noun}; accepted: ${this.accepted.join(", ")} (or their names)`;
   }
 }
