@@ -279,15 +279,15 @@ describe("answers kept while the index does not change", () => {
 
     const started = Date.now();
     let titles: string[] = [];
-    while (Date.now() - started < 10_000) {
+    while (Date.now() - started < 30_000) {
       titles = (await search("q=kilimanjaro")).hits.map((h) => h.title);
       if (titles[0] === "Kilimanjaro coastal patrol course, revised") break;
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(titles).toEqual(["Kilimanjaro coastal patrol course, revised"]);
     // The check time is 250 ms: a cache that never looked again would wait for ever. The bound
-    // leaves room for a loaded machine.
-    expect(Date.now() - started).toBeLessThan(5000);
+    // leaves room for a shared machine under full load (a second search suite, browsers).
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it("makes this process's own changes searchable at once, however long the check time", async () => {
@@ -300,14 +300,14 @@ describe("answers kept while the index does not change", () => {
       const started = Date.now();
       await buildResource(own, { title: "Yggdrasil document examination course" });
       let titles: string[] = [];
-      while (Date.now() - started < 10_000) {
+      while (Date.now() - started < 60_000) {
         titles = await find();
         if (titles.length) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(titles).toEqual(["Yggdrasil document examination course"]);
-      // Far less than the check time of 10 minutes, with room for a loaded machine.
-      expect(Date.now() - started).toBeLessThan(5000);
+      // Far less than the check time of 10 minutes, with room for a shared machine under full load.
+      expect(Date.now() - started).toBeLessThan(60_000);
     } finally {
       await own.close();
     }

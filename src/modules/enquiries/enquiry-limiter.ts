@@ -26,13 +26,13 @@ export class EnquiryLimiter {
 
   /**
    * Counts one enquiry from this address to this listing. Returns 0 when it may go, or the seconds
-   * to wait when either limit is reached (nothing is then counted).
+   * to wait when either limit is reached. The address's try counts even when the listing refuses
+   * it (an address that keeps trying is held off); a refused address counts nothing against the listing.
    */
   async take(address: string, listingId: number): Promise<number> {
-    const attempt = await this.throttle.take([
-      { key: `enquiry-address:${address}`, limit: this.limits.perAddressPerHour, windowMs: 3600_000, after: "lock" },
-      { key: `enquiry-listing:${listingId}`, limit: this.limits.perListingPerDay, windowMs: 86_400_000, after: "lock" },
-    ]);
-    return attempt.allowed ? 0 : attempt.retryAfterSeconds;
+    const byAddress = await this.throttle.take([{ key: `enquiry-address:${address}`, limit: this.limits.perAddressPerHour, windowMs: 3600_000, after: "lock" }]);
+    if (!byAddress.allowed) return byAddress.retryAfterSeconds;
+    const byListing = await this.throttle.take([{ key: `enquiry-listing:${listingId}`, limit: this.limits.perListingPerDay, windowMs: 86_400_000, after: "lock" }]);
+    return byListing.allowed ? 0 : byListing.retryAfterSeconds;
   }
 }
