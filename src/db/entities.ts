@@ -12,6 +12,7 @@ import { MailOutboxEntry } from "../modules/mail/mail-outbox.entity";
 import { Organisation } from "../modules/organisations/organisation.entity";
 import { Audience, Country, Language } from "../modules/reference/reference.entities";
 import { Report, ReportItem, ReportItemLink, ReportItemParty, ReportSection } from "../modules/reports/report.entities";
+import { SearchIndexVersion } from "../modules/search/search-index-version.entity";
 import { SearchOutboxEntry } from "../modules/search/search-outbox.entity";
 import { ImportBatch } from "../modules/transfer/import-batch.entity";
 
@@ -36,6 +37,7 @@ export const entities = [
   MailOutboxEntry,
   AuditEvent,
   SearchOutboxEntry,
+  SearchIndexVersion,
   HttpSession,
   Invitation,
   ImportBatch,

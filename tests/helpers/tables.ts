@@ -22,6 +22,7 @@ export const TABLES = [
   "resource_search",
   "resource_topics",
   "resources",
+  "search_index_versions",
   "search_outbox",
   "sign_in_limits",
   "topics",

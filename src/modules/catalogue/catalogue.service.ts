@@ -9,6 +9,7 @@ import type { SearchOutbox } from "../search/search-outbox.service";
 import type { DatabaseSearchText } from "../search/search-text";
 import { CourseSession, SessionStatus } from "./course-session.entity";
 import { Edition } from "./edition.entity";
+import { type ListingTexts, pickTexts } from "./listing-fields";
 import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { Topic } from "./topic.entity";
 import type { TopicService } from "./topic.service";
@@ -56,22 +57,16 @@ export interface ListResult {
 }
 
 /** What it takes to create a listing. */
-export interface ResourceInput {
+export interface ResourceInput extends Partial<ListingTexts> {
   slug?: string;
   externalId?: string | null;
   kind: string;
   title: string;
-  acronym?: string | null;
-  summary?: string | null;
-  description?: string | null;
   ownerId: number;
   contactName?: string | null;
   contactEmail?: string | null;
   deliveryMode?: string | null;
-  duration?: string | null;
   isFree?: boolean | null;
-  access?: string | null;
-  ownershipStatement?: string | null;
   url?: string | null;
   visibility?: Visibility;
   status?: ResourceStatus;
@@ -88,7 +83,10 @@ export interface ResourceInput {
     online?: boolean;
     languageTag?: string | null;
     capacity?: number | null;
+    seatsPerCountry?: number | null;
+    applicationOpens?: string | null;
     applicationDeadline?: string | null;
+    interpretationLanguages?: string[] | null;
     status?: SessionStatus;
   }>;
 }
@@ -379,17 +377,12 @@ export class CatalogueService {
           externalId: input.externalId ?? null,
           kind: input.kind,
           title: input.title,
-          acronym: input.acronym ?? null,
-          summary: input.summary ?? null,
-          description: input.description ?? null,
+          ...pickTexts(input),
           ownerId: input.ownerId,
           contactName: input.contactName ?? null,
           contactEmail: input.contactEmail ?? null,
           deliveryMode: input.deliveryMode ?? null,
-          duration: input.duration ?? null,
           isFree: input.isFree ?? null,
-          access: input.access ?? null,
-          ownershipStatement: input.ownershipStatement ?? null,
           url: input.url ?? null,
           visibility: input.visibility ?? "public",
           status,
@@ -417,7 +410,10 @@ export class CatalogueService {
             online: s.online ?? false,
             languageTag: s.languageTag ?? null,
             capacity: s.capacity ?? null,
+            seatsPerCountry: s.seatsPerCountry ?? null,
+            applicationOpens: s.applicationOpens ?? null,
             applicationDeadline: s.applicationDeadline ?? null,
+            interpretationLanguages: s.interpretationLanguages?.length ? s.interpretationLanguages : null,
             status: s.status ?? "planned",
           })),
         );

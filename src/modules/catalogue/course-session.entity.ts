@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
-import { CreatedAtColumn, UpdatedAtColumn } from "../../db/columns";
+import { CreatedAtColumn, JsonColumn, UpdatedAtColumn } from "../../db/columns";
 import { Resource } from "./resource.entity";
 
 export const SESSION_STATUSES = ["planned", "open", "full", "completed", "cancelled"] as const;
@@ -54,8 +54,20 @@ export class CourseSession {
   @Column({ type: "integer", nullable: true })
   capacity: number | null;
 
+  /** Seats offered to each participating country. */
+  @Column({ type: "integer", nullable: true })
+  seatsPerCountry: number | null;
+
+  /** When applications or nominations open (YYYY-MM-DD); `applicationDeadline` is when they close. */
+  @Column({ type: "date", nullable: true })
+  applicationOpens: string | null;
+
   @Column({ type: "date", nullable: true })
   applicationDeadline: string | null;
+
+  /** Languages interpreted into, beside the language of instruction (`languageTag`), as BCP 47 tags. */
+  @JsonColumn({ nullable: true })
+  interpretationLanguages: string[] | null;
 
   @Column({ type: "varchar", length: 20, default: "planned" })
   status: SessionStatus;
@@ -65,4 +77,20 @@ export class CourseSession {
 
   @UpdatedAtColumn()
   updatedAt: Date;
+}
+
+/** A session's own values, the ones an import compares and writes and an export carries. */
+export const SESSION_VALUE_KEYS = [
+  "startDate", "endDate", "city", "countryCode", "online", "languageTag", "status", "venue", "timeZone",
+  "capacity", "seatsPerCountry", "applicationOpens", "applicationDeadline", "interpretationLanguages",
+] as const;
+
+export type SessionValues = Pick<CourseSession, (typeof SESSION_VALUE_KEYS)[number]>;
+
+/** The values of a saved session, with "no languages" always null and `online` a boolean. */
+export function sessionValuesOf(session: SessionValues): SessionValues {
+  const values = Object.fromEntries(SESSION_VALUE_KEYS.map((k) => [k, session[k] ?? null])) as SessionValues;
+  values.online = Boolean(session.online);
+  if (!values.interpretationLanguages?.length) values.interpretationLanguages = null;
+  return values;
 }

@@ -3,24 +3,19 @@ import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import type { Actor, AuditService } from "../audit/audit.service";
 import { Audience } from "../reference/reference.entities";
 import type { SearchOutbox } from "../search/search-outbox.service";
-import { CourseSession, SessionStatus } from "./course-session.entity";
+import { CourseSession } from "./course-session.entity";
 import { Edition } from "./edition.entity";
+import { LISTING_TEXT_FIELDS, type ListingTexts, textsOf } from "./listing-fields";
 import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { Topic } from "./topic.entity";
 
 /** The editable fields of a listing, as the workspace form sends them (already validated). */
-export interface ListingFields {
+export interface ListingFields extends ListingTexts {
   kind: string;
   title: string;
-  acronym: string | null;
-  summary: string | null;
-  description: string | null;
   url: string | null;
   deliveryMode: string | null;
-  duration: string | null;
   isFree: boolean | null;
-  access: string | null;
-  ownershipStatement: string | null;
   contactName: string | null;
   contactEmail: string | null;
   visibility: Visibility;
@@ -29,8 +24,7 @@ export interface ListingFields {
 }
 
 export const EDITABLE_FIELDS: Array<keyof ListingFields> = [
-  "kind", "title", "acronym", "summary", "description", "url", "deliveryMode", "duration", "isFree", "access",
-  "ownershipStatement", "contactName", "contactEmail", "visibility", "topicSlugs", "audienceSlugs",
+  "kind", "title", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "deliveryMode", "isFree", "contactName", "contactEmail", "visibility", "topicSlugs", "audienceSlugs",
 ];
 
 /** Someone saved the listing since this form was opened: nothing was written. */
@@ -92,15 +86,10 @@ export function fieldsOf(resource: Resource): ListingFields {
   return {
     kind: resource.kind,
     title: resource.title,
-    acronym: resource.acronym,
-    summary: resource.summary,
-    description: resource.description,
+    ...textsOf(resource),
     url: resource.url,
     deliveryMode: resource.deliveryMode,
-    duration: resource.duration,
     isFree: resource.isFree,
-    access: resource.access,
-    ownershipStatement: resource.ownershipStatement,
     contactName: resource.contactName,
     contactEmail: resource.contactEmail,
     visibility: resource.visibility,
@@ -231,11 +220,11 @@ export class ListingEditor {
 
   async addSession(
     id: number,
-    session: { startDate: string; endDate: string | null; city: string | null; countryCode: string | null; online: boolean; languageTag: string | null; status: SessionStatus; timeZone: string | null },
+    session: Pick<CourseSession, "startDate" | "endDate" | "city" | "countryCode" | "online" | "languageTag" | "status" | "timeZone" | "seatsPerCountry" | "applicationOpens" | "applicationDeadline"> & { interpretationLanguages: string[] },
     actor: Actor,
   ): Promise<void> {
     await this.touch(id, actor, "resource.session_added", async (manager, resource) => {
-      await manager.getRepository(CourseSession).insert({ resourceId: resource.id, ...session });
+      await manager.getRepository(CourseSession).insert({ resourceId: resource.id, ...session, interpretationLanguages: session.interpretationLanguages.length ? session.interpretationLanguages : null });
       return { session: [null, `${session.startDate}${session.endDate ? ` to ${session.endDate}` : ""}`] };
     });
   }

@@ -84,6 +84,26 @@ export class Resource {
   @Column({ type: "varchar", length: 500, nullable: true })
   ownershipStatement: string | null;
 
+  /** What participants can do afterwards. */
+  @Column({ type: "text", nullable: true })
+  learningOutcomes: string | null;
+
+  /** What participants should know or have done before. */
+  @Column({ type: "text", nullable: true })
+  prerequisites: string | null;
+
+  /** Which countries, agencies or officials may take part. */
+  @Column({ type: "text", nullable: true })
+  eligibility: string | null;
+
+  /** How to apply or be nominated ("through your national focal point"). */
+  @Column({ type: "text", nullable: true })
+  howToApply: string | null;
+
+  /** The certificate or recognition awarded. */
+  @Column({ type: "varchar", length: 300, nullable: true })
+  certificate: string | null;
+
   @Column({ type: "varchar", length: 500, nullable: true })
   url: string | null;
 

@@ -1,3 +1,4 @@
+import { LISTING_TEXT_FIELDS, textsOf } from "./listing-fields";
 import { compareText } from "../../http/compare";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { renderMarkdown } from "../../http/markdown";
@@ -49,10 +50,13 @@ function presentSession(session: CourseSession, ctx: PresenterContext) {
     language: session.languageTag ? (ctx.languages.get(session.languageTag)?.name ?? session.languageTag) : null,
     languageTag: session.languageTag,
     capacity: session.capacity,
+    seatsPerCountry: session.seatsPerCountry,
+    applicationOpensDay: session.applicationOpens,
     applicationDeadline: session.applicationDeadline ? formatDayRange(session.applicationDeadline, null) : null,
     applicationDeadlineDay: session.applicationDeadline,
     city: session.city,
     venue: session.venue,
+    interpretation: (session.interpretationLanguages ?? []).map((tag) => ({ tag, name: ctx.languages.get(tag)?.name ?? tag })),
     status: session.status,
   };
 }
@@ -97,6 +101,8 @@ export function presentDetail(resource: Resource, ctx: PresenterContext) {
     descriptionHtml: renderMarkdown(resource.description),
     audiences: (resource.audiences ?? []).sort((a, b) => a.position - b.position).map((a) => a.name),
     duration: resource.duration,
+    /** The text fields with a section of their own on the page (learning outcomes, who may take part, ...), as written. */
+    details: LISTING_TEXT_FIELDS.filter((f) => f.onPage && resource[f.name]).map((f) => ({ name: f.name, text: resource[f.name] as string, lines: f.lines })),
     cost: resource.isFree === null ? null : resource.isFree ? "Free of charge" : "Fee applies",
     isFree: resource.isFree,
     access: resource.access,
@@ -139,16 +145,12 @@ export function presentApiResource(resource: Resource, ctx: PresenterContext) {
     externalId: resource.externalId,
     kind: resource.kind,
     title: resource.title,
-    acronym: resource.acronym,
-    summary: resource.summary,
-    description: resource.description,
+    ...textsOf(resource),
     owner: detail.owner ? { slug: detail.owner.slug, name: detail.owner.name, shortName: detail.owner.shortName } : null,
     topics: detail.topics.map((t) => ({ slug: t.slug, name: t.name })),
     audiences: detail.audiences,
     deliveryMode: resource.deliveryMode,
-    duration: resource.duration,
     isFree: resource.isFree,
-    access: resource.access,
     ownershipStatement: detail.ownershipStatement,
     url: resource.url,
     visibility: resource.visibility,
@@ -166,7 +168,10 @@ export function presentApiResource(resource: Resource, ctx: PresenterContext) {
         online: s.online,
         language: s.languageTag,
         capacity: s.capacity,
+        seatsPerCountry: s.seatsPerCountry,
+        applicationOpens: s.applicationOpens,
         applicationDeadline: s.applicationDeadline,
+        interpretation: s.interpretationLanguages ?? [],
         status: s.status,
       })),
     contact: detail.contact,

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { idParam } from "../../http/input";
+import { TEXT_FIELD_LABELS, textFieldsIn } from "./listing-fields";
 import { parseWith } from "../../http/validate";
 import { i18n, translator } from "../../i18n/i18n";
 import { message, translateMessage } from "../../i18n/message";
@@ -23,17 +24,20 @@ import { editionFormSchema, listingFormSchema, removeFormSchema, sessionFormSche
 const actorOf = (req: Request): Actor => ({ id: req.user!.id, label: req.user!.email });
 
 const FIELD_LABELS: Record<string, string> = {
-  kind: "Kind", title: "Title", acronym: "Acronym", summary: "Summary", description: "Description", url: "Website", deliveryMode: "Delivery",
-  duration: "Duration", isFree: "Cost", access: "Access", ownershipStatement: "Ownership statement", contactName: "Contact name",
+  kind: "Kind", title: "Title", ...TEXT_FIELD_LABELS, url: "Website", deliveryMode: "Delivery", isFree: "Cost", contactName: "Contact name",
   contactEmail: "Contact email", visibility: "Visibility", topicSlugs: "Topics", audienceSlugs: "Audiences", version: "Version",
   languageTag: "Language", format: "Format", startDate: "Start", endDate: "End", city: "City", countryCode: "Country", status: "Status", timeZone: "Time zone",
+  capacity: "Seats", seatsPerCountry: "Seats per country", applicationOpens: "Applications open", applicationDeadline: "Applications close", interpretationLanguages: "Interpretation",
 };
 
 /** Labels of the edition and session forms' fields, for their error messages. */
 const PART_LABELS: Record<string, string> = {
   languageTag: "Language", title: "Title in that language", url: "Link", format: "Format", startDate: "Start", endDate: "End", city: "City",
-  countryCode: "Country", timeZone: "Time zone", online: "Online", status: "Status",
+  countryCode: "Country", timeZone: "Time zone", online: "Online", status: "Status", seatsPerCountry: "Seats per country",
+  applicationOpens: "Applications open", applicationDeadline: "Applications close", interpretationLanguages: "Interpretation into",
 };
+/** The listing's text fields by the group of the form they sit in. */
+const TEXT_FIELD_GROUPS = { about: textFieldsIn("about"), takingPart: textFieldsIn("taking-part"), practical: textFieldsIn("practical") };
 
 /** The form's values as typed, to show again next to the errors. */
 function typed(body: Record<string, unknown>) {
@@ -120,7 +124,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   });
 
   const renderForm = async (res: Response, locals: { title: string; editing?: string; action: string; values: Record<string, unknown>; errors: Record<string, string>; message: string | null; version?: number; organisation: Organisation | null }, status = 200) => {
-    res.status(status).render("workspace/form", { ...locals, labels: FIELD_LABELS, options: await formOptions() });
+    res.status(status).render("workspace/form", { ...locals, labels: FIELD_LABELS, options: await formOptions(), textFields: TEXT_FIELD_GROUPS });
   };
 
   router.get("/workspace/listings/new", async (req, res) => {
@@ -143,7 +147,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   });
 
   /** A part form (an edition or a session) as typed, with its errors, shown again on the listing page. */
-  interface PartForm { part: "edition" | "session" | "status"; values: Record<string, string>; errors: Record<string, string>; message: string }
+  interface PartForm { part: "edition" | "session" | "status"; values: Record<string, string | string[]>; errors: Record<string, string>; message: string }
 
   async function renderListing(req: Request, res: Response, resource: Resource, failed: PartForm | null = null) {
     const [ctx, options] = await Promise.all([presenterContext(services), formOptions()]);
@@ -227,7 +231,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         if (!(error instanceof ValidationError)) throw error;
         // Back to the listing, with the form as typed and each error next to its field.
         const body = (req.body ?? {}) as Record<string, unknown>;
-        const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string")) as Record<string, string>;
+        const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && (typeof v === "string" || Array.isArray(v)))) as Record<string, string | string[]>;
         const fieldsMarked = Object.keys(error.fieldKeys ?? {}).length > 0;
         await renderListing(req, res, resource, { part, values, errors: error.fieldKeys ?? {}, message: fieldsMarked ? message(`workspace.listing.partNotAdded.${part}`) : error.messageKey });
         return;
@@ -242,6 +246,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   partRoute("/workspace/listings/:id/sessions", "session", sessionFormSchema, async (id, { _csrf, ...session }, actor) => {
     if (session.countryCode && !(await reference.findCountry(session.countryCode))) throw new ValidationError({ countryCode: message("listing.errors.unknownCountry") });
     if (session.languageTag && !(await reference.findLanguage(session.languageTag))) throw new ValidationError({ languageTag: message("listing.errors.unknownLanguage") });
+    for (const tag of session.interpretationLanguages) if (!(await reference.findLanguage(tag))) throw new ValidationError({ interpretationLanguages: message("listing.errors.unknownLanguage") });
     await editor.addSession(id, session, actor);
   }, "session-added");
 

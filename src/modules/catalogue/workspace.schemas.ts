@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SESSION_STATUSES } from "./course-session.entity";
+import { textFormShape } from "./listing-fields";
 import { DELIVERY_MODES, RESOURCE_KINDS } from "./vocabulary";
 import { message } from "../../i18n/message";
 
@@ -42,17 +43,12 @@ export const listingFormSchema = z
       .string()
       .transform((v) => v.trim())
       .pipe(z.string().min(3, message("validation.tooShort", { minimum: 3 })).max(300, tooLong(300))),
-    acronym: text(40),
-    summary: text(600),
-    description: text(20_000),
+    ...textFormShape,
     url,
     deliveryMode: z
       .union([z.literal(""), z.enum(DELIVERY_MODES, { error: message("listing.errors.chooseMode") })])
       .transform((v) => (v === "" ? null : v)),
-    duration: text(100),
     isFree: z.enum(["", "yes", "no"], { error: message("listing.errors.chooseCost") }).transform((v) => (v === "" ? null : v === "yes")),
-    access: text(500),
-    ownershipStatement: text(500),
     contactName: text(200),
     contactEmail: z
       .string()
@@ -115,8 +111,19 @@ export const sessionFormSchema = z
       .max(64)
       .refine((v) => v === "" || Intl.supportedValuesOf("timeZone").includes(v) || v === "UTC", message("listing.errors.timeZone"))
       .transform((v) => (v === "" ? null : v)),
+    seatsPerCountry: z
+      .string()
+      .regex(/^(\d{1,6})?$/, message("validation.notWholeNumber"))
+      .transform((v) => (v === "" ? null : Number(v)))
+      .refine((v) => v === null || (v >= 1 && v <= 100_000), message("listing.errors.seats"))
+      .optional()
+      .transform((v) => v ?? null),
+    applicationOpens: z.union([z.literal(""), day]).optional().transform((v) => (v ? v : null)),
+    applicationDeadline: z.union([z.literal(""), day]).optional().transform((v) => (v ? v : null)),
+    interpretationLanguages: many.pipe(z.array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, message("listing.errors.chooseLanguage"))).max(10, message("listing.errors.atMost10"))),
   })
   .strict()
-  .refine((v) => v.endDate === null || v.endDate >= v.startDate, { path: ["endDate"], message: message("listing.errors.endBeforeStart") });
+  .refine((v) => v.endDate === null || v.endDate >= v.startDate, { path: ["endDate"], message: message("listing.errors.endBeforeStart") })
+  .refine((v) => v.applicationOpens === null || v.applicationDeadline === null || v.applicationDeadline >= v.applicationOpens, { path: ["applicationDeadline"], message: message("listing.errors.closesBeforeOpens") });
 
 export const removeFormSchema = z.object({ ...csrf }).strict();

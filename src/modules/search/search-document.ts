@@ -1,3 +1,4 @@
+import { SEARCHED_DETAILS, searchableDetails } from "../catalogue/listing-fields";
 import { compareText } from "../../http/compare";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -89,6 +90,17 @@ function nextSessionOf(resource: Resource, today: number, ctx: DocumentContext) 
 }
 
 /**
+ * What a document holds, as a version: raise it when the mapping below changes. With the names of
+ * the listing fields searched among the details, it makes the document's shape; an index built for
+ * another shape is rebuilt at start.
+ */
+export const SEARCH_DOCUMENT_VERSION = 2;
+
+export function documentShape(): string {
+  return `${SEARCH_DOCUMENT_VERSION}:${SEARCHED_DETAILS.join(",")}`;
+}
+
+/**
  * One search document per listing: everything people search and filter on. Text in scripts written
  * without spaces is pre-segmented; highlight sentinels are removed from the stored text.
  */
@@ -125,6 +137,7 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     acronym: resource.acronym,
     summary: text(resource.summary),
     description: text(plainText(resource.description)),
+    details: text(searchableDetails(resource).join("\n")),
     editionTitles,
     kind: resource.kind,
     kindName: kindName(resource.kind),

@@ -4,7 +4,8 @@ import type { TopicService } from "../catalogue/topic.service";
 import topicsReference from "../../../seeds/reference/topics.json";
 import type { OrganisationService } from "../organisations/organisation.service";
 import type { ReferenceService } from "../reference/reference.service";
-import { buildSearchDocument, DocumentContextLoader } from "./search-document";
+import { buildSearchDocument, DocumentContextLoader, documentShape } from "./search-document";
+import type { SearchOutbox } from "./search-outbox.service";
 import type { SearchDocument, SearchEngine, TaskOutcome } from "./search-engine";
 import { buildSettings } from "./search-settings";
 
@@ -29,7 +30,13 @@ export class SearchIndexer {
     private readonly reference: ReferenceService,
     private readonly context: DocumentContextLoader,
     private readonly logger: Logger,
+    private readonly outbox: Pick<SearchOutbox, "builtShape" | "recordBuilt">,
   ) {}
+
+  /** Whether the index was built for documents of another shape than this code makes (or never by it). */
+  async shapeChanged(): Promise<boolean> {
+    return (await this.outbox.builtShape(this.indexUid)) !== documentShape();
+  }
 
   async settings() {
     const [tree, organisations, languages] = await Promise.all([this.topics.tree(), this.organisations.listAll(), this.reference.listLanguages()]);
@@ -152,6 +159,7 @@ export class SearchIndexer {
     await replay(swapStart, this.indexUid);
     const removed = await this.engine.deleteIndex(temporary);
     if (!removed.ok) this.logger.warn({ index: temporary, error: removed.error }, "old index could not be deleted");
+    await this.outbox.recordBuilt(this.indexUid, documentShape());
     return { documents: done, replayed, seconds: (Date.now() - started) / 1000 };
   }
 }

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual } from "typeorm";
 import { Resource } from "../catalogue/resource.entity";
 import { buildSearchDocument, DocumentContextLoader } from "./search-document";
+import { SearchIndexVersion } from "./search-index-version.entity";
 import { SearchOutboxEntry } from "./search-outbox.entity";
 import { DatabaseSearchText, searchTextOf } from "./search-text";
 
@@ -139,5 +140,16 @@ export class SearchOutbox {
   async maxId(): Promise<number> {
     const row = await this.dataSource.getRepository(SearchOutboxEntry).createQueryBuilder("o").select("MAX(o.id)", "max").getRawOne<{ max: number | null }>();
     return Number(row?.max ?? 0);
+  }
+
+  /** The document shape the index was last built with, or null when it never was (by this database). */
+  async builtShape(indexUid: string): Promise<string | null> {
+    const row = await this.dataSource.getRepository(SearchIndexVersion).findOneBy({ indexUid });
+    return row?.shape ?? null;
+  }
+
+  /** Records that the index now holds documents of this shape. */
+  async recordBuilt(indexUid: string, shape: string): Promise<void> {
+    await this.dataSource.getRepository(SearchIndexVersion).save({ indexUid, shape, builtAt: new Date() });
   }
 }

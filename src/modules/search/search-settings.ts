@@ -28,6 +28,7 @@ export const SEARCHABLE_ATTRIBUTES = [
   "languageNames",
   "countryNames",
   "deliveryModeName",
+  "details",
   "description",
 ];
 

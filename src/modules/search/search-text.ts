@@ -20,6 +20,7 @@ export function searchTextOf(doc: SearchDocument): string {
     doc.languageNames,
     doc.countryNames,
     doc.deliveryModeName,
+    doc.details,
     doc.description,
   ];
   return parts

@@ -82,14 +82,15 @@ export class SearchWorker {
 
   /**
    * Creates the index and applies its settings; when the index does not hold as many documents as
-   * there are published listings (a new or lost engine data folder), rebuilds it from the database.
+   * there are published listings (a new or lost engine data folder), or was built for documents of
+   * another shape (a field added to what a document holds), rebuilds it from the database.
    */
   async ensureReady(): Promise<boolean> {
     try {
       await this.indexer.prepare();
-      const [indexed, published] = await Promise.all([this.indexer.count(), this.catalogue.countPublished()]);
-      if (indexed !== published) {
-        this.logger.info({ indexed, published }, "search index differs from the database; rebuilding it");
+      const [indexed, published, shapeChanged] = await Promise.all([this.indexer.count(), this.catalogue.countPublished(), this.indexer.shapeChanged()]);
+      if (indexed !== published || shapeChanged) {
+        this.logger.info({ indexed, published, shapeChanged }, "search index differs from the database; rebuilding it");
         const result = await this.indexer.rebuild();
         this.logger.info(result, "search index rebuilt");
       }

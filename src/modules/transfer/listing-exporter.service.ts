@@ -1,4 +1,5 @@
 import { DataSource, In } from "typeorm";
+import { LISTING_TEXT_FIELDS } from "../catalogue/listing-fields";
 import { Resource } from "../catalogue/resource.entity";
 import { ListingRowJson } from "./listing-row";
 
@@ -8,9 +9,10 @@ const BATCH = 500;
 export function rowOf(resource: Resource, withOrganisation: boolean): ListingRowJson {
   const row: ListingRowJson = { externalId: resource.externalId ?? `listing-${resource.id}`, kind: resource.kind, title: resource.title, topics: [] };
   if (withOrganisation && resource.owner) row.organisation = resource.owner.slug;
-  if (resource.acronym) row.acronym = resource.acronym;
-  if (resource.summary) row.summary = resource.summary;
-  if (resource.description) row.description = resource.description;
+  for (const field of LISTING_TEXT_FIELDS) {
+    const text = resource[field.name];
+    if (text) row[field.name] = text;
+  }
   if (resource.url) row.url = resource.url;
   row.topics = (resource.topics ?? []).map((t) => t.slug).sort();
   const audiences = (resource.audiences ?? []).map((a) => a.slug).sort();
@@ -33,16 +35,16 @@ export function rowOf(resource: Resource, withOrganisation: boolean): ListingRow
       ...(s.venue ? { venue: s.venue } : {}),
       ...(s.timeZone ? { timeZone: s.timeZone } : {}),
       ...(s.capacity !== null && s.capacity !== undefined ? { capacity: s.capacity } : {}),
+      ...(s.seatsPerCountry !== null && s.seatsPerCountry !== undefined ? { seatsPerCountry: s.seatsPerCountry } : {}),
+      ...(s.applicationOpens ? { applicationOpens: s.applicationOpens } : {}),
       ...(s.applicationDeadline ? { applicationDeadline: s.applicationDeadline } : {}),
+      ...(s.interpretationLanguages?.length ? { interpretation: [...s.interpretationLanguages] } : {}),
     }));
   }
   row.visibility = resource.visibility;
   row.status = resource.status;
   if (resource.contactName || resource.contactEmail) row.contact = { ...(resource.contactName ? { name: resource.contactName } : {}), ...(resource.contactEmail ? { email: resource.contactEmail } : {}) };
-  if (resource.duration) row.duration = resource.duration;
   if (resource.isFree !== null) row.isFree = resource.isFree;
-  if (resource.access) row.access = resource.access;
-  if (resource.ownershipStatement) row.ownershipStatement = resource.ownershipStatement;
   return row;
 }
 

@@ -1,9 +1,10 @@
 import { DataSource, EntityManager, EntityTarget, In, IsNull, ObjectLiteral } from "typeorm";
 import { AppError } from "../../http/errors";
 import type { Actor, AuditRecord, AuditService } from "../audit/audit.service";
-import { CourseSession, SessionStatus } from "../catalogue/course-session.entity";
+import { CourseSession, sessionValuesOf, type SessionValues } from "../catalogue/course-session.entity";
 import { Edition } from "../catalogue/edition.entity";
 import { EDITABLE_FIELDS, type ListingFields, PUBLISHED_NEEDS_TOPIC, SECOND_EDITION, editionKey } from "../catalogue/listing-editor.service";
+import { pickTexts } from "../catalogue/listing-fields";
 import { Resource, ResourceStatus } from "../catalogue/resource.entity";
 import { slugify } from "../catalogue/slug";
 import { Organisation } from "../organisations/organisation.entity";
@@ -98,19 +99,7 @@ interface Resolved {
   topicIds: number[];
   audienceSlugs: string[];
   editions: Array<{ languageTag: string; title: string | null; url: string | null; format: string | null }>;
-  sessions: Array<{
-    startDate: string;
-    endDate: string | null;
-    city: string | null;
-    countryCode: string | null;
-    online: boolean;
-    languageTag: string | null;
-    status: SessionStatus;
-    venue: string | null;
-    timeZone: string | null;
-    capacity: number | null;
-    applicationDeadline: string | null;
-  }>;
+  sessions: SessionValues[];
 }
 
 type Snapshot = Omit<Resolved, "ownerId" | "newOwner" | "ownerName" | "externalId">;
@@ -130,21 +119,7 @@ function snapshotOf(resource: Resource): Snapshot {
     topicIds: (resource.topics ?? []).map((t) => t.id).sort((a, b) => a - b),
     audienceSlugs: (resource.audiences ?? []).map((a) => a.slug).sort(),
     editions: (resource.editions ?? []).map((e) => ({ languageTag: e.languageTag, title: e.title, url: e.url, format: e.format })).sort(byEdition),
-    sessions: (resource.sessions ?? [])
-      .map((s) => ({
-        startDate: s.startDate,
-        endDate: s.endDate,
-        city: s.city,
-        countryCode: s.countryCode,
-        online: Boolean(s.online),
-        languageTag: s.languageTag,
-        status: s.status,
-        venue: s.venue,
-        timeZone: s.timeZone,
-        capacity: s.capacity,
-        applicationDeadline: s.applicationDeadline,
-      }))
-      .sort(bySession),
+    sessions: (resource.sessions ?? []).map(sessionValuesOf).sort(bySession),
   };
 }
 
@@ -357,7 +332,8 @@ export class ListingImporter {
         if (!countryCode) errors[`sessions.${i}.country`] ??= resolver.countries.unknown(s.country);
       }
       const languageTag = s.language === null ? null : language(s.language, `sessions.${i}.language`);
-      sessions.push({ startDate: s.start, endDate: s.end, city: s.city, countryCode, online: s.online, languageTag, status: s.status, venue: s.venue, timeZone: s.timeZone, capacity: s.capacity, applicationDeadline: s.applicationDeadline });
+      const interpretationLanguages = s.interpretation.map((l, j) => language(l, `sessions.${i}.interpretation.${j}`)).filter((t): t is string => t !== null);
+      sessions.push({ startDate: s.start, endDate: s.end, city: s.city, countryCode, online: s.online, languageTag, status: s.status, venue: s.venue, timeZone: s.timeZone, capacity: s.capacity, seatsPerCountry: s.seatsPerCountry, applicationOpens: s.applicationOpens, applicationDeadline: s.applicationDeadline, interpretationLanguages: interpretationLanguages.length ? interpretationLanguages : null });
     });
 
     if (Object.keys(errors).length) return null;
@@ -369,15 +345,10 @@ export class ListingImporter {
       columns: {
         kind: kind!,
         title: row.title,
-        acronym: row.acronym,
-        summary: row.summary,
-        description: row.description,
+        ...pickTexts(row),
         url: row.url,
         deliveryMode,
-        duration: row.duration,
         isFree: row.isFree,
-        access: row.access,
-        ownershipStatement: row.ownershipStatement,
         contactName: row.contact.name,
         contactEmail: row.contact.email?.toLowerCase() ?? null,
         visibility: row.visibility,

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { SESSION_STATUSES } from "../catalogue/course-session.entity";
+import { LISTING_TEXT_FIELDS, type ListingTextFieldName, textRowShape } from "../catalogue/listing-fields";
 
 /**
  * One listing of a bulk import or export, in the JSON Lines row format documented in the README:
  * `{"externalId","kind","title","acronym?","summary?","description?","url?","topics":[...],
  * "audiences?":[...],"deliveryMode?","languages?":[...],"editions?":[...],"sessions?":[...],
  * "visibility?","status?","contact?":{...}}`, plus `organisation` for a curator's import of several
- * organisations, and `duration`, `isFree`, `access`, `ownershipStatement` so that an export carries
- * everything a listing holds. Names are resolved against the reference data afterwards; this schema
+ * organisations, `isFree`, and every text field of the listing (`LISTING_TEXT_FIELDS`: `duration`,
+ * `access`, `ownershipStatement`, `learningOutcomes`, ...) so that an export carries everything a
+ * listing holds. Names are resolved against the reference data afterwards; this schema
  * only checks shapes and lengths.
  */
 
@@ -47,6 +49,8 @@ const day = z
     return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(v);
   }, "is not a real date");
 
+const seats = z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 100000").nullish().transform((v) => v ?? null);
+
 export const editionRowSchema = z
   .object({
     language: requiredText(1, 80),
@@ -67,11 +71,15 @@ export const sessionRowSchema = z
     status: z.enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(", ")}` }).optional().default("planned"),
     venue: optionalText(200),
     timeZone: optionalText(64).refine((v) => v === null || v === "UTC" || Intl.supportedValuesOf("timeZone").includes(v), "must be a time zone such as Asia/Bangkok"),
-    capacity: z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 100000").nullish().transform((v) => v ?? null),
+    capacity: seats,
+    seatsPerCountry: seats,
+    applicationOpens: day.nullish().transform((v) => v ?? null),
     applicationDeadline: day.nullish().transform((v) => v ?? null),
+    interpretation: names(10).optional().default([]),
   })
   .strict()
-  .refine((s) => s.end === null || s.end >= s.start, { path: ["end"], message: "must not be before the start date" });
+  .refine((s) => s.end === null || s.end >= s.start, { path: ["end"], message: "must not be before the start date" })
+  .refine((s) => s.applicationOpens === null || s.applicationDeadline === null || s.applicationDeadline >= s.applicationOpens, { path: ["applicationDeadline"], message: "must not be before applications open" });
 
 export const listingRowSchema = z
   .object({
@@ -79,9 +87,7 @@ export const listingRowSchema = z
     organisation: optionalText(200),
     kind: requiredText(1, 80),
     title: requiredText(3, 300),
-    acronym: optionalText(40),
-    summary: optionalText(600),
-    description: optionalText(20_000),
+    ...textRowShape,
     url: httpUrl,
     topics: names(20),
     audiences: names(20).optional().default([]),
@@ -96,38 +102,29 @@ export const listingRowSchema = z
       .strict()
       .optional()
       .default({ name: null, email: null }),
-    duration: optionalText(100),
     isFree: z.boolean({ error: "must be true or false" }).nullish().transform((v) => v ?? null),
-    access: optionalText(500),
-    ownershipStatement: optionalText(500),
   })
   .strict();
 
 export type ListingRow = z.output<typeof listingRowSchema>;
 
 /** The JSON form of a row, as it is written to JSON Lines (empty values left out). */
-export interface ListingRowJson {
+export interface ListingRowJson extends Partial<Record<ListingTextFieldName, string>> {
   externalId: string;
   organisation?: string;
   kind: string;
   title: string;
-  acronym?: string;
-  summary?: string;
-  description?: string;
   url?: string;
   topics: string[];
   audiences?: string[];
   deliveryMode?: string;
   languages?: string[];
   editions?: Array<{ language: string; title?: string; url?: string; format?: string }>;
-  sessions?: Array<{ start: string; end?: string; city?: string; country?: string; online?: boolean; language?: string; status?: string; venue?: string; timeZone?: string; capacity?: number; applicationDeadline?: string }>;
+  sessions?: Array<{ start: string; end?: string; city?: string; country?: string; online?: boolean; language?: string; status?: string; venue?: string; timeZone?: string; capacity?: number; seatsPerCountry?: number; applicationOpens?: string; applicationDeadline?: string; interpretation?: string[] }>;
   visibility?: string;
   status?: string;
   contact?: { name?: string; email?: string };
-  duration?: string;
   isFree?: boolean;
-  access?: string;
-  ownershipStatement?: string;
 }
 
 /**
@@ -136,13 +133,12 @@ export interface ListingRowJson {
  * `editions` may also be a `;`-separated list of languages and `sessions` a `;`-separated list of
  * dates or `start/end` ranges.
  */
-export const CSV_COLUMNS = [
-  "externalId", "organisation", "kind", "title", "acronym", "summary", "description", "url", "topics", "audiences",
-  "deliveryMode", "languages", "editions", "sessions", "visibility", "status", "contactName", "contactEmail",
-  "duration", "isFree", "access", "ownershipStatement",
-] as const;
+export const CSV_COLUMNS: readonly string[] = [
+  "externalId", "organisation", "kind", "title", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "topics", "audiences",
+  "deliveryMode", "languages", "editions", "sessions", "visibility", "status", "contactName", "contactEmail", "isFree",
+];
 
-export type CsvRecord = Partial<Record<(typeof CSV_COLUMNS)[number], string>>;
+export type CsvRecord = Partial<Record<string, string>>;
 
 /**
  * A cell a spreadsheet would read as a formula (`= + - @`, tab, carriage return first), or one
@@ -179,7 +175,7 @@ export function rowFromCsv(record: Record<string, string>): { value: Record<stri
   for (const key of Object.keys(record)) {
     if (!(CSV_COLUMNS as readonly string[]).includes(key)) problems[key] = "is not a known column";
   }
-  for (const key of ["externalId", "organisation", "kind", "title", "acronym", "summary", "description", "url", "deliveryMode", "visibility", "status", "duration", "access", "ownershipStatement"]) {
+  for (const key of ["externalId", "organisation", "kind", "title", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "deliveryMode", "visibility", "status"]) {
     const v = cell(key);
     if (v !== "") value[key] = v;
   }
@@ -225,9 +221,7 @@ export function rowToCsv(row: ListingRowJson): Record<string, string> {
     organisation: row.organisation ?? "",
     kind: row.kind,
     title: row.title,
-    acronym: row.acronym ?? "",
-    summary: row.summary ?? "",
-    description: row.description ?? "",
+    ...Object.fromEntries(LISTING_TEXT_FIELDS.map((f) => [f.name, row[f.name] ?? ""])),
     url: row.url ?? "",
     topics: row.topics.join("; "),
     audiences: (row.audiences ?? []).join("; "),
@@ -239,10 +233,7 @@ export function rowToCsv(row: ListingRowJson): Record<string, string> {
     status: row.status ?? "",
     contactName: row.contact?.name ?? "",
     contactEmail: row.contact?.email ?? "",
-    duration: row.duration ?? "",
     isFree: row.isFree === undefined ? "" : row.isFree ? "yes" : "no",
-    access: row.access ?? "",
-    ownershipStatement: row.ownershipStatement ?? "",
   };
   for (const key of Object.keys(cells)) cells[key] = neutraliseCell(cells[key]);
   return cells;

@@ -1,0 +1,187 @@
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
+import { CourseSession } from "../../src/modules/catalogue/course-session.entity";
+import { LISTING_TEXT_FIELDS, TEXT_FIELD_LABELS } from "../../src/modules/catalogue/listing-fields";
+import { Resource } from "../../src/modules/catalogue/resource.entity";
+import { listingFormSchema } from "../../src/modules/catalogue/workspace.schemas";
+import type { Organisation } from "../../src/modules/organisations/organisation.entity";
+import { buildSearchDocument, documentShape } from "../../src/modules/search/search-document";
+import { searchTextOf } from "../../src/modules/search/search-text";
+import { readListingFile, writeListingFile } from "../../src/modules/transfer/listing-file";
+import { CSV_COLUMNS, listingRowSchema } from "../../src/modules/transfer/listing-row";
+import { createTestApp, TestApp } from "../helpers/app";
+import { buildOrganisation } from "../helpers/factories";
+import { type Agent, signedIn } from "../helpers/sessions";
+
+let t: TestApp;
+let organisation: Organisation;
+let editor: { agent: Agent; token: string };
+
+/** A value of its own for each text field: a word no listing has, and a second line where the field keeps lines. */
+const valueOf = (name: string, lines: string) => `Zq${name}word value of ${name}${lines === "one" ? "" : "\nsecond line"}`;
+
+/** The workspace form of a listing, with every field of the registry filled in. */
+function fullForm(extra: Record<string, string | string[]> = {}) {
+  return {
+    kind: "course",
+    title: "Course with every field",
+    url: "",
+    deliveryMode: "",
+    isFree: "",
+    contactName: "",
+    contactEmail: "",
+    visibility: "public",
+    topicSlugs: "trafficking-in-persons",
+    ...Object.fromEntries(LISTING_TEXT_FIELDS.map((f) => [f.name, valueOf(f.name, f.lines)])),
+    _csrf: editor.token,
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ demo: false });
+  organisation = await buildOrganisation(t, { slug: "fields-org" });
+  editor = await signedIn(t, { email: "fields.editor@example.org", organisationId: organisation.id, role: "editor" });
+});
+afterAll(async () => t.close());
+
+async function createThroughTheForm(): Promise<Resource> {
+  const res = await editor.agent.post("/workspace/listings").type("form").send(fullForm()).expect(303);
+  const id = Number(/\/workspace\/listings\/(\d+)/.exec(res.headers.location)![1]);
+  const listing = (await t.services.editor.find(id))!;
+  await t.services.editor.setStatus(id, listing.version, "publish", SYSTEM_ACTOR);
+  return (await t.services.editor.find(id))!;
+}
+
+describe("the listing field registry", () => {
+  it("gives every text field to the form, the import row and the CSV columns", async () => {
+    const form = (await editor.agent.get("/workspace/listings/new").expect(200)).text;
+    for (const field of LISTING_TEXT_FIELDS) {
+      expect(form, field.name).toContain(`name="${field.name}"`);
+      expect(form, field.name).toContain(`>${TEXT_FIELD_LABELS[field.name]}</label>`);
+      expect(Object.keys(listingFormSchema.shape), field.name).toContain(field.name);
+      expect(Object.keys(listingRowSchema.shape), field.name).toContain(field.name);
+      expect(CSV_COLUMNS, field.name).toContain(field.name);
+    }
+  });
+
+  it("stores every text field from the form, and shows it in the export, the API, the listing page and the search text", async () => {
+    const listing = await createThroughTheForm();
+    const [row] = (await t.services.exporter.rows(organisation.id)).filter((r) => r.title === "Course with every field");
+    const api = (await request(t.app).get(`/api/v1/resources/${listing.slug}`).expect(200)).body;
+    const page = (await request(t.app).get(`/resources/${listing.slug}`).expect(200)).text;
+    const document = buildSearchDocument(listing, await t.services.documentContext.load());
+    const searchText = searchTextOf(document);
+    for (const field of LISTING_TEXT_FIELDS) {
+      const value = valueOf(field.name, field.lines);
+      expect(listing[field.name], field.name).toBe(value);
+      expect(row[field.name], field.name).toBe(value);
+      expect(api.data[field.name], field.name).toBe(value);
+      if (field.onPage) {
+        expect(page, field.name).toContain(`<dt>${TEXT_FIELD_LABELS[field.name]}</dt>`);
+        expect(page, field.name).toContain(value);
+      }
+      if (field.search !== "none") expect(searchText, field.name).toContain(`Zq${field.name}word`);
+      else expect(searchText, field.name).not.toContain(`Zq${field.name}word`);
+    }
+  });
+
+  it("finds a listing by the words of its details, and not by a field search leaves out", async () => {
+    await createThroughTheForm();
+    const find = async (q: string) => (await request(t.app).get(`/api/v1/search?q=${q}`).expect(200)).body.total as number;
+    expect(await find("ZqlearningOutcomesword")).toBeGreaterThan(0);
+    expect(await find("Zqeligibilityword")).toBeGreaterThan(0);
+    expect(await find("ZqhowToApplyword")).toBe(0);
+  });
+
+  it("keeps a one-line field on one line, and refuses a field over its limit, next to the field, storing nothing", async () => {
+    const before = await t.dataSource.getRepository(Resource).count();
+    const res = await editor.agent.post("/workspace/listings").type("form").send(fullForm({ certificate: "Certificate\r\nof completion", prerequisites: "x".repeat(1001) })).expect(400);
+    expect(res.text).toContain('id="prerequisites-error"');
+    expect(res.text).toContain("Prerequisites must be at most 1,000 characters");
+    expect(await t.dataSource.getRepository(Resource).count()).toBe(before);
+    const ok = await editor.agent.post("/workspace/listings").type("form").send(fullForm({ title: "One line certificate", certificate: "Certificate\r\nof completion" })).expect(303);
+    const id = Number(/\/workspace\/listings\/(\d+)/.exec(ok.headers.location)![1]);
+    expect((await t.services.editor.find(id))!.certificate).toBe("Certificate of completion");
+  });
+
+  it("refuses an unknown field in the form", async () => {
+    const res = await editor.agent.post("/workspace/listings").type("form").send(fullForm({ seatsPerCountry: "3" })).expect(400);
+    expect(res.text).toContain("is not a known parameter");
+  });
+});
+
+describe("sessions for nominations", () => {
+  it("stores seats per country, when applications open and close, and interpretation languages, and shows them", async () => {
+    const listing = await createThroughTheForm();
+    await editor.agent
+      .post(`/workspace/listings/${listing.id}/sessions`)
+      .type("form")
+      .send({ startDate: "2031-03-10", endDate: "2031-03-14", city: "Bangkok", countryCode: "THA", timeZone: "Asia/Bangkok", languageTag: "en", interpretationLanguages: ["th", "km"], seatsPerCountry: "3", applicationOpens: "2031-01-05", applicationDeadline: "2031-02-01", status: "open", _csrf: editor.token })
+      .expect(303);
+    const [session] = await t.dataSource.getRepository(CourseSession).findBy({ resourceId: listing.id });
+    expect(session).toMatchObject({ seatsPerCountry: 3, applicationOpens: "2031-01-05", applicationDeadline: "2031-02-01", interpretationLanguages: ["th", "km"], languageTag: "en" });
+    const page = (await request(t.app).get(`/resources/${listing.slug}`).expect(200)).text;
+    expect(page).toContain("3 seats per country");
+    expect(page).toMatch(/Interpretation: Thai, Khmer/);
+    const api = (await request(t.app).get(`/api/v1/resources/${listing.slug}`).expect(200)).body.data;
+    expect(api.sessions[0]).toMatchObject({ seatsPerCountry: 3, applicationOpens: "2031-01-05", applicationDeadline: "2031-02-01", interpretation: ["th", "km"] });
+  });
+
+  it("refuses a session whose applications close before they open, in the form and in an import row, storing nothing", async () => {
+    const listing = await createThroughTheForm();
+    const res = await editor.agent
+      .post(`/workspace/listings/${listing.id}/sessions`)
+      .type("form")
+      .send({ startDate: "2031-03-10", endDate: "", city: "", countryCode: "", timeZone: "", languageTag: "", seatsPerCountry: "", applicationOpens: "2031-02-01", applicationDeadline: "2031-01-05", status: "open", _csrf: editor.token });
+    expect(res.status).toBe(400);
+    expect(await t.dataSource.getRepository(CourseSession).countBy({ resourceId: listing.id })).toBe(0);
+    const parsed = listingRowSchema.safeParse({ externalId: "X-1", kind: "course", title: "Row with a session", topics: ["trafficking-in-persons"], sessions: [{ start: "2031-03-10", applicationOpens: "2031-02-01", applicationDeadline: "2031-01-05" }] });
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain("must not be before applications open");
+  });
+
+  it("round-trips every new field through export and import, in JSON Lines and in CSV", async () => {
+    const owner = await buildOrganisation(t, { slug: "round-trip-org" });
+    await t.services.catalogue.create(
+      {
+        kind: "course",
+        title: "Round trip course",
+        externalId: "RT-1",
+        ownerId: owner.id,
+        status: "published",
+        topicSlugs: ["trafficking-in-persons"],
+        ...Object.fromEntries(LISTING_TEXT_FIELDS.map((f) => [f.name, valueOf(f.name, f.lines)])),
+        sessions: [{ startDate: "2031-05-01", endDate: "2031-05-03", languageTag: "en", interpretationLanguages: ["vi"], seatsPerCountry: 2, applicationOpens: "2031-03-01", applicationDeadline: "2031-04-01", status: "open" }],
+      },
+      SYSTEM_ACTOR,
+    );
+    const rows = await t.services.exporter.rows(owner.id);
+    for (const format of ["jsonl", "csv"] as const) {
+      const file = writeListingFile(rows, format);
+      const read = readListingFile(file, format);
+      expect(read.every((r) => Object.keys(r.problems).length === 0)).toBe(true);
+      const plan = await t.services.importer.plan(read, { kind: "organisation", organisation: owner });
+      expect(plan.counts, format).toEqual({ create: 0, update: 0, unchanged: 1, reject: 0 });
+    }
+    expect(rows[0].sessions?.[0]).toMatchObject({ interpretation: ["vi"], seatsPerCountry: 2, applicationOpens: "2031-03-01", applicationDeadline: "2031-04-01" });
+  });
+});
+
+describe("the search index and the document's shape", () => {
+  it("rebuilds at start an index built for documents of another shape", async () => {
+    const s = await createTestApp({ demo: false, search: true });
+    try {
+      expect(await s.services.worker!.ensureReady()).toBe(true);
+      expect(await s.services.outbox.builtShape(s.indexUid)).toBe(documentShape());
+      await s.services.outbox.recordBuilt(s.indexUid, "1:an older shape");
+      expect(await s.services.indexer!.shapeChanged()).toBe(true);
+      expect(await s.services.worker!.ensureReady()).toBe(true);
+      expect(await s.services.outbox.builtShape(s.indexUid)).toBe(documentShape());
+      expect(await s.services.indexer!.shapeChanged()).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+});
