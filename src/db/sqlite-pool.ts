@@ -171,6 +171,8 @@ export class PooledSqliteQueryRunner extends SqliteQueryRunner {
     return super.release();
   }
 
+  // TypeORM's QueryRunner declares query() as Promise<any>; an override must keep that type.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override async query(query: string, parameters?: unknown[], useStructuredResult = false): Promise<any> {
     if (this.holdsWriter) {
       const sql = query === "BEGIN TRANSACTION" ? "BEGIN IMMEDIATE TRANSACTION" : query;

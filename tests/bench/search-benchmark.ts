@@ -17,7 +17,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import pino from "pino";
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const meili = new LocalMeilisearch({ binary, dataDir: path.join(dir, "meili"), masterKey: key, logger });
   const apps: Array<ReturnType<typeof spawn>> = [];
   try {
-    line("machine", `${require("node:os").cpus().length} cores, Node ${process.version}`);
+    line("machine", `${cpus().length} cores, Node ${process.version}`);
     line("listings", String(LISTINGS));
     const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dir, SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "warn" });
     const dataSource = await openDatabase(config.database);
