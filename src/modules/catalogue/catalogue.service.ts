@@ -10,6 +10,7 @@ import type { DatabaseSearchText } from "../search/search-text";
 import { CourseSession, SessionStatus } from "./course-session.entity";
 import { Edition } from "./edition.entity";
 import { type ListingTexts, pickTexts } from "./listing-fields";
+import { upcomingSessionSql, visibleSql } from "./listing-rules";
 import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { Topic } from "./topic.entity";
 import type { TopicService } from "./topic.service";
@@ -91,8 +92,8 @@ export interface ResourceInput extends Partial<ListingTexts> {
   }>;
 }
 
-/** Sessions that still lie ahead: not cancelled, not completed, starting today (UTC) or later. */
-const UPCOMING_SESSION = "cs.start_date >= :today AND cs.status NOT IN ('cancelled', 'completed')";
+/** Sessions that still lie ahead (`listing-rules.ts`). */
+const UPCOMING_SESSION = upcomingSessionSql("cs");
 
 /** Each listing's languages: those of its editions and of its sessions. */
 const LANGUAGES_OF_LISTINGS =
@@ -124,11 +125,8 @@ export class CatalogueService {
 
   /** Published listings this viewer may see. */
   private visible(viewer: Viewer): SelectQueryBuilder<Resource> {
-    const visibilities: Visibility[] = viewer.member ? ["public", "members"] : ["public"];
-    return this.resources
-      .createQueryBuilder("r")
-      .where("r.status = :published", { published: "published" })
-      .andWhere("r.visibility IN (:...visibilities)", { visibilities });
+    const { where, params } = visibleSql("r", viewer);
+    return this.resources.createQueryBuilder("r").where(where, params);
   }
 
   /**

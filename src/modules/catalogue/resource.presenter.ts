@@ -1,4 +1,5 @@
 import { LISTING_TEXT_FIELDS, textsOf } from "./listing-fields";
+import { isUpcomingSession, sessionPlace, shownSessionStatus } from "./listing-rules";
 import { compareText } from "../../http/compare";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { renderMarkdown } from "../../http/markdown";
@@ -28,16 +29,9 @@ function languageTags(resource: Resource): string[] {
   return [...tags];
 }
 
-function isUpcoming(session: CourseSession, today: string): boolean {
-  return session.startDate >= today && session.status !== "cancelled" && session.status !== "completed";
-}
 
 function presentSession(session: CourseSession, ctx: PresenterContext) {
-  const place = session.online
-    ? "Online"
-    : [session.venue, session.city, session.countryCode ? (ctx.countries.get(session.countryCode) ?? session.countryCode) : null]
-        .filter(Boolean)
-        .join(", ") || null;
+  const place = sessionPlace(session, (code) => ctx.countries.get(code) ?? code);
   return {
     dates: formatDayRange(session.startDate, session.endDate),
     startDate: session.startDate,
@@ -57,7 +51,7 @@ function presentSession(session: CourseSession, ctx: PresenterContext) {
     city: session.city,
     venue: session.venue,
     interpretation: (session.interpretationLanguages ?? []).map((tag) => ({ tag, name: ctx.languages.get(tag)?.name ?? tag })),
-    status: session.status,
+    status: shownSessionStatus(session, ctx.today ?? todayUtc()),
   };
 }
 
@@ -66,7 +60,7 @@ export type SessionView = ReturnType<typeof presentSession>;
 /** A listing as a card in a list. */
 export function presentCard(resource: Resource, ctx: PresenterContext) {
   const today = ctx.today ?? todayUtc();
-  const upcoming = (resource.sessions ?? []).filter((s) => isUpcoming(s, today)).sort((a, b) => a.startDate.localeCompare(b.startDate));
+  const upcoming = (resource.sessions ?? []).filter((s) => isUpcomingSession(s, today)).sort((a, b) => a.startDate.localeCompare(b.startDate));
   return {
     slug: resource.slug,
     path: `/resources/${encodeURIComponent(resource.slug)}`,
@@ -120,8 +114,8 @@ export function presentDetail(resource: Resource, ctx: PresenterContext) {
         format: e.format,
       }))
       .sort((a, b) => compareText(a.language, b.language)),
-    upcomingSessions: sessions.filter((s) => isUpcoming(s, today)).map((s) => presentSession(s, ctx)),
-    pastSessions: sessions.filter((s) => !isUpcoming(s, today)).reverse().map((s) => presentSession(s, ctx)),
+    upcomingSessions: sessions.filter((s) => isUpcomingSession(s, today)).map((s) => presentSession(s, ctx)),
+    pastSessions: sessions.filter((s) => !isUpcomingSession(s, today)).reverse().map((s) => presentSession(s, ctx)),
     contact: {
       name: resource.contactName ?? owner?.contactName ?? null,
       email: resource.contactEmail ?? owner?.contactEmail ?? null,

@@ -1,4 +1,5 @@
 import { SEARCHED_DETAILS, searchableDetails } from "../catalogue/listing-fields";
+import { sessionPlace } from "../catalogue/listing-rules";
 import { compareText } from "../../http/compare";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -85,7 +86,7 @@ function nextSessionOf(resource: Resource, today: number, ctx: DocumentContext) 
     .filter((s) => dayStart(s.startDate) >= today)
     .sort((a, b) => a.startDate.localeCompare(b.startDate))[0];
   if (!next) return null;
-  const place = next.online ? "Online" : [next.city, next.countryCode ? (ctx.countries.get(next.countryCode) ?? next.countryCode) : null].filter(Boolean).join(", ") || null;
+  const place = sessionPlace(next, (code) => ctx.countries.get(code) ?? code);
   return { start: next.startDate, end: next.endDate, place };
 }
 
@@ -94,7 +95,7 @@ function nextSessionOf(resource: Resource, today: number, ctx: DocumentContext) 
  * the listing fields searched among the details, it makes the document's shape; an index built for
  * another shape is rebuilt at start.
  */
-export const SEARCH_DOCUMENT_VERSION = 2;
+export const SEARCH_DOCUMENT_VERSION = 3;
 
 export function documentShape(): string {
   return `${SEARCH_DOCUMENT_VERSION}:${SEARCHED_DETAILS.join(",")}`;

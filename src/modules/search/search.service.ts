@@ -1,3 +1,4 @@
+import { visibilitiesFor } from "../catalogue/listing-rules";
 import { compareText } from "../../http/compare";
 import type { Logger } from "pino";
 import { formatDayRange, todayUtc } from "../../http/dates";
@@ -153,7 +154,8 @@ export class SearchService {
 
   /** The filter expressions of a request. */
   private filters(request: SearchRequest, viewer: Viewer): string[] {
-    const filters = [`status = "published"`, viewer.member ? `visibility IN ["public", "members"]` : `visibility = "public"`];
+    // The engine's twin of `visibleSql` (listing-rules.ts).
+    const filters = [`status = "published"`, `visibility IN [${visibilitiesFor(viewer).map((v) => `"${v}"`).join(", ")}]`];
     const add = (facet: FacetName, value: string | undefined) => {
       if (value !== undefined) filters.push(`${facet} = ${quoteFilterValue(value)}`);
     };

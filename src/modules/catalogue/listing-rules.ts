@@ -1,0 +1,57 @@
+/**
+ * The rules about listings that both TypeScript and SQL apply, each written here once in each
+ * language, side by side; `tests/integration/listing-rules.test.ts` checks that the two agree on
+ * the same rows.
+ */
+
+/** Who is looking: members (signed-in people of contributing organisations) also see members-only listings. */
+export interface VisibilityViewer {
+  member: boolean;
+}
+
+/** The visibilities this viewer may see. */
+export function visibilitiesFor(viewer: VisibilityViewer): Array<"public" | "members"> {
+  return viewer.member ? ["public", "members"] : ["public"];
+}
+
+/** A listing this viewer may see: published, and public or (for members) members only. */
+export function isVisibleTo(listing: { status: string; visibility: string }, viewer: VisibilityViewer): boolean {
+  return listing.status === "published" && (visibilitiesFor(viewer) as string[]).includes(listing.visibility);
+}
+
+/** The same in SQL, on the listing `alias`, with its parameters. */
+export function visibleSql(alias: string, viewer: VisibilityViewer): { where: string; params: { visibilities: string[] } } {
+  return { where: `${alias}.status = 'published' AND ${alias}.visibility IN (:...visibilities)`, params: { visibilities: visibilitiesFor(viewer) } };
+}
+
+/** Statuses of sessions that are not offered, whatever their dates. */
+const NOT_OFFERED = ["cancelled", "completed"] as const;
+
+/** A session still ahead: not cancelled, not completed, and starting today (UTC) or later. */
+export function isUpcomingSession(session: { startDate: string; status: string }, today: string): boolean {
+  return session.startDate >= today && !(NOT_OFFERED as readonly string[]).includes(session.status);
+}
+
+/** The same in SQL, on the session `alias`, comparing with the parameter `:today`. */
+export function upcomingSessionSql(alias: string): string {
+  return `${alias}.start_date >= :today AND ${alias}.status NOT IN (${NOT_OFFERED.map((s) => `'${s}'`).join(", ")})`;
+}
+
+/** A session over: its last day (or its only day) is before today. */
+export function isPastSession(session: { startDate: string; endDate: string | null }, today: string): boolean {
+  return (session.endDate ?? session.startDate) < today;
+}
+
+/**
+ * The status a session is shown with: one that has ended is "completed", whatever was stored (a
+ * course announced as "planned" and never updated), unless it was cancelled.
+ */
+export function shownSessionStatus(session: { startDate: string; endDate: string | null; status: string }, today: string): string {
+  return session.status !== "cancelled" && isPastSession(session, today) ? "completed" : session.status;
+}
+
+/** Where a session takes place, as one line: "Online", or its venue, city and country (those given). */
+export function sessionPlace(session: { online: boolean; venue?: string | null; city: string | null; countryCode: string | null }, countryName: (code: string) => string): string | null {
+  if (session.online) return "Online";
+  return [session.venue, session.city, session.countryCode ? countryName(session.countryCode) : null].filter(Boolean).join(", ") || null;
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { todayUtc } from "../../src/http/dates";
+import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
+import { CourseSession, SESSION_STATUSES } from "../../src/modules/catalogue/course-session.entity";
+import { isPastSession, isUpcomingSession, isVisibleTo, sessionPlace, shownSessionStatus, upcomingSessionSql, visibleSql } from "../../src/modules/catalogue/listing-rules";
+import { Resource } from "../../src/modules/catalogue/resource.entity";
+import { createTestApp, TestApp } from "../helpers/app";
+import { buildOrganisation, daysFromToday } from "../helpers/factories";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ demo: false });
+  const owner = await buildOrganisation(t);
+  // Every status and visibility, each with sessions on every side of today in every status.
+  for (const status of ["draft", "published", "archived"] as const) {
+    for (const visibility of ["public", "members"] as const) {
+      await t.services.catalogue.create(
+        {
+          kind: "course",
+          title: `Rule probe ${status} ${visibility}`,
+          ownerId: owner.id,
+          status,
+          visibility,
+          sessions: SESSION_STATUSES.flatMap((sessionStatus) => [-30, -1, 0, 1, 30].map((days) => ({ startDate: daysFromToday(days), endDate: days === -1 ? daysFromToday(2) : null, status: sessionStatus }))),
+        },
+        SYSTEM_ACTOR,
+      );
+    }
+  }
+});
+afterAll(async () => t.close());
+
+describe("rules written in TypeScript and in SQL", () => {
+  it("agree on which listings each viewer may see", async () => {
+    const all = await t.dataSource.getRepository(Resource).find();
+    for (const viewer of [{ member: false }, { member: true }]) {
+      const { where, params } = visibleSql("r", viewer);
+      const bySql = (await t.dataSource.getRepository(Resource).createQueryBuilder("r").select("r.id", "id").where(where, params).getRawMany<{ id: number }>()).map((r) => Number(r.id)).sort((a, b) => a - b);
+      const byTs = all.filter((r) => isVisibleTo(r, viewer)).map((r) => r.id).sort((a, b) => a - b);
+      expect(bySql, JSON.stringify(viewer)).toEqual(byTs);
+      expect(byTs.length).toBe(viewer.member ? 2 : 1);
+    }
+  });
+
+  it("agree on which sessions are upcoming", async () => {
+    const today = todayUtc();
+    const all = await t.dataSource.getRepository(CourseSession).find();
+    const bySql = (await t.dataSource.getRepository(CourseSession).createQueryBuilder("cs").select("cs.id", "id").where(upcomingSessionSql("cs"), { today }).getRawMany<{ id: number }>()).map((r) => Number(r.id)).sort((a, b) => a - b);
+    const byTs = all.filter((s) => isUpcomingSession(s, today)).map((s) => s.id).sort((a, b) => a - b);
+    expect(bySql).toEqual(byTs);
+    // Today, tomorrow and in a month, for planned, open and full sessions: 3 × 3 per listing.
+    expect(byTs.length).toBe(6 * 9);
+  });
+});
+
+describe("sessions as they are shown", () => {
+  it("shows a session that has ended as completed, whatever was stored, unless it was cancelled", () => {
+    const today = "2027-06-10";
+    expect(shownSessionStatus({ startDate: "2027-06-01", endDate: "2027-06-05", status: "planned" }, today)).toBe("completed");
+    expect(shownSessionStatus({ startDate: "2027-06-09", endDate: null, status: "open" }, today)).toBe("completed");
+    expect(shownSessionStatus({ startDate: "2027-06-01", endDate: "2027-06-05", status: "cancelled" }, today)).toBe("cancelled");
+    expect(shownSessionStatus({ startDate: "2027-06-08", endDate: "2027-06-12", status: "open" }, today)).toBe("open");
+    expect(isPastSession({ startDate: "2027-06-10", endDate: null }, today)).toBe(false);
+  });
+
+  it("says where a session is the same way everywhere", () => {
+    const name = (code: string) => ({ KOR: "Republic of Korea" })[code] ?? code;
+    expect(sessionPlace({ online: false, venue: "CIFAL Jeju", city: "Jeju", countryCode: "KOR" }, name)).toBe("CIFAL Jeju, Jeju, Republic of Korea");
+    expect(sessionPlace({ online: true, venue: "x", city: "y", countryCode: "KOR" }, name)).toBe("Online");
+    expect(sessionPlace({ online: false, venue: null, city: null, countryCode: null }, name)).toBeNull();
+  });
+
+  it("shows a listing's past session as completed on its page", async () => {
+    const owner = await buildOrganisation(t);
+    const listing = await t.services.catalogue.create(
+      { kind: "course", title: "Course held in 2017", ownerId: owner.id, status: "published", sessions: [{ startDate: "2017-11-21", endDate: "2017-11-24", status: "planned", city: "Jeju" }] },
+      SYSTEM_ACTOR,
+    );
+    const { default: request } = await import("supertest");
+    const page = (await request(t.app).get(`/resources/${listing.slug}`).expect(200)).text;
+    expect(page).toContain("status-completed");
+    expect(page).not.toContain("status-planned");
+  });
+});
