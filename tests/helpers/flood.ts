@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { FAILURES_PER_PAIR } from "../../src/modules/accounts/sign-in-limiter";
 import type { TestApp } from "./app";
 import { buildOrganisation, buildResource } from "./factories";
+import { listingForm } from "./forms";
 import { HttpClient } from "./http-client";
 import { csrfTokenIn, TEST_PASSWORD } from "./sessions";
 
@@ -81,7 +82,7 @@ export async function signInFlood(t: TestApp, options: { seconds: number; connec
       while (running()) {
         const [row] = (await t.dataSource.query(t.dataSource.options.type === "postgres" ? "SELECT version FROM resources WHERE id = $1" : "SELECT version FROM resources WHERE id = ?", [listing.id])) as Array<{ version: number }>;
         lastTitle = `Saved during the flood, number ${saves + 1}`;
-        const res = await browser.request("POST", `/workspace/listings/${listing.id}`, { ...LISTING_FORM, title: lastTitle, version: String(row.version), _csrf: token });
+        const res = await browser.request("POST", `/workspace/listings/${listing.id}`, { ...listingForm({ summary: "A listing saved again and again while the sign-in page is flooded.", topicSlugs: ["trafficking-in-persons"] }), title: lastTitle, version: String(row.version), _csrf: token });
         count(res.status);
         if (res.status !== 303) savesStored = false;
         saves++;
@@ -127,24 +128,6 @@ export async function signInFlood(t: TestApp, options: { seconds: number; connec
 
 /** The most password checks the flood may cause: one account from one address. */
 export const FLOOD_CHECK_LIMIT = FAILURES_PER_PAIR;
-
-/** The listing form of the workspace, filled in. */
-const LISTING_FORM: Record<string, string | string[]> = {
-  kind: "course",
-  acronym: "",
-  summary: "A listing saved again and again while the sign-in page is flooded.",
-  description: "",
-  url: "",
-  deliveryMode: "",
-  duration: "",
-  isFree: "",
-  access: "",
-  ownershipStatement: "",
-  contactName: "",
-  contactEmail: "",
-  visibility: "public",
-  topicSlugs: ["trafficking-in-persons"],
-};
 
 /** What must hold after the flood, whatever the database. */
 export function expectTheSiteHeld(f: FloodFigures): void {

@@ -9,6 +9,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { readListingFile } from "../../src/modules/transfer/listing-file";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation, buildResource } from "../helpers/factories";
+import { listingForm } from "../helpers/forms";
 import { runEntry } from "../helpers/process";
 import { csrfTokenIn, signedIn } from "../helpers/sessions";
 
@@ -27,25 +28,7 @@ describe("input at the edge", () => {
     await agent
       .post(`/workspace/listings/${listing.id}`)
       .type("form")
-      .send({
-        kind: "course",
-        title: "Bell\u0007 and \u001b[31mescape\u0000 \ue000marked\ue001 title",
-        acronym: "",
-        summary: "First line\r\nsecond\tline\u0085",
-        description: "",
-        url: "",
-        deliveryMode: "",
-        duration: "",
-        isFree: "",
-        access: "",
-        ownershipStatement: "",
-        contactName: "",
-        contactEmail: "",
-        visibility: "public",
-        topicSlugs: "trafficking-in-persons",
-        version: String(version),
-        _csrf: token,
-      })
+      .send(listingForm({ title: "Bell\u0007 and \u001b[31mescape\u0000 \ue000marked\ue001 title", summary: "First line\r\nsecond\tline\u0085", topicSlugs: "trafficking-in-persons", version: String(version), _csrf: token }))
       .expect(303);
     const [row] = await t.dataSource.query("SELECT title, summary FROM resources WHERE id = ?", [listing.id]);
     expect(row).toEqual({ title: "Bell and [31mescape marked title", summary: "First line\nsecond\tline" });

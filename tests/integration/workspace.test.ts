@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import type { Organisation } from "../../src/modules/organisations/organisation.entity";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation, buildResource } from "../helpers/factories";
+import { listingForm } from "../helpers/forms";
 
 const PASSWORD = "correct horse battery staple 42";
 type Agent = ReturnType<typeof request.agent>;
@@ -49,24 +50,6 @@ async function snapshot(id: number) {
   const [row] = await t.dataSource.query("SELECT title, status, version, (SELECT COUNT(*) FROM editions WHERE resource_id = ?) AS editions FROM resources WHERE id = ?", [id, id]);
   return row;
 }
-
-const listingForm = (fields: Record<string, string | string[]> = {}) => ({
-  kind: "course",
-  title: "Matrix course",
-  acronym: "",
-  summary: "",
-  description: "",
-  url: "",
-  deliveryMode: "",
-  duration: "",
-  isFree: "",
-  access: "",
-  ownershipStatement: "",
-  contactName: "",
-  contactEmail: "",
-  visibility: "public",
-  ...fields,
-});
 
 describe("who may do what in the workspace", () => {
   const expectations: Array<{ name: string; run: (who: Who, id: number) => Promise<request.Response>; allowed: Who[]; changes: boolean }> = [
