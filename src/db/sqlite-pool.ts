@@ -66,6 +66,9 @@ class WriterLock {
 /** The transaction whose callback is running, for work inside it that does not use its manager. */
 const currentTransaction = new AsyncLocalStorage<{ runner?: PooledSqliteQueryRunner; outer?: { runner?: PooledSqliteQueryRunner } }>();
 
+/** Savepoints of joined runners are numbered, so that two never share a name. */
+let joinedTransactions = 0;
+
 /** The connection a query runner's next statement goes to (read by `connect()`, which TypeORM calls per statement). */
 const statementConnection = new AsyncLocalStorage<Sqlite3Database>();
 
@@ -128,6 +131,11 @@ export class PooledSqliteQueryRunner extends SqliteQueryRunner {
   declare driver: PooledSqliteDriver;
   /** Whether this runner holds the writer (from the start of its transaction to its end). */
   private holdsWriter = false;
+  /**
+   * A savepoint name when this runner's transaction runs inside another one's (a save through the
+   * data source's own manager in a transaction's callback): it joins that transaction.
+   */
+  private joined: string | null = null;
 
   override connect(): Promise<Sqlite3Database> {
     return Promise.resolve(statementConnection.getStore() ?? (this.driver.databaseConnection as Sqlite3Database));
@@ -136,6 +144,12 @@ export class PooledSqliteQueryRunner extends SqliteQueryRunner {
   override async startTransaction(isolationLevel?: IsolationLevel): Promise<void> {
     if (this.transactionDepth > 0) return super.startTransaction(isolationLevel);
     const box = currentTransaction.getStore();
+    if (box?.runner?.holdsWriter && box.runner !== this) {
+      // TypeORM's own transaction around a save made in a transaction's callback without its
+      // manager: a savepoint of the enclosing transaction, as on a single connection.
+      this.joined = `joined_${++joinedTransactions}`;
+      return super.startTransaction(isolationLevel);
+    }
     // It would wait for the writer that its own enclosing transaction holds.
     if (box?.outer?.runner?.holdsWriter) throw new Error("a transaction was started inside another one: use the enclosing transaction's manager");
     await this.driver.writerLock.acquire();
@@ -165,6 +179,14 @@ export class PooledSqliteQueryRunner extends SqliteQueryRunner {
     }
   }
 
+  /** The statement a joined runner sends instead of beginning, committing or rolling back. */
+  private joinedStatement(query: string): string {
+    if (query === "BEGIN TRANSACTION") return `SAVEPOINT ${this.joined}`;
+    if (query === "COMMIT") return `RELEASE SAVEPOINT ${this.joined}`;
+    if (query === "ROLLBACK") return `ROLLBACK TO SAVEPOINT ${this.joined}`;
+    return query;
+  }
+
   override async release(): Promise<void> {
     // A transaction left open (its COMMIT and its ROLLBACK both failed) must not keep the writer.
     if (this.holdsWriter) await this.giveUpWriter(true);
@@ -181,8 +203,9 @@ export class PooledSqliteQueryRunner extends SqliteQueryRunner {
     // Work inside a transaction's callback that went around its manager joins the transaction, as
     // it did on a single connection; waiting for the writer would wait for ourselves.
     const enclosing = currentTransaction.getStore()?.runner;
-    if (enclosing?.holdsWriter) {
-      return statementConnection.run(this.driver.databaseConnection as Sqlite3Database, () => super.query(query, parameters, useStructuredResult));
+    if (this.joined || enclosing?.holdsWriter) {
+      const sql = this.joined ? this.joinedStatement(query) : query;
+      return statementConnection.run(this.driver.databaseConnection as Sqlite3Database, () => super.query(sql, parameters, useStructuredResult));
     }
     if (READ_ONLY.test(query)) {
       return statementConnection.run(this.driver.reader(), () => super.query(query, parameters, useStructuredResult));

@@ -103,6 +103,23 @@ describe("the pooled SQLite driver", () => {
     expect(await names()).toEqual([]);
   });
 
+  it("lets a save through the data source's own manager inside a transaction join it, and roll back with it", async () => {
+    const { AuditEvent } = await import("../../src/modules/audit/audit-event.entity");
+    const before = await db.dataSource.getRepository(AuditEvent).count();
+    const outcome = await Promise.race([
+      db.dataSource
+        .transaction(async () => {
+          await db.dataSource.getRepository(AuditEvent).save({ action: "probe.joined", entityType: "probe", entityId: "1", organisationId: null, actorId: null, actorLabel: "test", changes: {} });
+          expect(await db.dataSource.getRepository(AuditEvent).count()).toBe(before + 1);
+          throw new Error("roll back");
+        })
+        .catch((error: Error) => error.message),
+      pause(5000).then(() => "waited for itself"),
+    ]);
+    expect(outcome).toBe("roll back");
+    expect(await db.dataSource.getRepository(AuditEvent).count()).toBe(before);
+  });
+
   it("refuses a transaction started inside another one, rather than waiting for ever", async () => {
     const outcome = await Promise.race([
       db.dataSource.transaction(() => db.dataSource.transaction(async () => "inner")).catch((error: Error) => error.message),
