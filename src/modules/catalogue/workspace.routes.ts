@@ -4,6 +4,7 @@ import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { idParam } from "../../http/input";
 import { TEXT_FIELD_LABELS, textFieldsIn } from "./listing-fields";
+import { shownSessionStatus } from "./listing-rules";
 import { parseWith } from "../../http/validate";
 import { i18n, translator } from "../../i18n/i18n";
 import { message, translateMessage } from "../../i18n/message";
@@ -158,7 +159,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
       editions: (resource.editions ?? []).map((e) => ({ id: e.id, tag: e.languageTag, language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag, title: e.title, url: e.url, format: e.format })),
       sessions: [...(resource.sessions ?? [])]
         .sort((a, b) => a.startDate.localeCompare(b.startDate))
-        .map((s) => ({ id: s.id, startDate: s.startDate, endDate: s.endDate, online: s.online, city: s.city, countryCode: s.countryCode, country: s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null, dates: formatDayRange(s.startDate, s.endDate), place: s.online ? "Online" : [s.city, s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null].filter(Boolean).join(", "), status: s.status })),
+        .map((s) => ({ id: s.id, startDate: s.startDate, endDate: s.endDate, online: s.online, city: s.city, countryCode: s.countryCode, country: s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null, dates: formatDayRange(s.startDate, s.endDate), place: s.online ? "Online" : [s.city, s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null].filter(Boolean).join(", "), status: shownSessionStatus(s, todayUtc()) })),
       saved: typeof req.query.saved === "string" ? req.query.saved : null,
       options,
       errors: {},
