@@ -6,6 +6,12 @@
   var results = document.querySelector("[data-picker-results]");
   if (!input || !results || !window.fetch) return;
   var hidden = document.querySelector('form[method="post"] input[name="q"]');
+  // Words from the page, in its language: data-text-empty ("… {query} …") and data-text-kinds (JSON, kind → name).
+  var emptyText = results.getAttribute("data-text-empty") || "";
+  var kinds = {};
+  try {
+    kinds = JSON.parse(results.getAttribute("data-text-kinds") || "{}");
+  } catch (e) { /* the English names from the API stand */ }
   var timer = null;
   var latest = 0;
 
@@ -19,7 +25,7 @@
   function render(query, hits) {
     results.textContent = "";
     if (hits.length === 0) {
-      results.appendChild(text("p", "No listing matches \u201c" + query + "\u201d. Try fewer or other words.", "empty"));
+      results.appendChild(text("p", emptyText.split("{query}").join(query), "empty"));
       return;
     }
     var list = document.createElement("ul");
@@ -33,7 +39,7 @@
       radio.value = hit.slug;
       label.appendChild(radio);
       label.appendChild(document.createTextNode(" " + hit.title + " "));
-      label.appendChild(text("small", "\u00b7 " + hit.kindName + (hit.owner ? " \u00b7 " + hit.owner.name : ""), "muted"));
+      label.appendChild(text("small", "\u00b7 " + (kinds[hit.kind] || hit.kindName) + (hit.owner ? " \u00b7 " + hit.owner.name : ""), "muted"));
       item.appendChild(label);
       list.appendChild(item);
     });

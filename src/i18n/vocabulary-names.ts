@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "../modules/catalogue/vocabulary";
 
 /**
  * Names of the controlled vocabularies (topics, kinds, delivery modes, audiences) in the interface's
@@ -37,6 +38,9 @@ export function vocabularyNames(lang: string) {
     kind: (slug: string | null | undefined, english?: string | null) => pick("kinds", slug, lang, english),
     mode: (slug: string | null | undefined, english?: string | null) => pick("deliveryModes", slug, lang, english),
     audience: (english: string) => pick("audiences", audienceSlug(english), lang, english),
+    /** Every kind and delivery mode: slug, English name and name in the language (for the page's scripts). */
+    kinds: () => RESOURCE_KINDS.map((slug) => ({ slug, english: kindName(slug), name: pick("kinds", slug, lang, kindName(slug)) })),
+    modes: () => DELIVERY_MODES.map((slug) => ({ slug, english: deliveryModeName(slug), name: pick("deliveryModes", slug, lang, deliveryModeName(slug)) })),
   };
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { idParam } from "../../http/input";
 import { parseQuery, parseWith } from "../../http/validate";
+import { message } from "../../i18n/message";
 import { compareText } from "../../http/compare";
 import type { Services } from "../../services";
 import { requireSignIn } from "../accounts/auth";
@@ -25,7 +26,7 @@ const linkForm = z
   .object({
     _csrf: z.string().optional(),
     resource: z.string({ error: "choose a listing" }).regex(/^[a-z0-9-]{1,120}$/, "choose a listing"),
-    relation: z.enum(LINK_RELATIONS, { error: `choose one of ${LINK_RELATIONS.join(", ")}` }),
+    relation: z.enum(LINK_RELATIONS, { error: message("reports.link.chooseRelation") }),
     note: z
       .string()
       .max(2000, "must be at most 500 characters")
@@ -182,7 +183,7 @@ export function reportPages(services: Services): Router {
       report,
       item: { number: item.number, action: item.action, anchor: itemAnchor(item.number), links: (item.links ?? []).map((l) => ({ id: l.id, relation: l.relation, title: l.resource?.title ?? "", slug: l.resource?.slug ?? "" })) },
       q,
-      hits: found ? found.hits.map((h) => ({ slug: h.slug, title: h.title, owner: h.owner?.name ?? null, kindName: h.kindName, linked: linkedSlugs.has(h.slug) })) : null,
+      hits: found ? found.hits.map((h) => ({ slug: h.slug, title: h.title, owner: h.owner?.name ?? null, kind: h.kind, kindName: h.kindName, linked: linkedSlugs.has(h.slug) })) : null,
       degraded: found?.degraded ?? false,
       relations: LINK_RELATIONS.map((r) => ({ value: r, name: RELATION_NAMES[r] })),
       values: { relation: "delivers", note: "", resource: "", ...(extra.values ?? {}) },
@@ -202,9 +203,9 @@ export function reportPages(services: Services): Router {
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
     try {
-      const form = parseWith(linkForm, req.body ?? {}, "The link needs attention.");
+      const form = parseWith(linkForm, req.body ?? {}, message("reports.link.needsAttention"));
       const resource = await catalogue.findAnyBySlug(form.resource);
-      if (!resource) throw new ValidationError({ resource: "is not a listing of the catalogue" }, "The link needs attention.");
+      if (!resource) throw new ValidationError({ resource: message("reports.link.notAListing") }, message("reports.link.needsAttention"));
       await reports.link(item.id, resource.id, form.relation, form.note, actorOf(req));
       res.redirect(303, `/reports/${report.slug}#${itemAnchor(item.number)}`);
     } catch (error) {
