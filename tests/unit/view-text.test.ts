@@ -15,8 +15,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   "workspace/enquiries-overdue.ejs",
   "workspace/enquiries.ejs",
   "workspace/enquiry.ejs",
-  "workspace/import-plan.ejs",
-  "workspace/import.ejs",
 ]);
 
 /** Pages only developers see (the development mailbox), which stay English. */
@@ -39,7 +37,8 @@ export function literalText(source: string): string[] {
   const html = source
     .replace(/<%[\s\S]*?%>/g, "\u0000")
     .replace(/<!--[\s\S]*?-->/g, "")
-    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, "");
+    // Scripts, styles and preformatted code samples (a file format's example) are not prose.
+    .replace(/<(script|style|pre)\b[^>]*>[\s\S]*?<\/\1>/gi, "");
   const found: string[] = [];
   const attributes = new RegExp(`\\s(?:${READ_ATTRIBUTES.join("|")})="([^"]*)"`, "g");
   // The viewport's settings are for the browser.

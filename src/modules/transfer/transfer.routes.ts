@@ -5,6 +5,7 @@ import { In, IsNull, LessThan, type DataSource } from "typeorm";
 import { z } from "zod";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import { parseQuery, parseWith } from "../../http/validate";
+import { message } from "../../i18n/message";
 import type { Services } from "../../services";
 import { requireSignIn } from "../accounts/auth";
 import { canCreateListingFor, canCurate, canUseWorkspace, isCurator } from "../accounts/policies";
@@ -36,7 +37,7 @@ export const importUpload: RequestHandler = (req, res, next) => {
   if (!req.user || !canUseWorkspace(req.user)) return next();
   uploadParser(req, res, (error: unknown) => {
     if (error instanceof multer.MulterError) {
-      if (error.code === "LIMIT_FILE_SIZE") return next(new AppError(413, "too_large", `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Split it into several files.`, { file: `must be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB` }));
+      if (error.code === "LIMIT_FILE_SIZE") return next(new AppError(413, "too_large", message("transfer.errors.tooLarge", { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 }), { file: message("transfer.errors.atMostMegabytes", { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 }) }));
       return next(new ValidationError({ [error.field ?? "file"]: `could not be read (${error.message})` }, "The upload could not be read."));
     }
     next(error as Error | undefined);
@@ -125,9 +126,9 @@ export function transferPages(services: Services, dataSource: DataSource): Route
       res.status(status).render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors, message, values: body });
     if (!several && !organisation) {
       if (!curator) throw new NotFoundError("Your account belongs to no organisation.");
-      return render(400, { several: "tick this, or open this page from an organisation's workspace (?org=<slug>)" }, "Choose whose listings the file holds.");
+      return render(400, { several: message("transfer.errors.tickSeveral") }, message("transfer.errors.chooseWhose"));
     }
-    if (!req.file || req.file.size === 0) return render(400, { file: "choose a CSV or JSON Lines file" }, "Nothing was uploaded.");
+    if (!req.file || req.file.size === 0) return render(400, { file: message("transfer.errors.chooseFile") }, message("transfer.errors.nothingUploaded"));
     const content = textOf(req.file.buffer);
     const fileName = (req.file.originalname || "upload").replace(/[^\w.\- ]+/g, "_").slice(0, 255);
     const format: TransferFormat = body.format === "" ? detectFormat(content, fileName) : body.format;
@@ -136,7 +137,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
       const scope: ImportScope = several ? { kind: "several" } : { kind: "organisation", organisation: organisation! };
       plan = await importer.plan(readListingFile(content, format), scope);
     } catch (error) {
-      if (error instanceof ListingFileError) return render(400, { file: error.fields!.file }, "The file could not be read. Nothing was imported.");
+      if (error instanceof ListingFileError) return render(400, { file: error.fields!.file }, message("transfer.errors.unreadable"));
       throw error;
     }
     // A file with rejected rows is shown, not kept: it has to be corrected and uploaded again.
@@ -174,7 +175,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
       if (!(error instanceof ImportRejectedError)) throw error;
       // The catalogue changed since the dry run: show what is wrong now.
       await batches().update({ id: batch.id }, { plan: error.plan });
-      res.status(409).render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: false, message: error.message, ...planView(error.plan) });
+      res.status(409).render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: false, message: error.messageKey, ...planView(error.plan) });
     }
   });
 
