@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { message } from "../../i18n/message";
 
 /** The longest question the form takes. */
 export const MAX_MESSAGE_LENGTH = 5000;
@@ -9,13 +10,13 @@ export const HONEYPOT_FIELD = "fax";
 // Control characters (CR and LF above all) would let a name or an address add mail headers.
 const oneLine = (max: number, label: string) =>
   z
-    .string({ error: "is required" })
+    .string({ error: message("validation.required") })
     .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `must be on one line, without line breaks or control characters${label}`);
+    .max(max, message("validation.tooLong", { maximum: max }))
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), label || message("enquiries.errors.oneLine"));
 
 const emailAddress = oneLine(254, "")
-  .refine((v) => /^[^\s@"<>,;()\\]+@[^\s@"<>,;()\\]+\.[^\s@"<>,;()\\]+$/.test(v), "must be an email address such as name@example.org")
+  .refine((v) => /^[^\s@"<>,;()\\]+@[^\s@"<>,;()\\]+\.[^\s@"<>,;()\\]+$/.test(v), message("enquiries.errors.email"))
   .transform((v) => v.toLowerCase());
 
 /** The "Ask the owner" form. */
@@ -23,20 +24,20 @@ export const enquiryFormSchema = z
   .object({
     _csrf: z.string().optional(),
     [HONEYPOT_FIELD]: z.string().optional(),
-    name: oneLine(120, "").pipe(z.string().min(2, "must be at least 2 characters")),
+    name: oneLine(120, "").pipe(z.string().min(2, message("validation.tooShort", { minimum: 2 }))),
     email: emailAddress,
     organisation: oneLine(200, "").optional().transform((v) => v || null),
     country: z
       .string()
-      .regex(/^([A-Z]{3})?$/, "choose a country from the list")
+      .regex(/^([A-Z]{3})?$/, message("enquiries.errors.country"))
       .optional()
       .transform((v) => v || null),
     message: z
-      .string({ error: "is required" })
+      .string({ error: message("validation.required") })
       .transform((v) => v.replace(/\r\n?/g, "\n").trim())
-      .pipe(z.string().min(10, "must be at least 10 characters").max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH.toLocaleString("en")} characters`))
-      .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), "must not contain control characters"),
-    consent: z.literal("yes", { error: "tick the box if the owner may see your email address" }).optional(),
+      .pipe(z.string().min(10, message("validation.tooShort", { minimum: 10 })).max(MAX_MESSAGE_LENGTH, message("validation.tooLong", { maximum: MAX_MESSAGE_LENGTH })))
+      .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), message("enquiries.errors.control")),
+    consent: z.literal("yes", { error: message("enquiries.errors.consent") }).optional(),
   })
   .strict();
 
