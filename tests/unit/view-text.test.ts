@@ -11,8 +11,6 @@ const VIEWS = path.resolve(__dirname, "../../views");
 const NOT_YET_CONVERTED = new Set<string>([
   "workspace/enquiries-erase.ejs",
   "workspace/enquiries-overdue.ejs",
-  "workspace/enquiries.ejs",
-  "workspace/enquiry.ejs",
 ]);
 
 /** Pages only developers see (the development mailbox), which stay English. */

@@ -50,6 +50,7 @@ export function presentInboxRow(enquiry: Enquiry) {
     organisation: enquiry.organisation?.name ?? "",
     from: enquiry.senderName,
     received: formatTimestamp(enquiry.createdAt),
+    receivedAt: enquiry.createdAt,
     status: enquiry.status,
     statusName: STATUS_NAMES[enquiry.status],
     routedToCurators: enquiry.routedToCurators,
@@ -62,6 +63,7 @@ function presentMessage(m: EnquiryMessage, enquiry: Enquiry) {
     incoming: m.direction === "in",
     author: m.direction === "in" ? enquiry.senderName : (m.authorName ?? "Someone of the organisation"),
     at: formatTimestamp(m.createdAt),
+    createdAt: m.createdAt,
     body: m.body,
     replyTo: m.replyTo,
   };
@@ -77,6 +79,8 @@ export function presentEnquiry(enquiry: Enquiry, resourcePath: string | null) {
     senderEmail: enquiry.shareEmail ? enquiry.senderEmail : null,
     answered: formatTimestamp(enquiry.answeredAt),
     closed: formatTimestamp(enquiry.closedAt),
+    answeredAt: enquiry.answeredAt ?? null,
+    closedAt: enquiry.closedAt ?? null,
     messages: (enquiry.messages ?? []).map((m) => presentMessage(m, enquiry)),
   };
 }
