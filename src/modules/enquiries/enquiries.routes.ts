@@ -45,7 +45,7 @@ export function enquiryPages(services: Services): Router {
     res.render("workspace/enquiries-overdue", {
       title: "Enquiries waiting for an answer",
       workingDays: OVERDUE_WORKING_DAYS,
-      groups: groups.map((g) => ({ name: g.organisationName, inboxHref: `/workspace/enquiries?status=open&org=${g.organisationSlug}`, count: g.count, oldest: formatTimestamp(g.oldest), enquiries: g.enquiries.map(presentInboxRow) })),
+      groups: groups.map((g) => ({ name: g.organisationName, inboxHref: `/workspace/enquiries?status=open&org=${g.organisationSlug}`, count: g.count, oldest: formatTimestamp(g.oldest), oldestAt: g.oldest, enquiries: g.enquiries.map(presentInboxRow) })),
     });
   });
 
