@@ -74,9 +74,10 @@ export class MailWorker {
         await this.mailer.deliver({ to: row.toAddress, subject: row.subject, text: row.body, replyTo: row.replyTo });
       } catch (cause) {
         const error = cause instanceof Error ? cause.message : String(cause);
-        await this.outbox.fail(row, error);
         if (this.healthy) this.logger.warn({ kind: row.kind, attempts: row.attempts + 1, error }, "mail not sent; will retry");
+        // Unhealthy before the failure is recorded, so that /readyz never shows the one without the other.
         this.healthy = false;
+        await this.outbox.fail(row, error);
         // The server is away: the rest of this round would fail the same way.
         for (const rest of rows.slice(rows.indexOf(row) + 1)) await this.outbox.fail(rest, error);
         return sent;
