@@ -12,7 +12,9 @@ import type { TopicService } from "../catalogue/topic.service";
 import type { Language } from "../reference/reference.entities";
 import type { ReferenceService } from "../reference/reference.service";
 import { HIGHLIGHT_POST, HIGHLIGHT_PRE, SearchDocument } from "./search-engine";
+import { conceptToken, conceptVocabulary } from "./concepts";
 import { segmentWords } from "./segment";
+import { searchForm } from "./search-words";
 
 /** Topic and kind names in the region's main languages (seeds/reference/topic-translations.json). */
 interface Translations {
@@ -95,7 +97,7 @@ function nextSessionOf(resource: Resource, today: number, ctx: DocumentContext) 
  * the listing fields searched among the details, it makes the document's shape; an index built for
  * another shape is rebuilt at start.
  */
-export const SEARCH_DOCUMENT_VERSION = 3;
+export const SEARCH_DOCUMENT_VERSION = 4;
 
 export function documentShape(): string {
   return `${SEARCH_DOCUMENT_VERSION}:${SEARCHED_DETAILS.join(",")}`;
@@ -126,6 +128,18 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
   }
 
   const today = Math.floor(Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`) / 1000);
+
+  // What the engine searches: every text in its searchable form (see search-words.ts), and the
+  // concepts of the vocabulary found in it, as tokens, so that a query in any language finds them.
+  const vocabulary = conceptVocabulary();
+  const description = plainText(resource.description);
+  const details = searchableDetails(resource).join("\n");
+  const topicTexts = [...uniqueTopics.map((x) => x.name), ...uniqueTopics.flatMap((x) => t.topics.get(x.slug) ?? []), kindName(resource.kind), ...(t.kinds.get(resource.kind) ?? [])];
+  const titleTexts = [resource.title, resource.acronym ?? "", ...(resource.editions ?? []).map((e) => e.title ?? "")];
+  const tokens = (ids: Iterable<string>) => [...new Set(ids)].map(conceptToken).join(" ");
+  const conceptsTitle = new Set(titleTexts.flatMap((x) => vocabulary.conceptsOf(x)));
+  const conceptsTopics = new Set([...uniqueTopics.flatMap((x) => vocabulary.ofTopic(x.slug)), ...vocabulary.ofKind(resource.kind), ...topicTexts.flatMap((x) => vocabulary.conceptsOf(x))]);
+  const conceptsText = new Set([resource.summary, description, details, ...(resource.audiences ?? []).map((a) => a.name)].flatMap((x) => vocabulary.conceptsOf(x)));
   const sessionStarts = offered(resource).map((s) => dayStart(s.startDate)).sort((a, b) => a - b);
   const nextSessionStart = sessionStarts.find((s) => s >= today) ?? null;
 
@@ -137,8 +151,8 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     titleSort: resource.title.toLocaleLowerCase("en"),
     acronym: resource.acronym,
     summary: text(resource.summary),
-    description: text(plainText(resource.description)),
-    details: text(searchableDetails(resource).join("\n")),
+    description: text(description),
+    details: text(details),
     editionTitles,
     kind: resource.kind,
     kindName: kindName(resource.kind),
@@ -159,6 +173,23 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     }),
     countries: countryCodes,
     countryNames: countryCodes.map((c) => ctx.countries.get(c) ?? c),
+    sTitle: searchForm(resource.title),
+    sAcronym: searchForm(resource.acronym),
+    sEditions: searchForm(Object.values(editionTitles).join(" · ")),
+    sTopics: searchForm(topicTexts.join(" · ")),
+    sOwner: searchForm([resource.owner?.name, resource.owner?.shortName].filter(Boolean).join(" · ")),
+    sSummary: searchForm(resource.summary),
+    sOther: searchForm(
+      [...(resource.audiences ?? []).map((a) => a.name), ...languageTags.flatMap((tag) => {
+        const language = ctx.languages.get(tag);
+        return language ? [language.name, language.nativeName] : [tag];
+      }), ...countryCodes.map((c) => ctx.countries.get(c) ?? c), resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : ""].join(" · "),
+    ),
+    sDetails: searchForm(details),
+    sDescription: searchForm(description),
+    cTitle: tokens(conceptsTitle),
+    cTopics: tokens(conceptsTopics),
+    cText: tokens(conceptsText),
     sessionStarts,
     nextSessionStart,
     hasSessions: sessionStarts.length > 0,

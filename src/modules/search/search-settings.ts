@@ -1,36 +1,39 @@
 import type { Settings } from "./search-engine";
+import { searchForm } from "./search-words";
 import type { Topic } from "../catalogue/topic.entity";
 import type { Organisation } from "../organisations/organisation.entity";
 import type { Language } from "../reference/reference.entities";
 
 /**
- * Languages whose names Meilisearch accepts in `localizedAttributes` (its tokenizer knows them).
- * Lao is not among them: it is pre-segmented instead (see segment.ts).
+ * Attributes searched, most important first: matches in earlier ones rank higher. Each holds text in
+ * its searchable form (search-words.ts) or the tokens of the concepts found in it (concepts.ts); the
+ * text as written is stored for display and not searched.
  */
-const ENGINE_LOCALES: Record<string, string> = {
-  th: "th", km: "km", my: "my", vi: "vi", id: "id", si: "si", ta: "ta", bn: "bn", hi: "hi", ne: "ne",
-  ur: "ur", fa: "fa", prs: "fa", ar: "ar", ko: "ko", ja: "ja", zh: "zh", tr: "tr", fr: "fr", fil: "tl", en: "en",
-};
-
-/** Attributes searched, most important first: matches in earlier ones rank higher. */
 export const SEARCHABLE_ATTRIBUTES = [
-  "title",
-  "acronym",
-  "editionTitles",
-  "topicNames",
-  "topicNamesLocalized",
-  "kindName",
-  "kindNamesLocalized",
-  "ownerAcronym",
-  "ownerName",
-  "summary",
-  "audiences",
-  "languageNames",
-  "countryNames",
-  "deliveryModeName",
-  "details",
-  "description",
+  "sTitle",
+  "sAcronym",
+  "cTitle",
+  "sEditions",
+  "sTopics",
+  "cTopics",
+  "sOwner",
+  "sSummary",
+  "cText",
+  "sOther",
+  "sDetails",
+  "sDescription",
 ];
+
+/** Attributes holding concept tokens: matched exactly, never as a typo of another. */
+export const CONCEPT_ATTRIBUTES = ["cTitle", "cTopics", "cText"];
+
+/** Words too common to rank by, in their searchable form (English, Indonesian and Malay, Vietnamese, Filipino). */
+export const STOP_WORDS = [
+  "a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "by", "at", "from", "or", "about", "into",
+  "dan", "yang", "di", "untuk", "dari", "dengan", "pada", "bagi", "tentang", "dalam", "ke", "atau", "serta",
+  "va", "cua", "cho", "ve", "trong", "cac", "nhung", "voi",
+  "ng", "sa", "mga", "ang", "at",
+].map((w) => searchForm(w));
 
 /** Filters and facets. `status` and `visibility` keep drafts and members-only listings from visitors. */
 export const FILTERABLE_ATTRIBUTES = [
@@ -75,17 +78,19 @@ export const SORTABLE_ATTRIBUTES = ["titleSort", "publishedAt", "updatedAt", "ne
 /** The most hits a query can page through; pages beyond it are refused before they reach the engine. */
 export const MAX_TOTAL_HITS = 10_000;
 
-/** Words that mean the same, both ways: a topic's name and its aka's, a kind and its acronym, an organisation and its acronym. */
+/** Words that mean the same, both ways: an organisation's name and its acronym. */
 export function buildSynonyms(topics: Topic[], organisations: Organisation[], kinds: Array<{ name: string; aka?: string[] }>): Record<string, string[]> {
   const groups: string[][] = [];
-  for (const topic of topics) if (topic.synonyms.length) groups.push([topic.name, ...topic.synonyms]);
-  for (const kind of kinds) if (kind.aka?.length) groups.push([kind.name, ...kind.aka]);
+  // Topics' and kinds' other names are terms of the concept vocabulary, recognised before the engine is asked.
+  void topics;
+  void kinds;
   for (const org of organisations) {
     if (org.shortName && org.shortName.toLowerCase() !== org.name.toLowerCase()) groups.push([org.name, org.shortName]);
   }
   const synonyms: Record<string, Set<string>> = {};
   for (const group of groups) {
-    const words = [...new Set(group.map((w) => w.toLowerCase().trim()).filter(Boolean))];
+    // In the searchable form, as the engine sees both the documents and the queries.
+    const words = [...new Set(group.map((w) => searchForm(w).trim()).filter(Boolean))];
     for (const word of words) {
       synonyms[word] ??= new Set();
       for (const other of words) if (other !== word) synonyms[word].add(other);
@@ -101,9 +106,6 @@ export function buildSettings(input: {
   kinds: Array<{ name: string; aka?: string[] }>;
   languages: Language[];
 }): Settings {
-  const localized = input.languages
-    .filter((l) => ENGINE_LOCALES[l.tag])
-    .map((l) => ({ attributePatterns: [`editionTitles.${l.tag}`], locales: [ENGINE_LOCALES[l.tag]] }));
   return {
     searchableAttributes: SEARCHABLE_ATTRIBUTES,
     filterableAttributes: FILTERABLE_ATTRIBUTES,
@@ -111,14 +113,16 @@ export function buildSettings(input: {
     displayedAttributes: DISPLAYED_ATTRIBUTES,
     rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
     synonyms: buildSynonyms(input.topics, input.organisations, input.kinds),
+    stopWords: STOP_WORDS,
     typoTolerance: {
       enabled: true,
       minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 },
       // Acronyms and codes must match exactly: a typo of "IOM" is not "ILO".
-      disableOnAttributes: ["acronym", "ownerAcronym"],
+      disableOnAttributes: ["sAcronym", ...CONCEPT_ATTRIBUTES],
     },
     faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { "*": "count" } },
     pagination: { maxTotalHits: MAX_TOTAL_HITS },
-    localizedAttributes: localized.length ? localized : null,
+    // Every searchable text is already in one form for all scripts (search-words.ts).
+    localizedAttributes: null,
   };
 }

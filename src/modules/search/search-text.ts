@@ -1,7 +1,8 @@
 import type { EntityManager } from "typeorm";
 import type { DatabaseKind } from "../../config";
 import type { SearchDocument } from "./search-engine";
-import { segmentWords } from "./segment";
+import { MAX_QUERY_WORDS, readQuery } from "./search-query";
+import { STOP_WORDS } from "./search-settings";
 
 /** The fields of a search document that the database fallback searches, in one string. */
 export function searchTextOf(doc: SearchDocument): string {
@@ -22,6 +23,18 @@ export function searchTextOf(doc: SearchDocument): string {
     doc.deliveryModeName,
     doc.details,
     doc.description,
+    // The searchable forms and concept tokens, as the engine has them: queries are read the same way.
+    doc.sTitle,
+    doc.sEditions,
+    doc.sTopics,
+    doc.sOwner,
+    doc.sSummary,
+    doc.sOther,
+    doc.sDetails,
+    doc.sDescription,
+    doc.cTitle,
+    doc.cTopics,
+    doc.cText,
   ];
   return parts
     .flat(2)
@@ -29,13 +42,12 @@ export function searchTextOf(doc: SearchDocument): string {
     .join(" \n ");
 }
 
-/** Words of a query, as the database matches them: segmented, lower-cased, at most 12. */
+/** Words of a query, as the database matches them: read as the engine reads them (concept tokens, searchable forms), at most 12. */
 export function queryWords(q: string): string[] {
-  return segmentWords(q)
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}\p{M}]+/u)
-    .filter(Boolean)
-    .slice(0, 12);
+  return readQuery(q)
+    .engineQ.split(/[^\p{L}\p{N}\p{M}]+/u)
+    .filter((w) => w && !STOP_WORDS.includes(w))
+    .slice(0, MAX_QUERY_WORDS);
 }
 
 /**

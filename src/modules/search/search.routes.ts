@@ -107,6 +107,7 @@ function apiResult(result: SearchResult) {
       languages: h.languages.map((l) => l.tag),
       topics: h.topics.map((t) => t.slug),
       nextSession: h.nextSession,
+      why: h.why,
     })),
     facets: Object.fromEntries(Object.entries(result.facets).map(([facet, values]) => [facet, values.map((v) => ({ value: v.value, name: v.name, count: v.count, selected: v.selected }))])),
     facetCounts: result.facetCounts,

@@ -10,10 +10,12 @@ import { presentCard } from "../catalogue/resource.presenter";
 import { deliveryModeName, DELIVERY_MODES, kindName, RESOURCE_KINDS } from "../catalogue/vocabulary";
 import type { OrganisationService } from "../organisations/organisation.service";
 import type { ReferenceService } from "../reference/reference.service";
+import { conceptToken, conceptVocabulary } from "./concepts";
 import { highlightToHtml } from "./search-document";
+import { highlightQuery } from "./search-highlight";
+import { readQuery, ReadQuery } from "./search-query";
 import type { EngineSearchResponse, SearchEngine } from "./search-engine";
 import { FACETS, MAX_TOTAL_HITS } from "./search-settings";
-import { segmentWords } from "./segment";
 
 /** A search as the page and the API ask for it (already well-formed). */
 export type SearchRequest = ListRequest;
@@ -41,6 +43,13 @@ export interface SearchHit {
   topics: Array<{ slug: string; name: string; path: string }>;
   languages: Array<{ tag: string; name: string; path: string }>;
   nextSession: { dates: string; place: string | null } | null;
+  /** Why it matched, when not by its own words: a topic, a kind, a translation or an acronym of the query's words. */
+  why: MatchReason[];
+}
+
+export interface MatchReason {
+  kind: "topic" | "kind" | "translation" | "acronym";
+  text: string;
 }
 
 export interface SearchResult {
@@ -170,7 +179,8 @@ export class SearchService {
   }
 
   private async searchEngine(engine: SearchEngine, request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
-    const q = segmentWords(request.q ?? "");
+    const read = readQuery(request.q);
+    const q = read.engineQ;
     const sortBy: Record<Sort, string[] | undefined> = {
       relevance: undefined,
       title: ["titleSort:asc"],
@@ -189,8 +199,7 @@ export class SearchService {
       sort: sortBy[sort],
       page: beyond ? 1 : request.page,
       hitsPerPage: beyond ? 0 : request.pageSize,
-      attributesToHighlight: ["title", "summary"],
-      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages"],
+      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages", "topics", "cTitle", "cText", "sTitle", "sAcronym"],
     };
     // The same question, with the same names to show, gets the same result while the index does not change.
     const key = JSON.stringify([vocabulary.stamp, request.page, request.pageSize, sort, question]);
@@ -198,7 +207,7 @@ export class SearchService {
       const result = await engine.search(this.indexUid, question);
       const total = result.totalHits;
       return {
-        hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary)),
+        hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary, read)),
         total,
         page: request.page,
         pageSize: request.pageSize,
@@ -211,22 +220,13 @@ export class SearchService {
     });
   }
 
-  private presentHit(hit: EngineSearchResponse["hits"][number], vocabulary: Vocabulary): SearchHit {
+  private presentHit(hit: EngineSearchResponse["hits"][number], vocabulary: Vocabulary, read: ReadQuery): SearchHit {
     const card = hit.card as {
       title: string;
       summary: string | null;
       ownerName: string | null;
       topics: Array<{ slug: string; name: string }>;
       nextSession: { start: string; end: string | null; place: string | null } | null;
-    };
-    const formatted = hit._formatted ?? {};
-    // Highlights come from the indexed text, which is segmented for scripts without spaces;
-    // there, the title as stored reads better than a highlighted one.
-    const highlighted = (field: string, stored: string | null) => {
-      const value = formatted[field];
-      if (stored === null) return null;
-      if (typeof value !== "string" || value.replace(/[\uE000\uE001]/g, "") !== stored) return highlightToHtml(stored);
-      return highlightToHtml(value);
     };
     const slug = String(hit.slug);
     const ownerSlug = typeof hit.ownerSlug === "string" ? hit.ownerSlug : null;
@@ -235,8 +235,8 @@ export class SearchService {
       externalId: (hit.externalId as string | null) ?? null,
       path: `/resources/${slug}`,
       title: card.title,
-      titleHtml: highlighted("title", card.title) ?? "",
-      summaryHtml: highlighted("summary", card.summary),
+      titleHtml: highlightQuery(card.title, read),
+      summaryHtml: card.summary === null ? null : highlightQuery(card.summary, read),
       acronym: (hit.acronym as string | null) ?? null,
       kind: String(hit.kind),
       kindName: String(hit.kindName),
@@ -247,6 +247,13 @@ export class SearchService {
         .map((tag) => ({ tag, name: vocabulary.languages.get(tag) ?? tag, path: `/languages/${tag}` }))
         .sort((a, b) => compareText(a.name, b.name)),
       nextSession: card.nextSession ? { dates: formatDayRange(card.nextSession.start, card.nextSession.end), place: card.nextSession.place } : null,
+      why: matchReasons(read, {
+        topics: ((hit.topics as string[]) ?? []).map((t) => ({ slug: t, name: vocabulary.topics.get(t) ?? t })),
+        kind: String(hit.kind),
+        kindName: String(hit.kindName),
+        ownText: `${String(hit.cTitle ?? "")} ${String(hit.cText ?? "")}`,
+        languages: (hit.languages as string[]) ?? [],
+      }),
     };
   }
 
@@ -272,6 +279,7 @@ export class SearchService {
   }
 
   private async searchDatabase(request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
+    const read = readQuery(request.q);
     const [list, languages, countries] = await Promise.all([this.catalogue.list({ ...request, sort }, viewer), this.reference.languageMap(), this.reference.countryNames()]);
     // Counting facets by SQL costs a pass per facet over every match: for broad searches the
     // reduced mode skips it (only the chosen values are shown) to keep answering quickly.
@@ -285,8 +293,8 @@ export class SearchService {
           externalId: resource.externalId,
           path: card.path,
           title: card.title,
-          titleHtml: highlightToHtml(card.title),
-          summaryHtml: card.summary ? highlightToHtml(card.summary) : null,
+          titleHtml: highlightQuery(card.title, read),
+          summaryHtml: card.summary ? highlightQuery(card.summary, read) : null,
           acronym: card.acronym,
           kind: card.kind,
           kindName: card.kindName,
@@ -295,6 +303,13 @@ export class SearchService {
           topics: card.topics,
           languages: card.languages,
           nextSession: card.nextSession ? { dates: card.nextSession.dates, place: card.nextSession.place } : null,
+          why: matchReasons(read, {
+            topics: card.topics.map((t) => ({ slug: t.slug, name: t.name })),
+            kind: card.kind,
+            kindName: card.kindName,
+            ownText: [resource.title, resource.acronym, resource.summary, resource.description].filter(Boolean).join(" "),
+            languages: card.languages.map((l) => l.tag),
+          }),
         };
       }),
       total: list.total,
@@ -307,4 +322,37 @@ export class SearchService {
       degraded: true,
     };
   }
+}
+
+/**
+ * Why a listing matched a query when its own words do not say so: the query named one of its topics
+ * or its kind, or a word of the query is a translation or an acronym of a concept the listing has.
+ * `ownText` is the listing's own text, or the tokens of the concepts found in it.
+ */
+export function matchReasons(
+  read: ReadQuery,
+  listing: { topics: Array<{ slug: string; name: string }>; kind: string; kindName: string; ownText: string; languages: string[] },
+): MatchReason[] {
+  if (read.concepts.length === 0) return [];
+  const vocabulary = conceptVocabulary();
+  const reasons: MatchReason[] = [];
+  const seen = new Set<string>();
+  const own = listing.ownText.includes("zq") ? new Set(listing.ownText.split(/\s+/)) : new Set(vocabulary.conceptsOf(listing.ownText).map(conceptToken));
+  for (const m of read.concepts) {
+    if (seen.has(m.concept)) continue;
+    seen.add(m.concept);
+    const english = vocabulary.termIn(m.concept, "en");
+    const sameWords = m.language === "en" || english?.toLowerCase() === m.term.toLowerCase();
+    const topic = listing.topics.find((t) => vocabulary.ofTopic(t.slug).includes(m.concept));
+    if (topic && (!sameWords || !own.has(conceptToken(m.concept)))) {
+      reasons.push({ kind: "topic", text: topic.name.toLowerCase() === m.term.toLowerCase() ? `Topic: ${topic.name}` : `Topic: ${topic.name} · ${m.term}` });
+    } else if (vocabulary.ofKind(listing.kind).includes(m.concept) && !sameWords) {
+      reasons.push({ kind: "kind", text: `Kind: ${listing.kindName} · ${m.term}` });
+    } else if (own.has(conceptToken(m.concept)) && m.language === "und" && english) {
+      reasons.push({ kind: "acronym", text: `${m.term} = ${english}` });
+    } else if (own.has(conceptToken(m.concept)) && !sameWords && english && !listing.languages.includes(m.language)) {
+      reasons.push({ kind: "translation", text: `“${m.term}” = ${english}` });
+    }
+  }
+  return reasons;
 }

@@ -11,19 +11,25 @@ const SCRIPTS: Array<{ pattern: RegExp; segmenter: Intl.Segmenter }> = [
   { pattern: /\p{Script=Myanmar}+/gu, segmenter: new Intl.Segmenter("my", { granularity: "word" }) },
 ];
 
-const ANY_UNSPACED = /[\p{Script=Thai}\p{Script=Khmer}\p{Script=Lao}\p{Script=Myanmar}]/u;
+export const ANY_UNSPACED = /[\p{Script=Thai}\p{Script=Khmer}\p{Script=Lao}\p{Script=Myanmar}]/u;
+
+/**
+ * Dictionary segmentation costs about 30 µs a character: past this many characters of one run the
+ * rest is cut into fixed pieces instead, so that no text, however long, holds a request up.
+ */
+export const MAX_SEGMENTED_RUN = 4000;
+
+function segmentRun(run: string, segmenter: Intl.Segmenter): string {
+  const head = run.slice(0, MAX_SEGMENTED_RUN);
+  const words = [...segmenter.segment(head)].map((s) => s.segment).filter((s) => s.trim() !== "");
+  for (let i = MAX_SEGMENTED_RUN; i < run.length; i += 20) words.push(run.slice(i, i + 20));
+  return words.join(" ");
+}
 
 /** Puts a space between the words of every run of Thai, Khmer, Lao or Burmese; other text is unchanged. */
 export function segmentWords(text: string): string {
   if (!ANY_UNSPACED.test(text)) return text;
   let out = text;
-  for (const { pattern, segmenter } of SCRIPTS) {
-    out = out.replace(pattern, (run) =>
-      [...segmenter.segment(run)]
-        .map((s) => s.segment)
-        .filter((s) => s.trim() !== "")
-        .join(" "),
-    );
-  }
+  for (const { pattern, segmenter } of SCRIPTS) out = out.replace(pattern, (run) => segmentRun(run, segmenter));
   return out;
 }
