@@ -6,7 +6,7 @@ import { evaluate } from "../bench/search-eval";
  * below those measured when the multilingual search was built, and the app stays ahead of
  * Meilisearch with default settings in every language.
  */
-const FLOORS: Record<string, number> = { all: 0.86, en: 0.87, id: 0.89, ms: 0.78, th: 0.85, km: 0.86, lo: 0.84, my: 0.89, vi: 0.83, fil: 0.72, si: 0.9 };
+const FLOORS: Record<string, number> = { all: 0.87, en: 0.87, id: 0.92, ms: 0.8, th: 0.87, km: 0.89, lo: 0.88, my: 0.87, vi: 0.86, fil: 0.74, si: 0.93 };
 
 describe("search evaluation", () => {
   it("keeps nDCG@10 above the measured floors, ahead of default Meilisearch in every language", { timeout: 240_000 }, async () => {

@@ -192,14 +192,15 @@ export class SearchEngine {
   }
 
   /**
-   * Waits for a task to finish by polling it, quickly at first and then every 500 ms at most.
-   * (The client's own waiting adds a listener per poll, which piles up on long rebuilds.)
+   * Waits for a task to finish by polling it, quickly at first and then every 100 ms at most: a
+   * change is searchable as soon as this returns, so a longer pause would add to every change's
+   * delay. (The client's own waiting adds a listener per poll, which piles up on long rebuilds.)
    */
   async waitForTask(taskUid: number): Promise<TaskOutcome> {
     this.cache?.writeStarted();
     try {
       const deadline = Date.now() + this.taskTimeoutMs;
-      for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
+      for (let delay = 10; ; delay = Math.min(100, delay * 2)) {
         const task = await this.writeClient.tasks.getTask(taskUid);
         if (task.status === "succeeded" || task.status === "failed" || task.status === "canceled") return outcome(task);
         if (Date.now() > deadline) return { ok: false, status: task.status, error: `task ${taskUid} not finished after ${this.taskTimeoutMs} ms` };

@@ -293,8 +293,9 @@ export class SearchService {
           externalId: resource.externalId,
           path: card.path,
           title: card.title,
-          titleHtml: highlightQuery(card.title, read),
-          summaryHtml: card.summary ? highlightQuery(card.summary, read) : null,
+          // The database marks no words: it does not say which of them matched.
+          titleHtml: highlightToHtml(card.title),
+          summaryHtml: card.summary ? highlightToHtml(card.summary) : null,
           acronym: card.acronym,
           kind: card.kind,
           kindName: card.kindName,
