@@ -105,8 +105,9 @@ export class ConceptVocabulary {
    * Finds the concepts of a text. Returns the matches and the words of the text that are not part
    * of any match (in their searchable form, in order).
    */
-  recognise(text: string, skip?: string): { matches: ConceptMatch[]; rest: Word[] } {
+  recognise(text: string, skip?: string): { matches: ConceptMatch[]; rest: Word[]; all: Word[] | null } {
     let prepared = prepareText(text);
+    const spaced = !ANY_UNSPACED.test(prepared);
     const matches: ConceptMatch[] = [];
     if (ANY_UNSPACED.test(prepared)) {
       // Terms are found in the text with its spaces taken out; `map` keeps each compact letter's place.
@@ -175,7 +176,8 @@ export class ConceptVocabulary {
       i++;
     }
     matches.sort((a, b) => a.start - b.start);
-    return { matches, rest };
+    // Every word of the text, when no letters were blanked out (text in scripts with spaces).
+    return { matches, rest, all: spaced ? all : null };
   }
 
   /** Concepts named inside a term by its shorter parts ("victim identification" → victim, identification). */
@@ -191,13 +193,19 @@ export class ConceptVocabulary {
 
   /** The ids of the concepts in a text (a listing's), with those inside longer terms, each once. */
   conceptsOf(text: string | null | undefined): string[] {
-    if (!text) return [];
+    return this.analyse(text).concepts;
+  }
+
+  /** A listing's text read once: its searchable form and its concepts (with those inside longer terms). */
+  analyse(text: string | null | undefined): { form: string; concepts: string[] } {
+    if (!text) return { form: "", concepts: [] };
     const out = new Set<string>();
-    for (const m of this.recognise(text).matches) {
+    const { matches, all } = this.recognise(text);
+    for (const m of matches) {
       out.add(m.concept);
       if (m.language !== "und") for (const c of this.innerOf(m.term)) out.add(c);
     }
-    return [...out];
+    return { form: (all ?? words(text)).map((w) => w.key).join(" "), concepts: [...out] };
   }
 
   /** A concept's term in a language, or its first English one. */

@@ -137,9 +137,13 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
   const topicTexts = [...uniqueTopics.map((x) => x.name), ...uniqueTopics.flatMap((x) => t.topics.get(x.slug) ?? []), kindName(resource.kind), ...(t.kinds.get(resource.kind) ?? [])];
   const titleTexts = [resource.title, resource.acronym ?? "", ...(resource.editions ?? []).map((e) => e.title ?? "")];
   const tokens = (ids: Iterable<string>) => [...new Set(ids)].map(conceptToken).join(" ");
-  const conceptsTitle = new Set(titleTexts.flatMap((x) => vocabulary.conceptsOf(x)));
+  const title = vocabulary.analyse(resource.title);
+  const summary = vocabulary.analyse(resource.summary);
+  const body = vocabulary.analyse(description);
+  const conceptsTitle = new Set([...title.concepts, ...titleTexts.slice(1).flatMap((x) => vocabulary.conceptsOf(x))]);
   const conceptsTopics = new Set([...uniqueTopics.flatMap((x) => vocabulary.ofTopic(x.slug)), ...vocabulary.ofKind(resource.kind), ...topicTexts.flatMap((x) => vocabulary.conceptsOf(x))]);
-  const conceptsText = new Set([resource.summary, description, details, ...(resource.audiences ?? []).map((a) => a.name)].flatMap((x) => vocabulary.conceptsOf(x)));
+  const more = vocabulary.analyse(details);
+  const conceptsText = new Set([...summary.concepts, ...body.concepts, ...more.concepts, ...(resource.audiences ?? []).flatMap((a) => vocabulary.conceptsOf(a.name))]);
   const sessionStarts = offered(resource).map((s) => dayStart(s.startDate)).sort((a, b) => a - b);
   const nextSessionStart = sessionStarts.find((s) => s >= today) ?? null;
 
@@ -173,20 +177,20 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     }),
     countries: countryCodes,
     countryNames: countryCodes.map((c) => ctx.countries.get(c) ?? c),
-    sTitle: searchForm(resource.title),
+    sTitle: title.form,
     sAcronym: searchForm(resource.acronym),
     sEditions: searchForm(Object.values(editionTitles).join(" · ")),
     sTopics: searchForm(topicTexts.join(" · ")),
     sOwner: searchForm([resource.owner?.name, resource.owner?.shortName].filter(Boolean).join(" · ")),
-    sSummary: searchForm(resource.summary),
+    sSummary: summary.form,
     sOther: searchForm(
       [...(resource.audiences ?? []).map((a) => a.name), ...languageTags.flatMap((tag) => {
         const language = ctx.languages.get(tag);
         return language ? [language.name, language.nativeName] : [tag];
       }), ...countryCodes.map((c) => ctx.countries.get(c) ?? c), resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : ""].join(" · "),
     ),
-    sDetails: searchForm(details),
-    sDescription: searchForm(description),
+    sDetails: more.form,
+    sDescription: body.form,
     cTitle: tokens(conceptsTitle),
     cTopics: tokens(conceptsTopics),
     cText: tokens(conceptsText),
