@@ -1,5 +1,5 @@
 import { ConceptMatch, conceptToken, conceptVocabulary } from "./concepts";
-import type { Word } from "./search-words";
+import { prepareText, type Word } from "./search-words";
 
 /** A query as the engine is asked it, with what the vocabulary recognised in it. */
 export interface ReadQuery {
@@ -9,6 +9,10 @@ export interface ReadQuery {
   concepts: ConceptMatch[];
   /** The words that are no term of the vocabulary. */
   rest: Word[];
+  /** The query as read (places in `concepts` and `rest` refer to it). */
+  prepared: string;
+  /** What was searched, term by term in the order typed: as typed, and as sent to the engine. */
+  units: Array<{ text: string; engine: string }>;
 }
 
 /** The most words of a query that are searched; the rest are ignored (the engine has a limit of its own too). */
@@ -20,7 +24,8 @@ export const MAX_QUERY_WORDS = 12;
  * tokens come first because the engine drops words from the end when nothing has them all.
  */
 export function readQuery(q: string | undefined): ReadQuery {
-  if (!q || !q.trim()) return { engineQ: "", concepts: [], rest: [] };
+  if (!q || !q.trim()) return { engineQ: "", concepts: [], rest: [], prepared: "", units: [] };
+  const prepared = prepareText(q);
   const { matches, rest } = conceptVocabulary().recognise(q);
   const concepts = matches.filter((m) => !m.alternative).slice(0, MAX_QUERY_WORDS);
   const seen = new Set<string>();
@@ -31,5 +36,12 @@ export function readQuery(q: string | undefined): ReadQuery {
     seen.add(token);
   }
   const words = rest.slice(0, Math.max(0, MAX_QUERY_WORDS - tokens.length));
-  return { engineQ: [...tokens, ...words.map((w) => w.key)].join(" "), concepts, rest: words };
+  const units = [
+    ...concepts.map((m) => ({ at: m.start, text: prepared.slice(m.start, m.end), engine: conceptToken(m.concept) })),
+    ...words.map((w) => ({ at: w.index, text: w.raw, engine: w.key })),
+  ]
+    .sort((a, b) => a.at - b.at)
+    .filter((u, i, all) => all.findIndex((v) => v.engine === u.engine) === i)
+    .map(({ text, engine }) => ({ text, engine }));
+  return { engineQ: [...tokens, ...words.map((w) => w.key)].join(" "), concepts, rest: words, prepared, units };
 }

@@ -71,6 +71,9 @@ export const DISPLAYED_ATTRIBUTES = [
   "status",
   "nextSessionStart",
   "updatedAt",
+  // Concepts found in the listing's own text, for saying why it matched.
+  "cTitle",
+  "cText",
 ];
 
 export const SORTABLE_ATTRIBUTES = ["titleSort", "publishedAt", "updatedAt", "nextSessionStart"];

@@ -82,6 +82,8 @@ export function searchPages(services: Services): Router {
         })),
       })).filter((panel) => panel.values.length > 0),
       sorts: sortOptions(query),
+      relaxed: result.relaxed,
+      suggestion: result.suggestion && result.relaxed?.kind !== "spelling" ? { text: result.suggestion, href: hrefWith("/catalogue", { ...keep, q: result.suggestion, page: undefined }) } : null,
       filterCount: active.filter((f) => f.key !== "q").length,
       pageSizes: PAGE_SIZES,
     });
@@ -117,6 +119,8 @@ function apiResult(result: SearchResult) {
     totalPages: result.totalPages,
     sort: result.sort,
     degraded: result.degraded,
+    relaxed: result.relaxed,
+    suggestion: result.suggestion,
   };
 }
 

@@ -14,6 +14,7 @@ import { conceptToken, conceptVocabulary } from "./concepts";
 import { highlightToHtml } from "./search-document";
 import { highlightQuery } from "./search-highlight";
 import { readQuery, ReadQuery } from "./search-query";
+import { WordList } from "./search-suggest";
 import type { EngineSearchResponse, SearchEngine } from "./search-engine";
 import { FACETS, MAX_TOTAL_HITS } from "./search-settings";
 
@@ -49,7 +50,13 @@ export interface SearchHit {
 
 export interface MatchReason {
   kind: "topic" | "kind" | "translation" | "acronym";
+  /** In English, for the API. */
   text: string;
+  /** The topic's or kind's slug and name, or the concept's English term (translation, acronym). */
+  slug: string | null;
+  name: string;
+  /** The searcher's word; null when it is the topic's own name. */
+  term: string | null;
 }
 
 export interface SearchResult {
@@ -64,6 +71,22 @@ export interface SearchResult {
   facetCounts: boolean;
   /** True when the engine could not answer and the database did. */
   degraded: boolean;
+  /** Nothing matched the query as typed, and these are the results of a looser one. */
+  relaxed: Relaxed | null;
+  /** A query in the catalogue's own words, when some words of this one are in no listing. */
+  suggestion: string | null;
+}
+
+/**
+ * How a query that matched nothing was loosened: its misspelt words replaced by the catalogue's own
+ * (`spelling`), the words that no listing has left out (`words`), or the filters left out (`filters`).
+ */
+export interface Relaxed {
+  kind: "spelling" | "words" | "filters";
+  /** The words searched instead. */
+  searched: string;
+  /** The words left out (for `words`). */
+  dropped: string[];
 }
 
 /** Which request filter narrows which facet. */
@@ -96,12 +119,18 @@ const VOCABULARY_TTL_MS = 30_000;
 /** The most matches for which the database fallback counts facet values. */
 export const DATABASE_FACET_LIMIT = 1000;
 
+/** How many listings give their words to "did you mean", and how long that list is kept. */
+const WORD_LIST_LISTINGS = 5000;
+const WORD_LIST_TTL_MS = 10 * 60_000;
+
 /**
  * Searches the catalogue: through the engine when it answers in time, from the database otherwise
  * (the result then says it is degraded). Both apply the same filters and return the same shape.
  */
 export class SearchService {
   private vocabularyCache: { at: number; value: Vocabulary; signature: string } | null = null;
+  private wordListCache: { at: number; list: WordList } | null = null;
+  private wordListLoading: Promise<WordList> | null = null;
 
   constructor(
     private readonly engine: SearchEngine | null,
@@ -180,7 +209,6 @@ export class SearchService {
 
   private async searchEngine(engine: SearchEngine, request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
     const read = readQuery(request.q);
-    const q = read.engineQ;
     const sortBy: Record<Sort, string[] | undefined> = {
       relevance: undefined,
       title: ["titleSort:asc"],
@@ -190,34 +218,133 @@ export class SearchService {
     };
     // Past the engine's limit no page can answer; ask for an empty page instead of an error.
     const beyond = request.page * request.pageSize > MAX_TOTAL_HITS;
+    const filter = this.filters(request, viewer);
+    const unfiltered = this.filters({ page: 1, pageSize: request.pageSize } as SearchRequest, viewer);
     // One query per search: facet counts are those of the matching listings (conjunctive), which
     // keeps every search to a single pass over the index.
-    const question = {
+    const question = (q: string, filters: string[]) => ({
       q,
-      filter: this.filters(request, viewer),
+      filter: filters,
       facets: [...FACETS],
       sort: sortBy[sort],
       page: beyond ? 1 : request.page,
       hitsPerPage: beyond ? 0 : request.pageSize,
-      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages", "topics", "cTitle", "cText", "sTitle", "sAcronym"],
-    };
-    // The same question, with the same names to show, gets the same result while the index does not change.
-    const key = JSON.stringify([vocabulary.stamp, request.page, request.pageSize, sort, question]);
-    return engine.kept(this.indexUid, key, async (): Promise<SearchResult> => {
-      const result = await engine.search(this.indexUid, question);
+      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages", "topics", "cTitle", "cText"],
+    });
+    const answer = async (asked: ReadQuery, filters: string[], relaxed: Relaxed | null, suggestion: string | null): Promise<SearchResult> => {
+      const result = await engine.search(this.indexUid, question(asked.engineQ, filters));
       const total = result.totalHits;
       return {
-        hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary, read)),
+        hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary, asked)),
         total,
         page: request.page,
         pageSize: request.pageSize,
         totalPages: Math.max(1, Math.ceil(Math.min(total, MAX_TOTAL_HITS) / request.pageSize)),
         sort,
-        facets: this.presentFacets(result.facetDistribution, request, vocabulary),
+        facets: this.presentFacets(result.facetDistribution, relaxed?.kind === "filters" ? { page: 1, pageSize: request.pageSize } as SearchRequest : request, vocabulary),
         facetCounts: true,
         degraded: false,
+        relaxed,
+        suggestion,
       };
+    };
+    // The same question, with the same names to show, gets the same result while the index does not change.
+    const key = JSON.stringify([vocabulary.stamp, request.page, request.pageSize, sort, question(read.engineQ, filter)]);
+    return engine.kept(this.indexUid, key, async (): Promise<SearchResult> => {
+      const suggestion = await this.suggest(read);
+      const first = await answer(read, filter, null, suggestion);
+      if (first.total > 0 || read.units.length === 0 || beyond) return first;
+      const count = async (q: string, filters: string[]) => (await engine.search(this.indexUid, { q, filter: filters, hitsPerPage: 0, page: 1 })).totalHits;
+      return this.relax(read, request, first, suggestion, {
+        count: (unit) => count(unit, filter),
+        search: (asked, relaxed) => answer(asked, relaxed.kind === "filters" ? unfiltered : filter, relaxed, suggestion),
+      });
     });
+  }
+
+  /**
+   * A query that matched nothing, loosened step by step until something matches: the catalogue's
+   * spelling of its words; then without the words no listing has; then without the filters.
+   */
+  private async relax(
+    read: ReadQuery,
+    request: SearchRequest,
+    none: SearchResult,
+    suggestion: string | null,
+    ask: { count(engineWord: string): Promise<number>; search(asked: ReadQuery, relaxed: Relaxed): Promise<SearchResult> },
+  ): Promise<SearchResult> {
+    if (suggestion) {
+      const result = await ask.search(readQuery(suggestion), { kind: "spelling", searched: suggestion, dropped: [] });
+      if (result.total > 0) return result;
+    }
+    const counts = await Promise.all(read.units.map((u) => ask.count(u.engine)));
+    const kept = read.units.filter((_, i) => counts[i] > 0);
+    if (kept.length > 0 && kept.length < read.units.length) {
+      const searched = kept.map((u) => u.text).join(" ");
+      const result = await ask.search(readQuery(searched), { kind: "words", searched, dropped: read.units.filter((_, i) => counts[i] === 0).map((u) => u.text) });
+      if (result.total > 0) return result;
+    }
+    const filtered = request.topic ?? request.language ?? request.kind ?? request.mode ?? request.org ?? request.country ?? request.upcoming;
+    if (filtered) {
+      const result = await ask.search(read, { kind: "filters", searched: read.prepared, dropped: [] });
+      if (result.total > 0) return result;
+    }
+    return none;
+  }
+
+  /** The catalogue's words, read from the database now and then (never on the way of a search once read). */
+  private async wordList(): Promise<WordList | null> {
+    const cached = this.wordListCache;
+    if (cached && Date.now() - cached.at < WORD_LIST_TTL_MS) return cached.list;
+    this.wordListLoading ??= this.loadWordList().finally(() => {
+      this.wordListLoading = null;
+    });
+    if (cached) return cached.list;
+    try {
+      return await this.wordListLoading;
+    } catch (error) {
+      this.logger.warn({ err: error }, "could not read the catalogue's words for suggestions");
+      return null;
+    }
+  }
+
+  private async loadWordList(): Promise<WordList> {
+    const list = new WordList();
+    let after = 0;
+    for (let read = 0; read < WORD_LIST_LISTINGS; ) {
+      const ids = await this.catalogue.publishedIdsAfter(after, 500);
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1];
+      read += ids.length;
+      for (const r of await this.catalogue.findForIndexing(ids)) {
+        list.add(r.title);
+        list.add(r.summary);
+        list.add(r.owner?.name);
+        for (const t of r.topics ?? []) list.add(t.name);
+        for (const e of r.editions ?? []) list.add(e.title);
+      }
+    }
+    this.wordListCache = { at: Date.now(), list };
+    return list;
+  }
+
+  /** "Did you mean": the query with each word that no listing has replaced by the closest word listings have; null when there is none. */
+  private async suggest(read: ReadQuery): Promise<string | null> {
+    const candidates = read.rest.filter((w) => w.key.length >= 3 && /^\p{L}+$/u.test(w.raw));
+    if (candidates.length === 0) return null;
+    const list = await this.wordList();
+    if (!list || list.size === 0) return null;
+    let text = read.prepared;
+    let changed = false;
+    for (const w of [...candidates].reverse()) {
+      if (list.has(w.key)) continue;
+      const better = list.closest(w.raw);
+      if (better && better !== w.raw.toLowerCase()) {
+        text = text.slice(0, w.index) + better + text.slice(w.index + w.raw.length);
+        changed = true;
+      }
+    }
+    return changed ? text.replace(/\s+/g, " ").trim() : null;
   }
 
   private presentHit(hit: EngineSearchResponse["hits"][number], vocabulary: Vocabulary, read: ReadQuery): SearchHit {
@@ -280,6 +407,22 @@ export class SearchService {
 
   private async searchDatabase(request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
     const read = readQuery(request.q);
+    const suggestion = await this.suggest(read);
+    const first = await this.databaseAnswer(request, sort, viewer, read, null, suggestion, vocabulary);
+    if (first.total > 0 || read.units.length === 0) return first;
+    return this.relax(read, request, first, suggestion, {
+      count: async (engineWord) => {
+        const unit = read.units.find((u) => u.engine === engineWord);
+        return (await this.catalogue.list({ ...request, q: unit?.text ?? engineWord, page: 1, pageSize: 1, sort }, viewer)).total;
+      },
+      search: (asked, relaxed) => {
+        const loosened = relaxed.kind === "filters" ? ({ q: request.q, page: 1, pageSize: request.pageSize, sort } as SearchRequest) : { ...request, q: relaxed.searched, page: 1 };
+        return this.databaseAnswer(loosened, sort, viewer, asked, relaxed, suggestion, vocabulary);
+      },
+    });
+  }
+
+  private async databaseAnswer(request: SearchRequest, sort: Sort, viewer: Viewer, read: ReadQuery, relaxed: Relaxed | null, suggestion: string | null, vocabulary: Vocabulary): Promise<SearchResult> {
     const [list, languages, countries] = await Promise.all([this.catalogue.list({ ...request, sort }, viewer), this.reference.languageMap(), this.reference.countryNames()]);
     // Counting facets by SQL costs a pass per facet over every match: for broad searches the
     // reduced mode skips it (only the chosen values are shown) to keep answering quickly.
@@ -321,6 +464,8 @@ export class SearchService {
       facets: this.presentFacets(counts, request, vocabulary),
       facetCounts: counted,
       degraded: true,
+      relaxed,
+      suggestion,
     };
   }
 }
@@ -346,13 +491,14 @@ export function matchReasons(
     const sameWords = m.language === "en" || english?.toLowerCase() === m.term.toLowerCase();
     const topic = listing.topics.find((t) => vocabulary.ofTopic(t.slug).includes(m.concept));
     if (topic && (!sameWords || !own.has(conceptToken(m.concept)))) {
-      reasons.push({ kind: "topic", text: topic.name.toLowerCase() === m.term.toLowerCase() ? `Topic: ${topic.name}` : `Topic: ${topic.name} · ${m.term}` });
+      const same = topic.name.toLowerCase() === m.term.toLowerCase();
+      reasons.push({ kind: "topic", text: same ? `Topic: ${topic.name}` : `Topic: ${topic.name} · ${m.term}`, slug: topic.slug, name: topic.name, term: same ? null : m.term });
     } else if (vocabulary.ofKind(listing.kind).includes(m.concept) && !sameWords) {
-      reasons.push({ kind: "kind", text: `Kind: ${listing.kindName} · ${m.term}` });
+      reasons.push({ kind: "kind", text: `Kind: ${listing.kindName} · ${m.term}`, slug: listing.kind, name: listing.kindName, term: m.term });
     } else if (own.has(conceptToken(m.concept)) && m.language === "und" && english) {
-      reasons.push({ kind: "acronym", text: `${m.term} = ${english}` });
+      reasons.push({ kind: "acronym", text: `${m.term} = ${english}`, slug: null, name: english, term: m.term });
     } else if (own.has(conceptToken(m.concept)) && !sameWords && english && !listing.languages.includes(m.language)) {
-      reasons.push({ kind: "translation", text: `“${m.term}” = ${english}` });
+      reasons.push({ kind: "translation", text: `“${m.term}” = ${english}`, slug: null, name: english, term: m.term });
     }
   }
   return reasons;
