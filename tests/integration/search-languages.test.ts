@@ -124,7 +124,7 @@ for (const mode of ["engine", "database"] as const) {
       }
     });
 
-    it("answers bad input with an answer or a clear 400 within a second, never a 500", async () => {
+    it("answers bad input with an answer or a clear 400 in bounded time, never a 500", async () => {
       const inputs = [
         "human trafficking 🚢🙂 ការជួញដូរមនុស្ស การค้ามนุษย์ ການຄ້າມະນຸດ",
         "\u0001\u0002victim\u0007\u001b[0m",
