@@ -45,6 +45,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof AppError && error.fields?.title) {
+    process.stderr.write(`\nReport import failed: the file carries no title for the report (a CSV never does): give one with --title "Title". Nothing was imported.\n`);
+    process.exit(2);
+  }
   const detail = error instanceof AppError ? `${error.message}${error.fields ? ` (${Object.values(error.fields).join("; ")})` : ""}` : error instanceof Error ? error.message : String(error);
   process.stderr.write(`\nReport import failed: ${detail}\n`);
   process.exit(1);

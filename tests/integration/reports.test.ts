@@ -193,6 +193,40 @@ describe("importing reports", () => {
   });
 });
 
+describe("report tables saved from a spreadsheet", () => {
+  it("reads a CSV whose section headings sit in the first column, as the printed table has them", async () => {
+    const headingsFirst = fixture("ahg-2017-10.csv")
+      .split("\n")
+      .map((line) => line.replace(/^,([^,"]+),,$/, "$1,,,"))
+      .join("\n");
+    expect(headingsFirst).toMatch(/^Border Management,,,$/m);
+    await t.services.reports.importReport(headingsFirst, { slug: "headings-first", format: "csv", title: "Ad Hoc Group Progress Report: October 2017" }, SYSTEM_ACTOR);
+    expect(await storedItems("headings-first")).toEqual(await storedItems("from-csv"));
+  });
+
+  it("reads an HTML table whose section headings are the only filled cell of a row, in any column", async () => {
+    const html = `<h1>Small report</h1><table><tr><th>#</th><th>Action</th><th>Who</th><th>Status</th></tr>
+      <tr><td>Border Management</td><td></td><td></td><td></td></tr><tr><td>1.1</td><td>Train officers</td><td>RSO</td><td><p>Done.</p></td></tr>
+      <tr><td></td><td>Returns</td><td></td><td></td></tr><tr><td>2.1</td><td>Return</td><td>IOM</td><td><p>Under way.</p></td></tr></table>`;
+    await t.services.reports.importReport(html, { slug: "html-headings", format: "html" }, SYSTEM_ACTOR);
+    expect((await storedItems("html-headings")).map((i) => [i.section, i.number, i.action])).toEqual([
+      ["Border Management", "1.1", "Train officers"],
+      ["Returns", "2.1", "Return"],
+    ]);
+  });
+
+  it("asks for the title of a CSV that has none, next to the title field, and imports nothing", async () => {
+    const before = await tableCounts();
+    await expect(t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "no-title", format: "csv" }, SYSTEM_ACTOR)).rejects.toMatchObject({ fields: { title: expect.stringMatching(/give the report's title/) } });
+    const { agent, token } = people.curator;
+    const res = await agent.post("/reports/import").field("_csrf", token).field("slug", "no-title").attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "report.csv").expect(400);
+    expect(res.text).toContain('id="title-error"');
+    expect(res.text).toContain("this file does not carry one");
+    expect(res.text).not.toContain("line 1");
+    expect(await tableCounts()).toEqual(before);
+  });
+});
+
 describe("report pages and API", () => {
   it("lists reports and shows one as a document, with filters", async () => {
     const list = await request(t.app).get("/reports").expect(200);

@@ -78,6 +78,15 @@ describe("npm run user:create", { timeout: 120_000 }, () => {
   });
 });
 
+describe("npm run report:import", { timeout: 120_000 }, () => {
+  it("asks for --title when a CSV carries none, instead of failing on its first line", async () => {
+    const run = runEntry("src/cli/report-import.ts", { DATA_DIR: tempDir() }, ["tests/fixtures/reports/ahg-2017-10.csv"]);
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain("--title");
+    expect(run.output()).not.toContain("line 1");
+  });
+});
+
 describe("npm run seed", { timeout: 120_000 }, () => {
   it("loads the demo catalogue and changes nothing when run again", async () => {
     const dataDir = tempDir();

@@ -115,9 +115,9 @@ describe("parseReportText on the October 2017 AHG progress report", () => {
     );
   });
 
-  it("rejoins 2.3's sentence that the page break wrapped in a new paragraph, and separates its lists", () => {
+  it("rejoins 2.3's sentence that the page break wrapped in a new paragraph, and makes the text written into its lists their items", () => {
     expect(item("2.3").details).toBe(
-      "<p>Australia continues to progress the implementation of a pilot, joint information campaign with Bangladesh. IOM Bangladesh is contracted to deliver the information campaign which aims to reduce irregular migration by sea from Bangladesh to Australia. IOM has delivered the following campaign outputs during the period June 2016 – June 2017:</p> <ul> Conducted consultation and awareness raising sessions on regular migration and the dangers of irregular migration to target audiences including 7,121 students in 135 schools, 1,744 community and religious leaders at 64 Union level meetings and 149 community and religious leaders at four District level meetings. </ul><ul> Organised 224 street theatre performances to a combined audience of more than 100,000 people in four districts (Cox’s Bazar, Narayanganj, Narsingdi and Sirajganj). Each performance was followed by a discussion session with the audience about the risks of irregular migration and the benefits of migrating through regular, lawful channels. Managed the development of a mobile game application (app), titled ‘Bidesh Jai’ (Translates as ‘Going abroad’). The game app aims to raise awareness and change the behaviour of people who are at risk of choosing irregular migration pathways. The app will be available to download in the near future and will be actively promoted over a three-month period through social media and field activation work to maximise uptake by target audiences.</ul>",
+      "<p>Australia continues to progress the implementation of a pilot, joint information campaign with Bangladesh. IOM Bangladesh is contracted to deliver the information campaign which aims to reduce irregular migration by sea from Bangladesh to Australia. IOM has delivered the following campaign outputs during the period June 2016 – June 2017:</p> <ul><li>Conducted consultation and awareness raising sessions on regular migration and the dangers of irregular migration to target audiences including 7,121 students in 135 schools, 1,744 community and religious leaders at 64 Union level meetings and 149 community and religious leaders at four District level meetings.</li></ul><ul><li>Organised 224 street theatre performances to a combined audience of more than 100,000 people in four districts (Cox’s Bazar, Narayanganj, Narsingdi and Sirajganj). Each performance was followed by a discussion session with the audience about the risks of irregular migration and the benefits of migrating through regular, lawful channels. Managed the development of a mobile game application (app), titled ‘Bidesh Jai’ (Translates as ‘Going abroad’). The game app aims to raise awareness and change the behaviour of people who are at risk of choosing irregular migration pathways. The app will be available to download in the near future and will be actively promoted over a three-month period through social media and field activation work to maximise uptake by target audiences.</li></ul>",
     );
   });
 
@@ -138,9 +138,9 @@ describe("parseReportText on the October 2017 AHG progress report", () => {
     expect(item("1.6").details).not.toContain("<a");
   });
 
-  it("keeps 6.2's lists, without their style attribute", () => {
+  it("keeps 6.2's lists, without their style attribute, one item per bullet written into them", () => {
     expect(item("6.2").details).toBe(
-      "<ul> - Jordan 2015 Secondment – supporting Regional Mapping Project on anti-trafficking activities, Regional Training Coordination Mechanism (RCTM). - UNHCR Ongoing Secondments – including leading projects on thematic brief on Access to Asylum Procedures, Civil Registration Assessment Toolkit and Regional Strategic Roadmap for Anti-trafficking policies - Indonesia 2015 Secondment - supporting Regional Training Coordination Mechanism / RSO-JCLEC Partnership </ul><ul> - Afghanistan 2013 Secondment – included developing a document examination manual for Afghan border officials - Cambodia 2016 Secondment– leading the development of Quick Reference Guides on interviewing victims of trafficking in persons, and interviewing child victims of trafficking in persons, and delivering training on these guides - Timor-Leste 2016 Secondment – develop and deliver the training on Quick Reference Guide on Interviewing Victims of Trafficking and Quick Reference Guide for Frontline Border Officials in Timor-Leste - New Zealand Secondment in 2017 and ongoing - current secondment leading projects on information campaigns, information sharing and visa integrity - UNODC Late 2017 secondment planned with USA funding – leading project on regional sharing of information/intelligence related to trafficking in persons and people smuggling, particularly in maritime context - RSO remains open to secondments from other member States</ul>",
+      "<ul><li>Jordan 2015 Secondment – supporting Regional Mapping Project on anti-trafficking activities, Regional Training Coordination Mechanism (RCTM).</li><li>UNHCR Ongoing Secondments – including leading projects on thematic brief on Access to Asylum Procedures, Civil Registration Assessment Toolkit and Regional Strategic Roadmap for Anti-trafficking policies</li><li>Indonesia 2015 Secondment - supporting Regional Training Coordination Mechanism / RSO-JCLEC Partnership</li></ul><ul><li>Afghanistan 2013 Secondment – included developing a document examination manual for Afghan border officials</li><li>Cambodia 2016 Secondment– leading the development of Quick Reference Guides on interviewing victims of trafficking in persons, and interviewing child victims of trafficking in persons, and delivering training on these guides</li><li>Timor-Leste 2016 Secondment – develop and deliver the training on Quick Reference Guide on Interviewing Victims of Trafficking and Quick Reference Guide for Frontline Border Officials in Timor-Leste</li><li>New Zealand Secondment in 2017 and ongoing - current secondment leading projects on information campaigns, information sharing and visa integrity</li><li>UNODC Late 2017 secondment planned with USA funding – leading project on regional sharing of information/intelligence related to trafficking in persons and people smuggling, particularly in maritime context</li><li>RSO remains open to secondments from other member States</li></ul>",
     );
     expect(report.sections.flatMap((s) => s.items).some((i) => i.details?.includes("style"))).toBe(false);
   });
@@ -343,6 +343,25 @@ describe("sanitiseReportHtml", () => {
 
   it("replaces a link's rel and drops its other attributes", () => {
     expect(sanitiseReportHtml('<a href="mailto:rso@example.org" rel="opener" target="_blank" title="t">m</a>')).toBe('<a href="mailto:rso@example.org" rel="nofollow noopener">m</a>');
+  });
+});
+
+describe("lists in report cells", () => {
+  const details = (cell: string) => parseReportCsv(`number,action,who,status\n,Returns,,\n1.1,Return,IOM,"${cell}"\n`, { title: "T" }).sections[0].items[0].details;
+
+  it("makes text written straight into a list an item of it, beside real items", () => {
+    expect(details("<ul> Loose text <li>An item</li> more text</ul>")).toBe("<ul><li>Loose text</li><li>An item</li><li>more text</li></ul>");
+  });
+
+  it("splits text written into a list at its bullets, keeping a dash between lowercase words", () => {
+    expect(details("<ol> - First one - supporting it - Second one</ol>")).toBe("<ol><li>First one - supporting it</li><li>Second one</li></ol>");
+  });
+
+  it("leaves no text directly inside a list anywhere in the 2017 report", () => {
+    for (const i of report.sections.flatMap((s) => s.items)) {
+      const loose = /<(ul|ol)>\s*[^<\s]/.test(i.details ?? "") || /<\/li>\s*[^<\s]/.test(i.details ?? "");
+      expect(loose, i.number).toBe(false);
+    }
   });
 });
 

@@ -24,18 +24,20 @@ import sanitizeHtml from "sanitize-html";
  * is dropped so the sentence reads whole.
  *
  * HTML: a `<table>` whose first row is the header (`<th>` cells with the same names); a section is
- * a row with a single cell (`<tr><th colspan="4">Border Management</th></tr>`) or whose first cell
- * is a `<th>` and the others are empty; the title is the `<h1>` (or else `<title>`), the introduction
+ * a row with a single cell (`<tr><th colspan="4">Border Management</th></tr>`), one whose first cell
+ * is a `<th>` and the others are empty, or one with a single filled cell in any column that reads as
+ * a heading (not an item number, no final full stop, not starting in lowercase); the title is the `<h1>` (or else `<title>`), the introduction
  * the `<p>`s before the table; footnotes are `<p>`s (or `<li>`s) after the table that start with
  * their marker (`¹`), each attached to the item whose text carries that marker, or single-cell rows
  * of the table, attached to the item above. Rows with an empty number cell continue the item above.
  *
  * CSV: a header row naming the columns number, action, who and status (in any order; the headings of
  * the printed table, "Action/Recommendation" and "Status/Details", are accepted too); a section is a
- * row with only the action cell filled and the number cell empty (`,Border Management,,`) or holding
- * the section's number (`4.,Cooperation on returns and reintegration,,`); a row with an empty number
- * whose action cell starts with a footnote marker is a footnote of the item above. A CSV carries no
- * title: it comes from `options.title`.
+ * row with one filled cell that is not an item number, whichever column it is in (`,Border Management,,`
+ * or, saved from the printed table, `Border Management,,,`), or a row whose number cell holds the
+ * section's number beside the title in the action cell (`4.,Cooperation on returns and reintegration,,`);
+ * a row whose one filled cell starts with a footnote marker is a footnote of the item above. A CSV
+ * carries no title: it comes from `options.title`.
  *
  * Section numbers: a heading may carry its number (`4. Cooperation on returns…`, `number: "4"`);
  * one without (`Border Management`, `number: null`) is numbered by its position after the one
@@ -184,11 +186,24 @@ function tidyReportHtml(html: string): string {
     out.push(`${/^\s*/.exec(run)?.[0] ?? ""}<p>${run.trim()}</p>${/\s*$/.exec(run)?.[0] ?? ""}`);
   };
   const isList = (name: string | undefined) => name === "ul" || name === "ol";
+  // Text written straight into a list (`<ul> - one - two</ul>`) becomes its items.
+  let inList: string[] = [];
+  const flushInList = () => {
+    const run = inList.join("");
+    inList = [];
+    if (htmlToText(run) === "") return out.push(run);
+    for (const entry of listEntries(run)) out.push(`<li>${entry}</li>`);
+  };
   for (const token of html.split(/(<[^>]+>)/)) {
     const tag = /^<(\/?)(\w+)/.exec(token);
     const name = tag?.[2].toLowerCase() ?? "";
     const closing = tag?.[1] === "/";
     const block = tag !== null && ["p", "ul", "ol", "li"].includes(name);
+    if (!block && isList(open.at(-1))) {
+      inList.push(token);
+      continue;
+    }
+    if (inList.length) flushInList();
     if (open.length === 0) {
       if (!block) {
         loose.push(token);
@@ -210,9 +225,26 @@ function tidyReportHtml(html: string): string {
       out.push(token);
     }
   }
+  if (inList.length) flushInList();
   if (loose.length) flushLoose(false);
   while (open.length) out.push(`</${open.pop()}>`);
   return out.join("");
+}
+
+const LIST_MARKER = /^\s*[-•*–]\s+/;
+
+/**
+ * The entries of text written straight into a list: one entry, or, when the text starts with a
+ * bullet (`- Jordan … - UNHCR …`), one per bullet that starts a capitalised entry (a dash between
+ * lowercase words, "Secondment - supporting", stays inside its entry).
+ */
+function listEntries(run: string): string[] {
+  if (!LIST_MARKER.test(run)) return [run.trim()];
+  return run
+    .replace(LIST_MARKER, "")
+    .split(/\s[-•*]\s+(?=[\p{Lu}\p{N}])/u)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,9 +503,17 @@ function finishItem(item: ItemDraft): ParsedReportItem {
   };
 }
 
-function chooseTitle(fromOptions: string | undefined, fromDocument: string | null, line: number): string {
+/** A report whose file carries no title (a CSV never does) and none was given: the title is asked for, not a line of the file. */
+export class ReportTitleMissingError extends ReportParseError {
+  constructor() {
+    super(0, "a title for the report", "the file carries no title for the report: give one");
+    this.name = "ReportTitleMissingError";
+  }
+}
+
+function chooseTitle(fromOptions: string | undefined, fromDocument: string | null): string {
   const title = collapse(fromOptions ?? "") || fromDocument;
-  if (!title) fail(line, "a title for the report");
+  if (!title) throw new ReportTitleMissingError();
   return title;
 }
 
@@ -500,7 +540,7 @@ export function parseReportText(input: string, options: ParseReportOptions = {})
     else if (text !== "") paragraphs[paragraphs.length - 1].push(text);
     blankBefore = text === "" || paragraphs.length === 0;
   }
-  const title = chooseTitle(options.title, titleLine, 1);
+  const title = chooseTitle(options.title, titleLine);
 
   const builder = new ReportBuilder();
   for (let index = headerIndex + 1; index < lines.length; index++) {
@@ -593,7 +633,7 @@ export function parseReportHtml(input: string, options: ParseReportOptions = {})
   const tableEnd = table.endIndex ?? source.length;
 
   const heading = DomUtils.findOne((e) => e.name === "h1", document.children, true) ?? DomUtils.findOne((e) => e.name === "title", document.children, true);
-  const title = chooseTitle(options.title, heading ? collapse(DomUtils.textContent(heading)) || null : null, 1);
+  const title = chooseTitle(options.title, heading ? collapse(DomUtils.textContent(heading)) || null : null);
   const paragraphs = DomUtils.findAll((e) => e.name === "p", document.children);
   const introduction = paragraphs
     .filter((p) => (p.endIndex ?? 0) < tableStart)
@@ -616,6 +656,13 @@ export function parseReportHtml(input: string, options: ParseReportOptions = {})
     const firstIsHeading = cells.length > 0 && cells[0].name === "th" && !ITEM_NUMBER.test(texts[0]) && texts.slice(1).every((t) => t === "");
     if ((cells.length === 1 || firstIsHeading) && texts[0] !== "") {
       builder.add(FOOTNOTE.test(texts[0]) ? { kind: "footnote", line, text: footnoteText(values[0]), attach: "above" } : headingFrom(line, values[0]));
+      continue;
+    }
+    // A row with one filled cell that reads as a heading is a section, whichever column it is in
+    // (a spreadsheet saved from the printed table has it in the first); anything else continues the item above.
+    const filled = texts.filter((t) => t !== "");
+    if (filled.length === 1 && !ITEM_NUMBER.test(filled[0]) && !FOOTNOTE.test(filled[0]) && looksLikeHeading(filled[0])) {
+      builder.add(headingFrom(line, values[texts.indexOf(filled[0])]));
       continue;
     }
     const classified = classifyTableRow(line, toCells(values, fields), () => builder.expectedNext());
@@ -660,7 +707,7 @@ export function parseReportCsv(input: string, options: ParseReportOptions = {}):
     if (header.record.length > 4) fail(startLine(header), "at most 4 columns (number, action, who, status)", header.record.join(","));
     fail(startLine(header), HEADER_EXPECTED, header.record.join(","));
   }
-  const title = chooseTitle(options.title, null, startLine(header));
+  const title = chooseTitle(options.title, null);
 
   const builder = new ReportBuilder();
   for (const record of records.slice(1)) {
@@ -672,11 +719,14 @@ export function parseReportCsv(input: string, options: ParseReportOptions = {}):
     if (isBlank(cells)) continue;
     const number = htmlToText(cells.number);
     const onlyAction = htmlToText(cells.action) !== "" && htmlToText(cells.who) === "" && htmlToText(cells.details) === "";
+    // One filled cell that is not an item number: a footnote, or else a section heading, whichever column it is in.
+    const filled = FIELDS.filter((f) => htmlToText(cells[f]) !== "");
+    const lone = filled.length === 1 ? htmlToText(cells[filled[0]]) : null;
     if (ITEM_NUMBER.test(number)) builder.add({ kind: "item", line, cells: { ...cells, number } });
-    else if (onlyAction && number === "" && FOOTNOTE.test(htmlToText(cells.action))) builder.add({ kind: "footnote", line, text: footnoteText(cells.action), attach: "above" });
-    else if (onlyAction && number === "") builder.add(headingFrom(line, cells.action));
+    else if (lone !== null && FOOTNOTE.test(lone)) builder.add({ kind: "footnote", line, text: footnoteText(cells[filled[0]]), attach: "above" });
+    else if (lone !== null) builder.add(headingFrom(line, cells[filled[0]]));
     else if (onlyAction && /^\d{1,3}\.?$/.test(number)) builder.add({ kind: "heading", line, number: number.replace(/\.$/, ""), title: htmlToText(cells.action) });
-    else fail(line, `an item number such as ${builder.expectedNext()} or a section heading (only the action cell filled)`, number || htmlToText(cells.action));
+    else fail(line, `an item number such as ${builder.expectedNext()} or a section heading (a row with one filled cell)`, number || htmlToText(cells.action));
   }
   return builder.finish(startLine(records.at(-1) ?? header), title);
 }

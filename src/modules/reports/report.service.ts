@@ -7,7 +7,8 @@ import { slugify } from "../catalogue/slug";
 import { Organisation } from "../organisations/organisation.entity";
 import { Country } from "../reference/reference.entities";
 import { LinkRelation, Report, ReportItem, ReportItemLink, ReportItemParty, ReportSection } from "./report.entities";
-import { parseReport, ParsedReport, ReportFormat, ReportParseError, resolveWho, WhoCandidate } from "./report-parser";
+import { parseReport, ParsedReport, ReportFormat, ReportParseError, ReportTitleMissingError, resolveWho, WhoCandidate } from "./report-parser";
+import { message } from "../../i18n/message";
 
 export interface ImportReportOptions {
   /** The report's address; from its title when not given. */
@@ -85,6 +86,7 @@ export class ReportService {
     try {
       parsed = parseReport(input, options.format, options.title ? { title: options.title } : {});
     } catch (error) {
+      if (error instanceof ReportTitleMissingError) throw new ValidationError({ title: message("reports.importPage.titleNeeded") }, message("reports.importPage.titleMissing"));
       if (error instanceof ReportParseError) throw new ReportUnreadableError(error.line, error.message);
       // A document nested beyond what the parser can walk is no report table either.
       if (error instanceof RangeError) throw new ReportUnreadableError(1, "line 1: expected a report table, found markup nested too deeply to read");
