@@ -63,12 +63,20 @@ describe.runIf(hasChromium)("linking a report item to a listing in a browser", (
     await page.selectOption("#relation", "supports");
     await page.fill("#note", "The roadmap's training workshop");
     await page.click("button:has-text('Link the listing')");
-    await page.waitForURL(`${base}/reports/${DEMO_REPORT.slug}#item-1-1`);
+    await page.waitForURL((url) => url.pathname === `/reports/${DEMO_REPORT.slug}` && url.hash === "#item-1-1");
     expect(await page.locator("#item-1-1 .item-links").textContent()).toContain("Regional Strategic Roadmap");
+    expect(await page.locator("#item-1-1 .notice[role=status]").textContent()).toMatch(/is now linked to item 1.1, as “supports”/);
     expect(await linkedSlugs("1.1")).toEqual(["regional-strategic-roadmap-anti-trafficking-policies"]);
-    await page.click("#item-1-1 button:has-text('Unlink')");
-    await page.waitForURL(`${base}/reports/${DEMO_REPORT.slug}#item-1-1`);
+    // Unlinking asks first; keeping the link changes nothing.
+    await page.click("#item-1-1 a.unlink");
+    expect(await page.locator("h1").textContent()).toBe("Unlink a listing from item 1.1");
+    await page.click("a:has-text('Keep the link')");
+    expect(await linkedSlugs("1.1")).toEqual(["regional-strategic-roadmap-anti-trafficking-policies"]);
+    await page.click("#item-1-1 a.unlink");
+    await page.click("main button:has-text('Unlink')");
+    await page.waitForURL((url) => url.pathname === `/reports/${DEMO_REPORT.slug}` && url.hash === "#item-1-1");
     expect(await page.locator("#item-1-1 .item-links").textContent()).toContain("No training linked yet");
+    expect(await page.locator("#item-1-1 .notice[role=status]").textContent()).toMatch(/is no longer linked to item 1.1/);
     expect(await linkedSlugs("1.1")).toEqual([]);
     await context.close();
   });
@@ -85,7 +93,7 @@ describe.runIf(hasChromium)("linking a report item to a listing in a browser", (
     await expect.poll(() => page.locator("ul.picker label").first().textContent()).toContain("Regional Biometric Data Exchange");
     await page.locator("ul.picker input[type=radio]").first().check();
     await page.click("button:has-text('Link the listing')");
-    await page.waitForURL(`${base}/reports/${DEMO_REPORT.slug}#item-4-1`);
+    await page.waitForURL((url) => url.pathname === `/reports/${DEMO_REPORT.slug}` && url.hash === "#item-4-1");
     expect(await linkedSlugs("4.1")).toEqual(["rbdes-workshop"]);
     expect(errors).toEqual([]);
     await context.close();

@@ -299,7 +299,9 @@ describe("linking items to listings", () => {
         return;
       }
       expect(linked.status).toBe(303);
-      expect(linked.headers.location).toBe(`/reports/${SLUG}#item-1-1`);
+      expect(linked.headers.location).toBe(`/reports/${SLUG}?done=added&item=1.1&listing=immlo-training-program#item-1-1`);
+      const linkedPage = await agent.get(linked.headers.location.replace(/#.*/, "")).expect(200);
+      expect(linkedPage.text).toMatch(/<p class="notice" role="status">“Immigration Liaison Officer \(IMMLO\) training program” is now linked to item 1.1, as “supports”.<\/p>/);
       expect(await linksOf(SLUG, "1.1")).toContainEqual({ slug: "immlo-training-program", relation: "supports", note: "Pilot at JCLEC" });
       const [event] = await t.dataSource.query("SELECT action, actor_label FROM audit_events ORDER BY id DESC LIMIT 1");
       expect(event).toEqual({ action: "report.link_added", actor_label: "curator@reports.example" });
@@ -311,8 +313,29 @@ describe("linking items to listings", () => {
         expect(res.status).toBe(other === "visitor" ? 303 : 404);
       }
       expect((await linksOf(SLUG, "1.1")).map((l) => l.slug)).toContain("immlo-training-program");
-      await agent.post(`/reports/${SLUG}/items/1.1/links/${id}/delete`).type("form").send({ _csrf: token }).expect(303);
+      // Linking it again with another relation changes the link, and says so.
+      const relinked = await agent.post(`/reports/${SLUG}/items/1.1/links`).type("form").send({ resource: "immlo-training-program", relation: "delivers", note: "Pilot at JCLEC", _csrf: token }).expect(303);
+      expect(relinked.headers.location).toContain("done=relation-changed");
+      expect((await agent.get(relinked.headers.location.replace(/#.*/, "")).expect(200)).text).toMatch(/linked to item 1.1 already: its relation changed from “supports” to “delivers”/);
+      expect((await linksOf(SLUG, "1.1")).filter((l) => l.slug === "immlo-training-program")).toEqual([{ slug: "immlo-training-program", relation: "delivers", note: "Pilot at JCLEC" }]);
+      const same = await agent.post(`/reports/${SLUG}/items/1.1/links`).type("form").send({ resource: "immlo-training-program", relation: "delivers", note: "Pilot at JCLEC", _csrf: token }).expect(303);
+      expect((await agent.get(same.headers.location.replace(/#.*/, "")).expect(200)).text).toContain("with this relation and note: nothing changed");
+      // The report's page offers to unlink; the confirmation page asks first and changes nothing.
+      const page = await agent.get(`/reports/${SLUG}`).expect(200);
+      expect(page.text).toContain(`href="/reports/${SLUG}/items/1.1/links/${id}/delete"`);
+      const confirm = await agent.get(`/reports/${SLUG}/items/1.1/links/${id}/delete`).expect(200);
+      expect(confirm.text).toMatch(/Unlink “Immigration Liaison Officer \(IMMLO\) training program” from item 1.1\?/);
+      expect(confirm.text).toContain(`action="/reports/${SLUG}/items/1.1/links/${id}/delete" method="post"`);
+      expect((await linksOf(SLUG, "1.1")).map((l) => l.slug)).toContain("immlo-training-program");
+      await agent.get(`/reports/${SLUG}/items/1.1/links/999999/delete`).expect(404);
+      await people.editor.agent.get(`/reports/${SLUG}/items/1.1/links/${id}/delete`).expect(404);
+      const unlinked = await agent.post(`/reports/${SLUG}/items/1.1/links/${id}/delete`).type("form").send({ _csrf: token }).expect(303);
+      expect(unlinked.headers.location).toBe(`/reports/${SLUG}?done=unlinked&item=1.1&listing=immlo-training-program#item-1-1`);
+      expect((await agent.get(unlinked.headers.location.replace(/#.*/, "")).expect(200)).text).toMatch(/“Immigration Liaison Officer \(IMMLO\) training program” is no longer linked to item 1.1./);
       expect((await linksOf(SLUG, "1.1")).map((l) => l.slug)).not.toContain("immlo-training-program");
+      // A stale or hand-made address says nothing false, and a visitor never sees such notices.
+      expect((await agent.get(`/reports/${SLUG}?done=added&item=1.1&listing=immlo-training-program`).expect(200)).text).not.toContain('class="notice"');
+      expect((await request(t.app).get(`/reports/${SLUG}?done=unlinked&item=1.1&listing=immlo-training-program`).expect(200)).text).not.toContain('class="notice"');
       const [removed] = await t.dataSource.query("SELECT action FROM audit_events ORDER BY id DESC LIMIT 1");
       expect(removed.action).toBe("report.link_removed");
     });

@@ -43,6 +43,13 @@ export interface ItemView {
   links: Array<{ link: ReportItemLink; resource: Resource }>;
 }
 
+/** What linking a listing to an item did: a new link, a changed one (its relation or only its note), or nothing. */
+export interface LinkOutcome {
+  outcome: "added" | "relation-changed" | "note-changed" | "unchanged";
+  /** The relation the link had before, when the listing was linked already. */
+  previous: LinkRelation | null;
+}
+
 export interface ReportFilters {
   section?: number;
   org?: string;
@@ -272,30 +279,43 @@ export class ReportService {
     return { report, item };
   }
 
-  /** Links a listing to an item (a curator's act), or changes the relation and note of the link. */
-  async link(itemId: number, resourceId: number, relation: LinkRelation, note: string | null, actor: Actor): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  /**
+   * Links a listing to an item (a curator's act), or changes the relation and note of its link, and
+   * says which it did: linking a listing that is linked already changes that link, never adds another.
+   */
+  async link(itemId: number, resourceId: number, relation: LinkRelation, note: string | null, actor: Actor): Promise<LinkOutcome> {
+    return this.dataSource.transaction(async (manager): Promise<LinkOutcome> => {
       const resource = await manager.getRepository(Resource).findOneBy({ id: resourceId });
       if (!resource) throw new ValidationError({ resource: "is not a listing of the catalogue" });
       const links = manager.getRepository(ReportItemLink);
       const existing = await links.findOneBy({ itemId, resourceId });
       if (existing) {
-        if (existing.relation === relation && existing.note === note) return;
+        if (existing.relation === relation && existing.note === note) return { outcome: "unchanged", previous: existing.relation };
         await links.update({ id: existing.id }, { relation, note });
         await this.audit.record(manager, actor, { action: "report.link_changed", entityType: "report_item", entityId: itemId, organisationId: resource.ownerId, changes: { relation: [existing.relation, relation], note: [existing.note, note] } });
-        return;
+        return { outcome: existing.relation === relation ? "note-changed" : "relation-changed", previous: existing.relation };
       }
       await links.insert({ itemId, resourceId, relation, note, createdById: actor.id });
       await this.audit.record(manager, actor, { action: "report.link_added", entityType: "report_item", entityId: itemId, organisationId: resource.ownerId, changes: { resource: [null, resource.slug], relation: [null, relation] } });
+      return { outcome: "added", previous: null };
     });
   }
 
-  async unlink(itemId: number, linkId: number, actor: Actor): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  /** One link of an item, with its listing (for the page that asks before unlinking). */
+  async findLink(itemId: number, linkId: number): Promise<ReportItemLink> {
+    const link = await this.dataSource.getRepository(ReportItemLink).findOne({ where: { id: linkId, itemId }, relations: { resource: { owner: true } } });
+    if (!link || !link.resource) throw new NotFoundError("This item has no such link.");
+    return link;
+  }
+
+  /** Removes a link; returns the listing it pointed to. */
+  async unlink(itemId: number, linkId: number, actor: Actor): Promise<Resource | null> {
+    return this.dataSource.transaction(async (manager) => {
       const link = await manager.getRepository(ReportItemLink).findOne({ where: { id: linkId, itemId }, relations: { resource: true } });
       if (!link) throw new NotFoundError("This item has no such link.");
       await manager.getRepository(ReportItemLink).delete({ id: link.id });
       await this.audit.record(manager, actor, { action: "report.link_removed", entityType: "report_item", entityId: itemId, organisationId: link.resource?.ownerId ?? null, changes: { resource: [link.resource?.slug ?? link.resourceId, null], relation: [link.relation, null] } });
+      return link.resource ?? null;
     });
   }
 

@@ -12,11 +12,22 @@ import { LINK_RELATIONS } from "./report.entities";
 import { detectReportFormat, ReportFormat } from "./report-parser";
 import { ItemView, ReportUnreadableError } from "./report.service";
 
-const reportQuery = z
+const reportFilterShape = {
+  section: z.string().regex(/^\d{1,2}$/, "must be a section number").transform(Number).optional(),
+  org: z.string().regex(/^[a-z0-9-]{1,100}$/, "must be an organisation's slug").optional(),
+  linked: z.enum(["yes", "no"], { error: "must be yes or no" }).transform((v) => v === "yes").optional(),
+};
+const reportQuery = z.object(reportFilterShape).strict();
+
+/** The report's page also says what a curator's last link or unlink did (after the redirect). */
+const LINK_DONE = ["added", "relation-changed", "note-changed", "unchanged", "unlinked"] as const;
+const reportPageQuery = z
   .object({
-    section: z.string().regex(/^\d{1,2}$/, "must be a section number").transform(Number).optional(),
-    org: z.string().regex(/^[a-z0-9-]{1,100}$/, "must be an organisation's slug").optional(),
-    linked: z.enum(["yes", "no"], { error: "must be yes or no" }).transform((v) => v === "yes").optional(),
+    ...reportFilterShape,
+    done: z.enum(LINK_DONE).optional(),
+    item: z.string().regex(/^\d{1,4}(\.\d{1,4}){1,4}$/, "must be an item number").optional(),
+    listing: z.string().regex(/^[a-z0-9-]{1,120}$/, "must be a listing's slug").optional(),
+    from: z.enum(LINK_RELATIONS).optional(),
   })
   .strict();
 
@@ -156,10 +167,21 @@ export function reportPages(services: Services): Router {
   });
 
   router.get("/reports/:slug", async (req, res) => {
-    const filters = parseQuery(reportQuery, req);
+    const { done, item: doneItem, listing, from, ...filters } = parseQuery(reportPageQuery, req);
     const doc = await reports.document(String(req.params.slug), filters, viewerOf(req));
     const items = doc.items.map(presentItem);
+    // What the curator just did, said next to the item; a stale or hand-made address says nothing.
+    let notice: { item: string; key: string; values: Record<string, string> } | null = null;
+    if (done && doneItem && listing && canCurate(req.user ?? null)) {
+      const target = items.find((i) => i.number === doneItem);
+      const linkedNow = target?.links.find((l) => l.resource.slug === listing);
+      const title = done === "unlinked" ? (await catalogue.findAnyBySlug(listing))?.title : linkedNow?.resource.title;
+      if (target && title && (done === "unlinked") === !linkedNow) {
+        notice = { item: target.number, key: `reports.done.${done}`, values: { title, number: target.number, relation: linkedNow?.relation ?? "", from: from ?? "" } };
+      }
+    }
     res.render("reports/show", {
+      notice,
       title: doc.report.title,
       report: doc.report,
       curator: canCurate(req.user ?? null),
@@ -206,12 +228,29 @@ export function reportPages(services: Services): Router {
       const form = parseWith(linkForm, req.body ?? {}, message("reports.link.needsAttention"));
       const resource = await catalogue.findAnyBySlug(form.resource);
       if (!resource) throw new ValidationError({ resource: message("reports.link.notAListing") }, message("reports.link.needsAttention"));
-      await reports.link(item.id, resource.id, form.relation, form.note, actorOf(req));
-      res.redirect(303, `/reports/${report.slug}#${itemAnchor(item.number)}`);
+      const { outcome, previous } = await reports.link(item.id, resource.id, form.relation, form.note, actorOf(req));
+      const from = outcome === "relation-changed" && previous ? `&from=${previous}` : "";
+      res.redirect(303, `/reports/${report.slug}?done=${outcome}&item=${item.number}&listing=${resource.slug}${from}#${itemAnchor(item.number)}`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       await renderPicker(req, res, { errors: error.fieldKeys, message: error.messageKey, values: req.body ?? {} }, 400);
     }
+  });
+
+  // Unlinking asks first, on a page of its own (so it works without JavaScript).
+  router.get("/reports/:slug/items/:number/links/:id/delete", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    parseQuery(z.object({}).strict(), req);
+    const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
+    const id = idParam(req.params.id);
+    if (id === null) throw new NotFoundError("This item has no such link.");
+    const link = await reports.findLink(item.id, id);
+    res.render("reports/unlink", {
+      title: `Unlink a listing from item ${item.number}`,
+      report: { slug: report.slug, title: report.title },
+      item: { number: item.number, action: item.action, anchor: itemAnchor(item.number) },
+      link: { id: link.id, relation: link.relation, note: link.note, resource: { slug: link.resource!.slug, title: link.resource!.title, owner: link.resource!.owner?.name ?? null } },
+    });
   });
 
   router.post("/reports/:slug/items/:number/links/:id/delete", requireSignIn, async (req, res) => {
@@ -220,8 +259,9 @@ export function reportPages(services: Services): Router {
     const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
     const id = idParam(req.params.id);
     if (id === null) throw new NotFoundError("This item has no such link.");
-    await reports.unlink(item.id, id, actorOf(req));
-    res.redirect(303, `/reports/${report.slug}#${itemAnchor(item.number)}`);
+    const resource = await reports.unlink(item.id, id, actorOf(req));
+    const listing = resource ? `&listing=${resource.slug}` : "";
+    res.redirect(303, `/reports/${report.slug}?done=unlinked&item=${item.number}${listing}#${itemAnchor(item.number)}`);
   });
 
   return router;
