@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { validSchedule } from "./modules/jobs/scheduler";
 
 /** Which database engine a `DATABASE_URL` points at. */
 export type DatabaseKind = "sqlite" | "postgres";
@@ -41,6 +42,14 @@ export interface Config {
     /** Enquiries older than this many months are deleted, with their threads. */
     retentionMonths: number;
   };
+  jobs: {
+    /** Run the scheduled jobs in this process (each slot still runs once across instances). */
+    enabled: boolean;
+    /** Cron patterns (UTC) of each job. */
+    confirmationDigest: string;
+    linkCheck: string;
+    enquiryRetention: string;
+  };
   search: {
     /** An external Meilisearch server; when absent the app starts and supervises a local one. */
     url: string | null;
@@ -70,6 +79,8 @@ const booleanText = z
     error: "must be one of true, false, 1, 0, yes, no, on, off",
   })
   .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const cronPattern = z.string().refine(validSchedule, { error: 'must be a cron pattern such as "0 3 * * *" (minute hour day month weekday, UTC; a sixth field first for seconds)' });
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -128,6 +139,10 @@ const envSchema = z.object({
     .min(1, "must be a whole number of months from 1 to 120")
     .max(120, "must be a whole number of months from 1 to 120")
     .default(24),
+  JOBS: booleanText.optional(),
+  JOB_CONFIRMATION_DIGEST: cronPattern.default("0 6 * * 1"),
+  JOB_LINK_CHECK: cronPattern.default("0 3 * * *"),
+  JOB_ENQUIRY_RETENTION: cronPattern.default("30 2 * * *"),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, "must be true, false, a hop count, or a comma-separated list of addresses")
@@ -193,6 +208,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? "Regional Training Catalogue <no-reply@localhost>" },
     enquiries: { retentionMonths: e.ENQUIRY_RETENTION_MONTHS },
+    jobs: { enabled: e.JOBS ?? e.NODE_ENV !== "test", confirmationDigest: e.JOB_CONFIRMATION_DIGEST, linkCheck: e.JOB_LINK_CHECK, enquiryRetention: e.JOB_ENQUIRY_RETENTION },
     search: {
       url: e.MEILI_URL ?? null,
       masterKey: e.MEILI_MASTER_KEY ?? null,

@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/data-source";
 import { createLogger } from "./logger";
 import { startSearchRuntime } from "./modules/search/search-runtime";
+import { scheduledJobs } from "./modules/jobs/jobs";
+import { Scheduler } from "./modules/jobs/scheduler";
 import { buildServices } from "./services";
 
 /** How long in-flight requests get to finish on shutdown before the process exits anyway. */
@@ -29,14 +31,9 @@ async function main(): Promise<void> {
   const demoAccounts = await prepareData(config, dataSource, services, logger);
   services.worker?.start();
   services.mailWorker.start();
-  // Enquiries past their retention period go at start-up and once a day.
-  const purgeEnquiries = () =>
-    services.enquiries
-      .purgeExpired()
-      .then((n) => n && logger.info({ enquiries: n }, "enquiries past their retention period deleted"))
-      .catch((error: unknown) => logger.error({ err: error }, "enquiry retention failed"));
-  void purgeEnquiries();
-  setInterval(purgeEnquiries, 24 * 3600 * 1000).unref();
+  // Digests, link checks and retention, each slot run by one instance of the app.
+  const scheduler = config.jobs.enabled ? new Scheduler(services.jobRuns, scheduledJobs(services, config), logger.child({ module: "jobs" })) : null;
+  await scheduler?.start();
 
   const app = createApp({ config, logger, dataSource, services });
   const server: Server = app.listen(config.port, config.host);
@@ -67,6 +64,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async (error) => {
       try {
+        await scheduler?.stop();
         await services.worker?.stop();
         await services.mailWorker.stop();
         await search.stop();

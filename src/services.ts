@@ -12,6 +12,7 @@ import type { Config } from "./config";
 import { Mailer } from "./modules/accounts/mailer";
 import { EnquiryLimiter, type EnquiryLimits } from "./modules/enquiries/enquiry-limiter";
 import { EnquiryService } from "./modules/enquiries/enquiry.service";
+import { JobRuns } from "./modules/jobs/job-runs.service";
 import { MailOutbox } from "./modules/mail/mail-outbox.service";
 import { MailWorker, type MailWorkerOptions } from "./modules/mail/mail-worker";
 import { ReportService } from "./modules/reports/report.service";
@@ -71,7 +72,8 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const mailWorker = new MailWorker(mailOutbox, mailer, mailLogger, options.mail);
   const enquiries = new EnquiryService(dataSource, accounts, audit, mailOutbox, { publicUrl: config.publicUrl, retentionMonths: config.enquiries.retentionMonths });
   const enquiryLimiter = new EnquiryLimiter(dataSource, options.enquiryLimits);
-  return { mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  const jobRuns = new JobRuns(dataSource);
+  return { jobRuns, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -8,6 +8,7 @@ import { Resource } from "../modules/catalogue/resource.entity";
 import { Topic } from "../modules/catalogue/topic.entity";
 import { Enquiry } from "../modules/enquiries/enquiry.entity";
 import { EnquiryMessage } from "../modules/enquiries/enquiry-message.entity";
+import { JobRun } from "../modules/jobs/job-run.entity";
 import { MailOutboxEntry } from "../modules/mail/mail-outbox.entity";
 import { Organisation } from "../modules/organisations/organisation.entity";
 import { Audience, Country, Language } from "../modules/reference/reference.entities";
@@ -35,6 +36,7 @@ export const entities = [
   Enquiry,
   EnquiryMessage,
   MailOutboxEntry,
+  JobRun,
   AuditEvent,
   SearchOutboxEntry,
   SearchIndexVersion,

@@ -10,6 +10,7 @@ export const TABLES = [
   "http_sessions",
   "import_batches",
   "invitations",
+  "job_runs",
   "languages",
   "mail_outbox",
   "organisations",

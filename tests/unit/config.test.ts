@@ -81,4 +81,12 @@ describe("configuration", () => {
       "SEARCH_CACHE_CHECK_MS must be a whole number of milliseconds from 10 to 60000",
     ]);
   });
+
+  it("runs the scheduled jobs except in tests, on schedules that can be changed; a bad pattern is named", () => {
+    const cwd = tempDir();
+    expect(loadConfig({}, cwd).jobs).toEqual({ enabled: true, confirmationDigest: "0 6 * * 1", linkCheck: "0 3 * * *", enquiryRetention: "30 2 * * *" });
+    expect(loadConfig({ NODE_ENV: "test" }, cwd).jobs.enabled).toBe(false);
+    expect(loadConfig({ JOBS: "off", JOB_LINK_CHECK: "15 4 * * *" }, cwd).jobs).toMatchObject({ enabled: false, linkCheck: "15 4 * * *" });
+    expect(problemsOf({ JOB_LINK_CHECK: "every night" })).toEqual(['JOB_LINK_CHECK must be a cron pattern such as "0 3 * * *" (minute hour day month weekday, UTC; a sixth field first for seconds)']);
+  });
 });

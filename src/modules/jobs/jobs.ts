@@ -1,0 +1,19 @@
+import type { Config } from "../../config";
+import type { Services } from "../../services";
+import type { JobDefinition } from "./scheduler";
+
+const HOUR = 3600_000;
+
+/** The catalogue's scheduled jobs, on the schedules of the configuration. */
+export function scheduledJobs(services: Services, config: Pick<Config, "jobs">): JobDefinition[] {
+  return [
+    {
+      name: "enquiry-retention",
+      schedule: config.jobs.enquiryRetention,
+      leaseMs: HOUR,
+      // As before the scheduler: a new installation applies the retention period at once.
+      runOnFirstStart: true,
+      run: async () => `${await services.enquiries.purgeExpired()} enquiries past their retention period deleted`,
+    },
+  ];
+}
