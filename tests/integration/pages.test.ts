@@ -309,6 +309,8 @@ describe("errors and health", () => {
         database: "ok",
         search: { engine: "none", mode: "database", outbox: { pending: expect.any(Number), failing: 0, lastError: null } },
         mail: { transport: "log", state: "ok", outbox: { pending: 0, failing: 0, lastError: null } },
+        // No scheduler in this process: no job has run.
+        jobs: [],
       },
     });
   });
