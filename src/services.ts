@@ -5,6 +5,8 @@ import { SignInLimiter } from "./modules/accounts/sign-in-limiter";
 import { AuditService } from "./modules/audit/audit.service";
 import { CatalogueService } from "./modules/catalogue/catalogue.service";
 import { ListingEditor } from "./modules/catalogue/listing-editor.service";
+import { ListingRepository } from "./modules/catalogue/listing.repository";
+import { ListingWriter } from "./modules/catalogue/listing-writer.service";
 import { TopicService } from "./modules/catalogue/topic.service";
 import { OrganisationService } from "./modules/organisations/organisation.service";
 import { ReferenceService } from "./modules/reference/reference.service";
@@ -52,18 +54,20 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const topics = new TopicService(dataSource);
   const searchText = new DatabaseSearchText(dataSource.options.type === "postgres" ? "postgres" : "sqlite");
   const documentContext = new DocumentContextLoader(topics, reference);
-  const outbox = new SearchOutbox(dataSource, searchText, documentContext);
-  const organisations = new OrganisationService(dataSource, audit, outbox);
-  const catalogue = new CatalogueService(dataSource, topics, organisations, reference, audit, outbox, searchText);
+  const listings = new ListingRepository(dataSource);
+  const outbox = new SearchOutbox(dataSource, searchText, documentContext, listings);
+  const writer = new ListingWriter(dataSource, listings, audit, outbox);
+  const organisations = new OrganisationService(dataSource, listings, audit, outbox);
+  const catalogue = new CatalogueService(dataSource, topics, organisations, reference, searchText, listings, writer);
   const searchLogger = logger.child({ module: "search" });
-  const indexer = engine ? new SearchIndexer(engine, indexUid, catalogue, topics, organisations, reference, documentContext, searchLogger, outbox) : null;
-  const search = new SearchService(engine, indexUid, catalogue, topics, organisations, reference, searchLogger);
-  const worker = indexer ? new SearchWorker(outbox, indexer, catalogue, searchLogger) : null;
+  const indexer = engine ? new SearchIndexer(engine, indexUid, listings, topics, organisations, reference, documentContext, searchLogger, outbox) : null;
+  const search = new SearchService(engine, indexUid, catalogue, listings, topics, organisations, reference, searchLogger);
+  const worker = indexer ? new SearchWorker(outbox, indexer, listings, searchLogger) : null;
   const accounts = new AccountService(dataSource, audit);
-  const editor = new ListingEditor(dataSource, audit, outbox);
+  const editor = new ListingEditor(listings, writer);
   const signInLimiter = new SignInLimiter(dataSource);
-  const importer = new ListingImporter(dataSource, audit, outbox);
-  const exporter = new ListingExporter(dataSource);
+  const importer = new ListingImporter(dataSource, audit, listings, writer, organisations);
+  const exporter = new ListingExporter(listings);
   const reports = new ReportService(dataSource, audit);
   const config = options.config ?? { env: "development" as const, mail: { smtpUrl: null, from: "Regional Training Catalogue <no-reply@localhost>" }, publicUrl: "http://localhost:3000", enquiries: { retentionMonths: 24 } };
   const mailLogger = logger.child({ module: "mail" });
@@ -73,7 +77,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const enquiries = new EnquiryService(dataSource, accounts, audit, mailOutbox, { publicUrl: config.publicUrl, retentionMonths: config.enquiries.retentionMonths });
   const enquiryLimiter = new EnquiryLimiter(dataSource, options.enquiryLimits);
   const jobRuns = new JobRuns(dataSource);
-  return { jobRuns, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  return { listings, writer, jobRuns, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

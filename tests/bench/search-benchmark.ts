@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     // Meilisearch's own ingest: the same documents, prepared beforehand, sent in batches of 1000.
     const documents = [];
     for (let after = 0; ; ) {
-      const ids = await services.catalogue.publishedIdsAfter(after, 1000);
+      const ids = await services.listings.publishedIdsAfter(after, 1000);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
       documents.push(...(await services.indexer!.documentsFor(ids)).documents);

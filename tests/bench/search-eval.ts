@@ -148,7 +148,7 @@ export async function evaluate(options: { server?: { url: string; key: string; b
     await services.indexer!.rebuild();
 
     // Default Meilisearch: the same listings' fields as written, no settings at all.
-    const listings = await services.catalogue.findForIndexing(await services.catalogue.publishedIdsAfter(0, 100_000));
+    const listings = await services.listings.findFull(await services.listings.publishedIdsAfter(0, 100_000));
     const plainDocs = listings.map((r) => ({
       id: r.id, slug: r.slug, title: r.title, acronym: r.acronym, summary: r.summary, description: r.description,
       editionTitles: (r.editions ?? []).map((e) => e.title).filter(Boolean), topics: (r.topics ?? []).map((t) => t.name), kind: r.kind,

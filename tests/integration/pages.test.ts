@@ -331,7 +331,7 @@ describe("search from the database (no engine)", () => {
 
   it("skips facet counts for broad searches, keeping the chosen values", async () => {
     const s = t.services;
-    const search = new SearchService(null, "resources", s.catalogue, s.topics, s.organisations, s.reference, pino({ level: "silent" }), 5);
+    const search = new SearchService(null, "resources", s.catalogue, s.listings, s.topics, s.organisations, s.reference, pino({ level: "silent" }), 5);
     const narrow = await search.search({ kind: "quick-reference-guide", page: 1, pageSize: 20 });
     expect(narrow.facetCounts).toBe(true);
     const wide = await search.search({ topic: "protection-and-asylum", page: 1, pageSize: 20 });

@@ -331,12 +331,12 @@ describe("rebuilding the index", () => {
     const result = await t.services.indexer!.rebuild();
     running = false;
     await searching;
-    expect(result.documents).toBe(await t.services.catalogue.countPublished());
+    expect(result.documents).toBe(await t.services.listings.countPublished());
     expect(answers.length).toBeGreaterThan(5);
     expect(answers.every((s) => s === 200)).toBe(true);
     expect(degraded.some(Boolean)).toBe(false);
     const indexes = await t.services.engine!.listIndexes();
     expect(indexes.filter((uid) => uid.startsWith(`${t.indexUid}_rebuild_`))).toEqual([]);
-    expect(await t.services.engine!.count(t.indexUid)).toBe(await t.services.catalogue.countPublished());
+    expect(await t.services.engine!.count(t.indexUid)).toBe(await t.services.listings.countPublished());
   });
 });

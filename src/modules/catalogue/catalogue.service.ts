@@ -1,20 +1,19 @@
 import { DataSource, In, Repository, SelectQueryBuilder } from "typeorm";
 import { todayUtc } from "../../http/dates";
 import { ValidationError } from "../../http/errors";
-import type { Actor, AuditService } from "../audit/audit.service";
+import type { Actor } from "../audit/audit.service";
 import type { OrganisationService } from "../organisations/organisation.service";
 import { Audience, Language } from "../reference/reference.entities";
 import type { ReferenceService } from "../reference/reference.service";
-import type { SearchOutbox } from "../search/search-outbox.service";
 import type { DatabaseSearchText } from "../search/search-text";
-import { CourseSession, SessionStatus } from "./course-session.entity";
-import { Edition } from "./edition.entity";
+import type { SessionStatus } from "./course-session.entity";
+import type { ListingRepository } from "./listing.repository";
+import type { ListingWriter } from "./listing-writer.service";
 import { type ListingTexts, pickTexts } from "./listing-fields";
 import { upcomingSessionSql, visibleSql } from "./listing-rules";
 import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { Topic } from "./topic.entity";
 import type { TopicService } from "./topic.service";
-import { slugify } from "./slug";
 import { editionKey } from "./listing-editor.service";
 
 /** Who is looking: visitors see public listings; signed-in members also see members-only ones. */
@@ -116,9 +115,9 @@ export class CatalogueService {
     private readonly topics: TopicService,
     private readonly organisations: OrganisationService,
     private readonly reference: ReferenceService,
-    private readonly audit: AuditService,
-    private readonly outbox: SearchOutbox,
     private readonly searchText: DatabaseSearchText,
+    private readonly listings: ListingRepository,
+    private readonly writer: ListingWriter,
   ) {
     this.resources = dataSource.getRepository(Resource);
   }
@@ -230,25 +229,14 @@ export class CatalogueService {
     const total = rows.length > 0 ? Number(rows[0].total) : Number((await qb.clone().select("COUNT(*)", "n").getRawOne<{ n: number | string }>())?.n ?? 0);
     const totalPages = Math.max(1, Math.ceil(total / request.pageSize));
     const ids = rows.map((row) => Number(row.id));
-    return { resources: await this.loadFull(ids), total, page: request.page, pageSize: request.pageSize, totalPages, sort };
-  }
-
-  /** Loads listings with everything a card or a page shows, in the order of `ids`. */
-  private async loadFull(ids: number[]): Promise<Resource[]> {
-    if (ids.length === 0) return [];
-    const found = await this.resources.find({
-      where: { id: In(ids) },
-      relations: { owner: true, topics: true, audiences: true, editions: true, sessions: true },
-    });
-    const byId = new Map(found.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id)).filter((r): r is Resource => r !== undefined);
+    return { resources: await this.listings.findFull(ids), total, page: request.page, pageSize: request.pageSize, totalPages, sort };
   }
 
   /** A published listing this viewer may see, or null. */
   async findVisibleBySlug(slug: string, viewer: Viewer = VISITOR): Promise<Resource | null> {
     const row = await this.visible(viewer).andWhere("r.slug = :slug", { slug }).select("r.id", "id").getRawOne<{ id: number }>();
     if (!row) return null;
-    const [resource] = await this.loadFull([Number(row.id)]);
+    const [resource] = await this.listings.findFull([Number(row.id)]);
     return resource ?? null;
   }
 
@@ -330,25 +318,25 @@ export class CatalogueService {
     return [...new Set([...owners, ...venues].map((row) => row.code))];
   }
 
-  async countAll(): Promise<number> {
-    return this.resources.count();
+  countAll(): Promise<number> {
+    return this.listings.count();
   }
 
   /** A listing in any status, by its slug (for curators' tools). */
   findAnyBySlug(slug: string): Promise<Resource | null> {
-    return this.resources.findOneBy({ slug });
+    return this.listings.findBySlug(slug);
   }
 
-  async existsSlug(slug: string): Promise<boolean> {
-    return this.resources.exists({ where: { slug } });
+  existsSlug(slug: string): Promise<boolean> {
+    return this.listings.existsSlug(slug);
   }
 
   /**
    * Creates a listing with its topics, audiences, editions and sessions in one transaction, together
-   * with its audit event and its search outbox row.
+   * with its audit event and its search outbox row (through the listing writer).
    */
   async create(input: ResourceInput, actor: Actor): Promise<Resource> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.writer.transaction(async (manager) => {
       const topicSlugs = input.topicSlugs ?? [];
       const topics = topicSlugs.length ? await manager.getRepository(Topic).findBy({ slug: In(topicSlugs) }) : [];
       const audienceSlugs = input.audienceSlugs ?? [];
@@ -366,112 +354,35 @@ export class CatalogueService {
       if (!(await this.organisations.findById(input.ownerId))) problems.owner = "no such organisation";
       if (Object.keys(problems).length) throw new ValidationError(problems);
 
-      const repo = manager.getRepository(Resource);
-      const slug = await this.freeSlug(repo, input.slug ?? slugify(input.acronym && input.title.length > 80 ? input.acronym : input.title));
-      const status = input.status ?? "draft";
-      const resource = await repo.save(
-        repo.create({
-          slug,
-          externalId: input.externalId ?? null,
-          kind: input.kind,
-          title: input.title,
-          ...pickTexts(input),
-          ownerId: input.ownerId,
-          contactName: input.contactName ?? null,
-          contactEmail: input.contactEmail ?? null,
-          deliveryMode: input.deliveryMode ?? null,
-          isFree: input.isFree ?? null,
-          url: input.url ?? null,
-          visibility: input.visibility ?? "public",
-          status,
-          publishedAt: status === "published" ? new Date() : null,
-          lastConfirmedAt: null,
-          topics,
-          audiences,
-        }),
+      const [id] = await this.writer.create(
+        manager,
+        [
+          {
+            ownerId: input.ownerId,
+            externalId: input.externalId ?? null,
+            slug: input.slug,
+            columns: {
+              kind: input.kind,
+              title: input.title,
+              ...pickTexts(input),
+              contactName: input.contactName ?? null,
+              contactEmail: input.contactEmail ?? null,
+              deliveryMode: input.deliveryMode ?? null,
+              isFree: input.isFree ?? null,
+              url: input.url ?? null,
+              visibility: input.visibility ?? "public",
+              status: input.status ?? "draft",
+            },
+            topicIds: topics.map((t) => t.id),
+            audienceSlugs: audiences.map((a) => a.slug),
+            editions: (input.editions ?? []).map((e) => ({ languageTag: e.languageTag, title: e.title ?? null, url: e.url ?? null, format: e.format ?? null })),
+            sessions: input.sessions ?? [],
+          },
+        ],
+        actor,
       );
-      if (input.editions?.length) {
-        await manager.getRepository(Edition).insert(
-          input.editions.map((e) => ({ resourceId: resource.id, languageTag: e.languageTag, title: e.title ?? null, url: e.url ?? null, format: e.format ?? null })),
-        );
-      }
-      if (input.sessions?.length) {
-        await manager.getRepository(CourseSession).insert(
-          input.sessions.map((s) => ({
-            resourceId: resource.id,
-            startDate: s.startDate,
-            endDate: s.endDate ?? null,
-            timeZone: s.timeZone ?? null,
-            venue: s.venue ?? null,
-            city: s.city ?? null,
-            countryCode: s.countryCode ?? null,
-            online: s.online ?? false,
-            languageTag: s.languageTag ?? null,
-            capacity: s.capacity ?? null,
-            seatsPerCountry: s.seatsPerCountry ?? null,
-            applicationOpens: s.applicationOpens ?? null,
-            applicationDeadline: s.applicationDeadline ?? null,
-            interpretationLanguages: s.interpretationLanguages?.length ? s.interpretationLanguages : null,
-            status: s.status ?? "planned",
-          })),
-        );
-      }
-      await this.audit.record(manager, actor, {
-        action: "resource.created",
-        entityType: "resource",
-        entityId: resource.id,
-        organisationId: resource.ownerId,
-        changes: { title: [null, resource.title], status: [null, resource.status] },
-      });
-      await this.outbox.enqueue(manager, "resource", resource.id);
-      return resource;
-    }).then((resource) => {
-      this.outbox.notify();
-      return resource;
+      return (await this.listings.findFullById(id, manager))!;
     });
-  }
-
-  /** Listings in any status, with everything a search document needs, in the order of `ids`. */
-  async findForIndexing(ids: number[]): Promise<Resource[]> {
-    return this.loadFull(ids);
-  }
-
-  /** Ids of published listings after `afterId`, in id order: for rebuilding the index page by page. */
-  async publishedIdsAfter(afterId: number, limit: number): Promise<number[]> {
-    const rows: Array<{ id: number | string }> = await this.resources
-      .createQueryBuilder("r")
-      .select("r.id", "id")
-      .where("r.status = :published", { published: "published" })
-      .andWhere("r.id > :afterId", { afterId })
-      .orderBy("r.id", "ASC")
-      .limit(limit)
-      .getRawMany();
-    return rows.map((r) => Number(r.id));
-  }
-
-  async countPublished(): Promise<number> {
-    return this.resources.count({ where: { status: "published" } });
-  }
-
-  /** Ids of listings changed at or after `since` (any status). */
-  async idsUpdatedSince(since: Date): Promise<number[]> {
-    const rows: Array<{ id: number | string }> = await this.resources
-      .createQueryBuilder("r")
-      .select("r.id", "id")
-      .where("r.updatedAt >= :since", { since })
-      .getRawMany();
-    return rows.map((r) => Number(r.id));
-  }
-
-  /** Ids of listings with a session that started between `from` and `to` (dates), so their "next session" moved. */
-  async idsWithSessionsStartingBetween(from: string, to: string): Promise<number[]> {
-    const rows: Array<{ id: number | string }> = await this.dataSource
-      .getRepository(CourseSession)
-      .createQueryBuilder("cs")
-      .select("DISTINCT cs.resourceId", "id")
-      .where("cs.startDate >= :from AND cs.startDate <= :to", { from, to })
-      .getRawMany();
-    return rows.map((r) => Number(r.id));
   }
 
   /**
@@ -531,14 +442,5 @@ export class CatalogueService {
       ownerSlug: tally(ownerSlug),
       countries: tally(countries),
     };
-  }
-
-  /** `base`, or `base-2`, `base-3`, ... whichever is free. Slugs never change once given. */
-  private async freeSlug(repo: Repository<Resource>, base: string): Promise<string> {
-    const root = base || "listing";
-    for (let n = 1; ; n++) {
-      const candidate = n === 1 ? root : `${root}-${n}`;
-      if (!(await repo.exists({ where: { slug: candidate } }))) return candidate;
-    }
   }
 }

@@ -1,24 +1,17 @@
-import { DataSource, EntityManager, In } from "typeorm";
+import type { EntityManager } from "typeorm";
+import { In } from "typeorm";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
-import type { Actor, AuditService } from "../audit/audit.service";
+import type { Actor } from "../audit/audit.service";
 import { Audience } from "../reference/reference.entities";
-import type { SearchOutbox } from "../search/search-outbox.service";
-import { CourseSession } from "./course-session.entity";
-import { Edition } from "./edition.entity";
-import { LISTING_TEXT_FIELDS, type ListingTexts, textsOf } from "./listing-fields";
-import { Resource, ResourceStatus, Visibility } from "./resource.entity";
+import type { CourseSession } from "./course-session.entity";
+import { LISTING_TEXT_FIELDS, textsOf } from "./listing-fields";
+import type { ListingRepository } from "./listing.repository";
+import type { ListingChange, ListingColumns, ListingWriter } from "./listing-writer.service";
+import { Resource, ResourceStatus } from "./resource.entity";
 import { Topic } from "./topic.entity";
 
 /** The editable fields of a listing, as the workspace form sends them (already validated). */
-export interface ListingFields extends ListingTexts {
-  kind: string;
-  title: string;
-  url: string | null;
-  deliveryMode: string | null;
-  isFree: boolean | null;
-  contactName: string | null;
-  contactEmail: string | null;
-  visibility: Visibility;
+export interface ListingFields extends Omit<ListingColumns, "status"> {
   topicSlugs: string[];
   audienceSlugs: string[];
 }
@@ -66,21 +59,6 @@ const STATUS_EVENTS: Record<StatusAction, string> = {
   confirm: "resource.confirmed",
 };
 
-/**
- * Claims the right to write `expectedVersion` of a listing: raises the version only if it is still
- * the expected one. On Postgres the UPDATE also locks the row until the transaction ends, so two
- * saves of the same version cannot both pass.
- */
-async function claimVersion(manager: EntityManager, id: number, expectedVersion: number): Promise<boolean> {
-  const result = await manager
-    .createQueryBuilder()
-    .update(Resource)
-    .set({ version: () => "version + 1" })
-    .where("id = :id AND version = :expectedVersion", { id, expectedVersion })
-    .execute();
-  return result.affected === 1;
-}
-
 /** The fields of a saved listing, in the form's terms, to compare and to show. */
 export function fieldsOf(resource: Resource): ListingFields {
   return {
@@ -102,28 +80,22 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 
 /**
  * Changes to listings from the workspace: every save checks the version the form was opened with
- * (optimistic locking), and writes its audit event and search outbox row in the same transaction.
+ * (optimistic locking); the writer writes it with its audit event and search outbox row.
  */
 export class ListingEditor {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
-    private readonly outbox: SearchOutbox,
+    private readonly listings: ListingRepository,
+    private readonly writer: ListingWriter,
   ) {}
 
   /** A listing in any status, with everything the editor shows; null when it does not exist. */
-  async find(id: number, manager: EntityManager = this.dataSource.manager): Promise<Resource | null> {
-    return manager.getRepository(Resource).findOne({ where: { id }, relations: { owner: true, topics: true, audiences: true, editions: true, sessions: true } });
+  async find(id: number, manager?: EntityManager): Promise<Resource | null> {
+    return this.listings.findFullById(id, manager);
   }
 
   /** Listings of one organisation (all of them, for a curator, when null), newest change first. */
   async listForOwner(ownerId: number | null, limit = 500): Promise<Resource[]> {
-    return this.dataSource.getRepository(Resource).find({
-      where: ownerId === null ? {} : { ownerId },
-      relations: { owner: true, sessions: true, editions: true },
-      order: { updatedAt: "DESC", id: "DESC" },
-      take: limit,
-    });
+    return this.listings.listForOwner(ownerId, limit);
   }
 
   private async resolve(manager: EntityManager, fields: Pick<ListingFields, "topicSlugs" | "audienceSlugs">) {
@@ -143,11 +115,11 @@ export class ListingEditor {
    * `ConflictError` that carries the listing as saved now and the fields that differ.
    */
   async update(id: number, expectedVersion: number, fields: ListingFields, actor: Actor): Promise<Resource> {
-    const saved = await this.dataSource.transaction(async (manager) => {
+    return this.writer.transaction(async (manager) => {
       const resource = await this.find(id, manager);
       if (!resource) throw new NotFoundError("No listing has this address.");
       const before = fieldsOf(resource);
-      if (resource.version !== expectedVersion || !(await claimVersion(manager, id, expectedVersion))) {
+      if (resource.version !== expectedVersion || !(await this.writer.claimVersion(manager, id, expectedVersion))) {
         const changed: Record<string, [unknown, unknown]> = {};
         for (const key of EDITABLE_FIELDS) if (!same(before[key], fields[key])) changed[key] = [before[key], fields[key]];
         throw new ConflictError(resource, changed);
@@ -157,64 +129,63 @@ export class ListingEditor {
       const changes: Record<string, [unknown, unknown]> = {};
       for (const key of EDITABLE_FIELDS) if (!same(before[key], fields[key])) changes[key] = [before[key], fields[key]];
       const { topicSlugs: _t, audienceSlugs: _a, ...columns } = fields;
-      Object.assign(resource, columns, { topics, audiences, version: expectedVersion + 1 });
-      await manager.getRepository(Resource).save(resource);
-      if (Object.keys(changes).length === 0) return resource;
-      await this.audit.record(manager, actor, { action: "resource.updated", entityType: "resource", entityId: id, organisationId: resource.ownerId, changes });
-      await this.outbox.enqueue(manager, "resource", id);
-      return resource;
+      await this.writer.update(
+        manager,
+        [
+          {
+            id,
+            ownerId: resource.ownerId,
+            columns,
+            ...("topicSlugs" in changes ? { topicIds: topics.map((t) => t.id) } : {}),
+            ...("audienceSlugs" in changes ? { audienceSlugs: audiences.map((a) => a.slug) } : {}),
+            versionClaimed: true,
+            event: Object.keys(changes).length ? { action: "resource.updated", changes } : null,
+          },
+        ],
+        actor,
+      );
+      return (await this.find(id, manager))!;
     });
-    this.outbox.notify();
-    return saved;
   }
 
   /** Publishes, unpublishes, archives, or confirms that a listing is current. */
   async setStatus(id: number, expectedVersion: number, action: StatusAction, actor: Actor): Promise<Resource> {
-    const saved = await this.dataSource.transaction(async (manager) => {
+    return this.writer.transaction(async (manager) => {
       const resource = await this.find(id, manager);
       if (!resource) throw new NotFoundError("No listing has this address.");
-      if (resource.version !== expectedVersion || !(await claimVersion(manager, id, expectedVersion))) throw new ConflictError(resource, {});
-      resource.version = expectedVersion + 1;
+      if (resource.version !== expectedVersion || !(await this.writer.claimVersion(manager, id, expectedVersion))) throw new ConflictError(resource, {});
       const rule = TRANSITIONS[action];
       if (!rule.from.includes(resource.status)) {
         throw new ValidationError({ action: `a ${resource.status} listing cannot be ${action === "confirm" ? "confirmed" : `${action}ed`}` });
       }
       const changes: Record<string, [unknown, unknown]> = {};
+      const columns: { status?: ResourceStatus; publishedAt?: Date; lastConfirmedAt: Date } = { lastConfirmedAt: new Date() };
       if (rule.to) {
         changes.status = [resource.status, rule.to];
-        resource.status = rule.to;
-        if (rule.to === "published" && !resource.publishedAt) resource.publishedAt = new Date();
+        columns.status = rule.to;
+        if (rule.to === "published" && !resource.publishedAt) columns.publishedAt = new Date();
       }
-      const confirmed = new Date();
-      changes.lastConfirmedAt = [resource.lastConfirmedAt?.toISOString() ?? null, confirmed.toISOString()];
-      resource.lastConfirmedAt = confirmed;
-      await manager.getRepository(Resource).save(resource);
-      await this.audit.record(manager, actor, { action: STATUS_EVENTS[action], entityType: "resource", entityId: id, organisationId: resource.ownerId, changes });
-      await this.outbox.enqueue(manager, "resource", id);
-      return resource;
+      changes.lastConfirmedAt = [resource.lastConfirmedAt?.toISOString() ?? null, columns.lastConfirmedAt.toISOString()];
+      await this.writer.update(manager, [{ id, ownerId: resource.ownerId, columns, versionClaimed: true, event: { action: STATUS_EVENTS[action], changes } }], actor);
+      return (await this.find(id, manager))!;
     });
-    this.outbox.notify();
-    return saved;
   }
 
   /** Adds a language edition; the listing's version moves on, like any change. */
   async addEdition(id: number, edition: { languageTag: string; title: string | null; url: string | null; format: string | null }, actor: Actor): Promise<void> {
-    await this.touch(id, actor, "resource.edition_added", async (manager, resource) => {
-      const others = await manager.getRepository(Edition).findBy({ resourceId: resource.id, languageTag: edition.languageTag });
-      if (others.some((other) => editionKey(other) === editionKey(edition))) {
+    await this.touch(id, actor, async (manager, resource) => {
+      if ((resource.editions ?? []).some((other) => editionKey(other) === editionKey(edition))) {
         throw new ValidationError({ languageTag: SECOND_EDITION });
       }
-      await manager.getRepository(Edition).insert({ resourceId: resource.id, ...edition });
-      return { edition: [null, edition.languageTag] };
+      return { addEdition: edition, event: { action: "resource.edition_added", changes: { edition: [null, edition.languageTag] } } };
     });
   }
 
   async removeEdition(id: number, editionId: number, actor: Actor): Promise<void> {
-    await this.touch(id, actor, "resource.edition_removed", async (manager, resource) => {
-      const edition = await manager.getRepository(Edition).findOneBy({ id: editionId, resourceId: resource.id });
+    await this.touch(id, actor, async (_manager, resource) => {
+      const edition = (resource.editions ?? []).find((e) => e.id === editionId);
       if (!edition) throw new NotFoundError("This listing has no such edition.");
-      await manager.getRepository(Edition).delete({ id: edition.id });
-      return { edition: [edition.languageTag, null] };
+      return { removeEditionId: edition.id, event: { action: "resource.edition_removed", changes: { edition: [edition.languageTag, null] } } };
     });
   }
 
@@ -223,37 +194,30 @@ export class ListingEditor {
     session: Pick<CourseSession, "startDate" | "endDate" | "city" | "countryCode" | "online" | "languageTag" | "status" | "timeZone" | "seatsPerCountry" | "applicationOpens" | "applicationDeadline"> & { interpretationLanguages: string[] },
     actor: Actor,
   ): Promise<void> {
-    await this.touch(id, actor, "resource.session_added", async (manager, resource) => {
-      await manager.getRepository(CourseSession).insert({ resourceId: resource.id, ...session, interpretationLanguages: session.interpretationLanguages.length ? session.interpretationLanguages : null });
-      return { session: [null, `${session.startDate}${session.endDate ? ` to ${session.endDate}` : ""}`] };
-    });
+    await this.touch(id, actor, async () => ({
+      addSession: session,
+      event: { action: "resource.session_added", changes: { session: [null, `${session.startDate}${session.endDate ? ` to ${session.endDate}` : ""}`] } },
+    }));
   }
 
   async removeSession(id: number, sessionId: number, actor: Actor): Promise<void> {
-    await this.touch(id, actor, "resource.session_removed", async (manager, resource) => {
-      const session = await manager.getRepository(CourseSession).findOneBy({ id: sessionId, resourceId: resource.id });
+    await this.touch(id, actor, async (_manager, resource) => {
+      const session = (resource.sessions ?? []).find((s) => s.id === sessionId);
       if (!session) throw new NotFoundError("This listing has no such session.");
-      await manager.getRepository(CourseSession).delete({ id: session.id });
-      return { session: [session.startDate, null] };
+      return { removeSessionId: session.id, event: { action: "resource.session_removed", changes: { session: [session.startDate, null] } } };
     });
   }
 
-  /** Runs a change to a listing's parts, then moves its version on, audits and queues it for the index. */
+  /** A change to a listing's parts: the writer writes it, moves its version on, audits it and queues it for the index. */
   private async touch(
     id: number,
     actor: Actor,
-    action: string,
-    change: (manager: EntityManager, resource: Resource) => Promise<Record<string, [unknown, unknown]>>,
+    change: (manager: EntityManager, resource: Resource) => Promise<Omit<ListingChange, "id" | "ownerId">>,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const resource = await manager.getRepository(Resource).findOneBy({ id });
+    await this.writer.transaction(async (manager) => {
+      const resource = await this.find(id, manager);
       if (!resource) throw new NotFoundError("No listing has this address.");
-      const changes = await change(manager, resource);
-      await manager.getRepository(Resource).increment({ id }, "version", 1);
-      await manager.getRepository(Resource).update({ id }, { updatedAt: new Date() });
-      await this.audit.record(manager, actor, { action, entityType: "resource", entityId: id, organisationId: resource.ownerId, changes });
-      await this.outbox.enqueue(manager, "resource", id);
+      await this.writer.update(manager, [{ id, ownerId: resource.ownerId, ...(await change(manager, resource)) }], actor);
     });
-    this.outbox.notify();
   }
 }

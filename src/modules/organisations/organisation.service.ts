@@ -1,12 +1,16 @@
-import type { DataSource, Repository } from "typeorm";
+import type { DataSource, EntityManager, Repository } from "typeorm";
+import { nameKey } from "../../http/compare";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { canManageOrganisation, isCurator, type Viewer as PolicyViewer } from "../accounts/policies";
 import type { Actor, AuditService } from "../audit/audit.service";
-import { slugify } from "../catalogue/slug";
+import type { ListingRepository } from "../catalogue/listing.repository";
+import { SlugAllocator, slugify } from "../catalogue/slug";
 import { Country } from "../reference/reference.entities";
-import { Resource } from "../catalogue/resource.entity";
 import type { SearchOutbox } from "../search/search-outbox.service";
 import { Organisation, OrganisationKind } from "./organisation.entity";
+
+/** Slug of an organisation from its code ("CIFAL-Jeju" → "cifal-jeju", "TIPs WG" → "tips-wg"). */
+export const organisationSlug = (code: string) => slugify(code);
 
 export interface NewOrganisation {
   name: string;
@@ -34,6 +38,7 @@ export class OrganisationService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly listings: ListingRepository,
     private readonly audit?: AuditService,
     private readonly outbox?: SearchOutbox,
   ) {
@@ -46,8 +51,7 @@ export class OrganisationService {
    */
   private async clashes(fields: { name?: string; shortName?: string | null }, exceptId: number | null): Promise<Record<string, string>> {
     const others = (await this.organisations.find()).filter((o) => o.id !== exceptId);
-    const key = (v: string) => v.trim().toLocaleLowerCase("en").replace(/\s+/g, " ");
-    const taken = (value: string) => others.find((o) => [o.name, o.shortName, o.slug].some((n) => n !== null && key(n) === key(value)));
+    const taken = (value: string) => others.find((o) => [o.name, o.shortName, o.slug].some((n) => n !== null && nameKey(n) === nameKey(value)));
     const problems: Record<string, string> = {};
     const byName = fields.name ? taken(fields.name) : undefined;
     if (byName) problems.name = `is already used by ${byName.name}`;
@@ -63,14 +67,59 @@ export class OrganisationService {
     Object.assign(problems, await this.clashes(input, null));
     if (Object.keys(problems).length) throw new ValidationError(problems);
     return this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(Organisation);
-      const base = slugify(input.shortName && input.name.length > 60 ? input.shortName : input.name) || "organisation";
-      let slug = base;
-      for (let n = 2; await repo.existsBy({ slug }); n++) slug = `${base}-${n}`;
-      const organisation = await repo.save(repo.create({ ...input, slug, verified: true, description: null, contactName: null, contactEmail: null }));
-      await this.audit?.record(manager, actor, { action: "organisation.created", entityType: "organisation", entityId: organisation.id, organisationId: organisation.id, changes: { name: [null, organisation.name] } });
+      const [organisation] = await this.insert(manager, [{ ...input, verified: true }], actor);
       return organisation;
     });
+  }
+
+  /**
+   * Organisations an import names that are not known yet, created unverified (a curator verifies
+   * them later), one per name, in the caller's transaction.
+   */
+  async createUnverified(manager: EntityManager, names: string[], actor: Actor): Promise<Organisation[]> {
+    return this.insert(
+      manager,
+      names.map((name) => ({ name: name.slice(0, 200), shortName: name.length <= 12 && !/\s/.test(name) ? name : null, kind: "other" as const, countryCode: null, website: null, verified: false })),
+      actor,
+    );
+  }
+
+  /**
+   * The organisations the reference data and the demo catalogue name, each under the slug of its
+   * code, created verified when missing; an existing one is left as it is (curators may have edited
+   * it). Returns how many were created.
+   */
+  async ensureKnown(manager: EntityManager, bodies: Array<{ code: string; name: string; kind: OrganisationKind; countryCode: string | null }>): Promise<number> {
+    let created = 0;
+    const repo = manager.getRepository(Organisation);
+    for (const body of bodies) {
+      const slug = organisationSlug(body.code);
+      if (await repo.existsBy({ slug })) continue;
+      await repo.insert({ slug, name: body.name, shortName: body.code, kind: body.kind, countryCode: body.countryCode, verified: true });
+      created++;
+    }
+    return created;
+  }
+
+  /** Inserts organisations with free, stable slugs and audits their creation. */
+  private async insert(manager: EntityManager, inputs: Array<NewOrganisation & { verified: boolean }>, actor: Actor): Promise<Organisation[]> {
+    if (inputs.length === 0) return [];
+    const repo = manager.getRepository(Organisation);
+    const slugs = new SlugAllocator(new Set((await repo.find({ select: { slug: true } })).map((o) => o.slug)), "organisation");
+    const out: Organisation[] = [];
+    for (const input of inputs) {
+      const slug = slugs.next(slugify(input.shortName && input.name.length > 60 ? input.shortName : input.name));
+      const organisation = await repo.save(repo.create({ ...input, slug, description: null, contactName: null, contactEmail: null }));
+      await this.audit?.record(manager, actor, {
+        action: "organisation.created",
+        entityType: "organisation",
+        entityId: organisation.id,
+        organisationId: organisation.id,
+        changes: { name: [null, organisation.name], ...(input.verified ? {} : { verified: [null, false] }) },
+      });
+      out.push(organisation);
+    }
+    return out;
   }
 
   /**
@@ -96,8 +145,7 @@ export class OrganisationService {
       await this.audit?.record(manager, actor, { action: "organisation.updated", entityType: "organisation", entityId: id, organisationId: id, changes });
       // Its listings' search documents carry the owner's name, acronym and country.
       if (this.outbox && ["name", "shortName", "countryCode"].some((key) => key in changes)) {
-        const listings = await manager.getRepository(Resource).find({ select: { id: true }, where: { ownerId: id } });
-        await this.outbox.enqueueMany(manager, listings.map((r) => r.id));
+        await this.outbox.enqueueMany(manager, await this.listings.idsOfOwner(id, manager));
       }
       return organisation;
     });
@@ -137,10 +185,9 @@ export class OrganisationService {
   async listForCuration(): Promise<Array<{ organisation: Organisation; listings: number }>> {
     const [all, counts] = await Promise.all([
       this.organisations.find({ order: { verified: "ASC", name: "ASC" } }),
-      this.dataSource.query("SELECT owner_id AS id, COUNT(*) AS n FROM resources GROUP BY owner_id") as Promise<Array<{ id: number; n: number | string }>>,
+      this.listings.countByOwnerAnyStatus(),
     ]);
-    const byId = new Map(counts.map((c) => [Number(c.id), Number(c.n)]));
-    return all.map((organisation) => ({ organisation, listings: byId.get(organisation.id) ?? 0 }));
+    return all.map((organisation) => ({ organisation, listings: counts.get(organisation.id) ?? 0 }));
   }
 
   listAll(): Promise<Organisation[]> {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { CatalogueService } from "../catalogue/catalogue.service";
+import type { ListingRepository } from "../catalogue/listing.repository";
 import type { TopicService } from "../catalogue/topic.service";
 import topicsReference from "../../../seeds/reference/topics.json";
 import type { OrganisationService } from "../organisations/organisation.service";
@@ -24,7 +24,7 @@ export class SearchIndexer {
   constructor(
     private readonly engine: SearchEngine,
     readonly indexUid: string,
-    private readonly catalogue: CatalogueService,
+    private readonly listings: ListingRepository,
     private readonly topics: TopicService,
     private readonly organisations: OrganisationService,
     private readonly reference: ReferenceService,
@@ -62,7 +62,7 @@ export class SearchIndexer {
 
   /** Documents for those of `ids` that are published; the other ids are to be removed from the index. */
   async documentsFor(ids: number[]): Promise<{ documents: SearchDocument[]; removed: number[] }> {
-    const [resources, context] = await Promise.all([this.catalogue.findForIndexing(ids), this.context.load()]);
+    const [resources, context] = await Promise.all([this.listings.findFull(ids), this.context.load()]);
     const published = resources.filter((r) => r.status === "published");
     const keep = new Set(published.map((r) => r.id));
     return {
@@ -118,12 +118,12 @@ export class SearchIndexer {
     const buildStart = since();
     const temporary = `${this.indexUid}_rebuild_${Date.now()}`;
     await this.prepare(temporary);
-    const total = await this.catalogue.countPublished();
+    const total = await this.listings.countPublished();
     let done = 0;
     let afterId = 0;
     const pending: number[] = [];
     for (;;) {
-      const ids = await this.catalogue.publishedIdsAfter(afterId, batchSize);
+      const ids = await this.listings.publishedIdsAfter(afterId, batchSize);
       if (ids.length === 0) break;
       afterId = ids[ids.length - 1];
       const { documents } = await this.documentsFor(ids);
@@ -144,7 +144,7 @@ export class SearchIndexer {
 
     let replayed = 0;
     const replay = async (from: Date, uid: string) => {
-      const ids = await this.catalogue.idsUpdatedSince(from);
+      const ids = await this.listings.idsUpdatedSince(from);
       replayed += ids.length;
       for (let i = 0; i < ids.length; i += batchSize) {
         const result = await this.sync(ids.slice(i, i + batchSize), uid);

@@ -1,12 +1,9 @@
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual } from "typeorm";
-import { Resource } from "../catalogue/resource.entity";
+import type { ListingRepository } from "../catalogue/listing.repository";
 import { buildSearchDocument, DocumentContextLoader } from "./search-document";
 import { SearchIndexVersion } from "./search-index-version.entity";
 import { SearchOutboxEntry } from "./search-outbox.entity";
 import { DatabaseSearchText, searchTextOf } from "./search-text";
-
-/** Relations a search document is built from. */
-export const DOCUMENT_RELATIONS = { owner: true, topics: true, audiences: true, editions: true, sessions: true } as const;
 
 /** Longest wait before a failing row is tried again. */
 const MAX_BACKOFF_MS = 60_000;
@@ -28,6 +25,7 @@ export class SearchOutbox {
     private readonly dataSource: DataSource,
     private readonly text: DatabaseSearchText,
     private readonly context: DocumentContextLoader,
+    private readonly listings: ListingRepository,
   ) {}
 
   async enqueue(manager: EntityManager, entityType: "resource", entityId: number): Promise<void> {
@@ -50,14 +48,14 @@ export class SearchOutbox {
           .updateEntity(false)
           .execute();
       }
-      const resources = await manager.getRepository(Resource).find({ where: { id: In(batch) }, relations: DOCUMENT_RELATIONS });
+      const resources = await this.listings.findFull(batch, manager);
       await this.text.writeMany(manager, resources.map((resource) => ({ id: resource.id, body: searchTextOf(buildSearchDocument(resource, context)) })));
     }
   }
 
   /** Rewrites one listing's database search text from its current state. */
   async refreshText(manager: EntityManager, resourceId: number): Promise<void> {
-    const resource = await manager.getRepository(Resource).findOne({ where: { id: resourceId }, relations: DOCUMENT_RELATIONS });
+    const resource = await this.listings.findFullById(resourceId, manager);
     if (resource) await this.text.write(manager, resourceId, searchTextOf(buildSearchDocument(resource, await this.context.load())));
     else await this.text.remove(manager, resourceId);
   }
@@ -67,11 +65,11 @@ export class SearchOutbox {
    * table, or on a rebuild). Returns how many listings it wrote.
    */
   async rebuildText(progress?: (done: number, total: number) => void, batchSize = 500): Promise<number> {
-    const ids: number[] = (await this.dataSource.getRepository(Resource).find({ select: { id: true }, order: { id: "ASC" } })).map((r) => r.id);
+    const ids = await this.listings.idsOfOwner(null);
     const context = await this.context.load();
     for (let i = 0; i < ids.length; i += batchSize) {
       await this.dataSource.transaction(async (manager) => {
-        const resources = await manager.getRepository(Resource).find({ where: { id: In(ids.slice(i, i + batchSize)) }, relations: DOCUMENT_RELATIONS });
+        const resources = await this.listings.findFull(ids.slice(i, i + batchSize), manager);
         await this.text.writeMany(manager, resources.map((resource) => ({ id: resource.id, body: searchTextOf(buildSearchDocument(resource, context)) })));
       });
       progress?.(Math.min(i + batchSize, ids.length), ids.length);
@@ -81,7 +79,7 @@ export class SearchOutbox {
 
   /** True when some listing has no database search text yet. */
   async textIncomplete(): Promise<boolean> {
-    const [text, resources] = await Promise.all([this.text.count(this.dataSource.manager), this.dataSource.getRepository(Resource).count()]);
+    const [text, resources] = await Promise.all([this.text.count(this.dataSource.manager), this.listings.count()]);
     return text < resources;
   }
 

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { todayUtc } from "../../http/dates";
-import type { CatalogueService } from "../catalogue/catalogue.service";
+import type { ListingRepository } from "../catalogue/listing.repository";
 import type { SearchOutbox } from "./search-outbox.service";
 import type { SearchIndexer } from "./search-indexer";
 
@@ -30,7 +30,7 @@ export class SearchWorker {
   constructor(
     private readonly outbox: SearchOutbox,
     private readonly indexer: SearchIndexer,
-    private readonly catalogue: CatalogueService,
+    private readonly listings: ListingRepository,
     private readonly logger: Logger,
     private readonly options: WorkerOptions = {},
   ) {
@@ -88,7 +88,7 @@ export class SearchWorker {
   async ensureReady(): Promise<boolean> {
     try {
       await this.indexer.prepare();
-      const [indexed, published, shapeChanged] = await Promise.all([this.indexer.count(), this.catalogue.countPublished(), this.indexer.shapeChanged()]);
+      const [indexed, published, shapeChanged] = await Promise.all([this.indexer.count(), this.listings.countPublished(), this.indexer.shapeChanged()]);
       if (indexed !== published || shapeChanged) {
         this.logger.info({ indexed, published, shapeChanged }, "search index differs from the database; rebuilding it");
         const result = await this.indexer.rebuild();
@@ -150,7 +150,7 @@ export class SearchWorker {
     if (this.lastDateRefresh === today) return;
     const yesterdayButOne = todayUtc(new Date(Date.now() - 2 * 86_400_000));
     try {
-      const ids = await this.catalogue.idsWithSessionsStartingBetween(yesterdayButOne, today);
+      const ids = await this.listings.idsWithSessionsStartingBetween(yesterdayButOne, today);
       if (ids.length && !(await this.indexer.sync(ids)).ok) return;
       this.lastDateRefresh = today;
     } catch {

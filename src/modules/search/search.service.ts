@@ -5,6 +5,7 @@ import { formatDayRange, todayUtc } from "../../http/dates";
 import { ValidationError } from "../../http/errors";
 import type { CatalogueService, FacetName, ListRequest, Sort, Viewer } from "../catalogue/catalogue.service";
 import { VISITOR } from "../catalogue/catalogue.service";
+import type { ListingRepository } from "../catalogue/listing.repository";
 import type { TopicService } from "../catalogue/topic.service";
 import { presentCard } from "../catalogue/resource.presenter";
 import { deliveryModeName, DELIVERY_MODES, kindName, RESOURCE_KINDS } from "../catalogue/vocabulary";
@@ -136,6 +137,7 @@ export class SearchService {
     private readonly engine: SearchEngine | null,
     private readonly indexUid: string,
     private readonly catalogue: CatalogueService,
+    private readonly listings: ListingRepository,
     private readonly topics: TopicService,
     private readonly organisations: OrganisationService,
     private readonly reference: ReferenceService,
@@ -312,11 +314,11 @@ export class SearchService {
     const list = new WordList();
     let after = 0;
     for (let read = 0; read < WORD_LIST_LISTINGS; ) {
-      const ids = await this.catalogue.publishedIdsAfter(after, 500);
+      const ids = await this.listings.publishedIdsAfter(after, 500);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
       read += ids.length;
-      for (const r of await this.catalogue.findForIndexing(ids)) {
+      for (const r of await this.listings.findFull(ids)) {
         list.add(r.title);
         list.add(r.summary);
         list.add(r.owner?.name);

@@ -1,6 +1,6 @@
-import { DataSource, In } from "typeorm";
 import { LISTING_TEXT_FIELDS } from "../catalogue/listing-fields";
-import { Resource } from "../catalogue/resource.entity";
+import type { ListingRepository } from "../catalogue/listing.repository";
+import type { Resource } from "../catalogue/resource.entity";
 import { ListingRowJson } from "./listing-row";
 
 const BATCH = 500;
@@ -54,16 +54,14 @@ export function rowOf(resource: Resource, withOrganisation: boolean): ListingRow
  * back creates copies, which the owner can avoid by setting ids first.
  */
 export class ListingExporter {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly listings: ListingRepository) {}
 
   /** Every listing of one organisation, or of all organisations (null: a curator's export). */
   async rows(ownerId: number | null): Promise<ListingRowJson[]> {
-    const repo = this.dataSource.getRepository(Resource);
-    const ids = (await repo.find({ select: { id: true }, where: ownerId === null ? {} : { ownerId }, order: { id: "ASC" } })).map((r) => r.id);
+    const ids = await this.listings.idsOfOwner(ownerId);
     const rows: ListingRowJson[] = [];
     for (let i = 0; i < ids.length; i += BATCH) {
-      const batch = await repo.find({ where: { id: In(ids.slice(i, i + BATCH)) }, relations: { owner: true, topics: true, audiences: true, editions: true, sessions: true }, order: { id: "ASC" } });
-      for (const resource of batch) rows.push(rowOf(resource, ownerId === null));
+      for (const resource of await this.listings.findFull(ids.slice(i, i + BATCH))) rows.push(rowOf(resource, ownerId === null));
     }
     return rows;
   }

@@ -1,14 +1,15 @@
-import { DataSource, EntityManager, EntityTarget, In, IsNull, ObjectLiteral } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { AppError } from "../../http/errors";
-import type { Actor, AuditRecord, AuditService } from "../audit/audit.service";
-import { CourseSession, sessionValuesOf, type SessionValues } from "../catalogue/course-session.entity";
-import { Edition } from "../catalogue/edition.entity";
+import type { Actor, AuditService } from "../audit/audit.service";
+import { sessionValuesOf, type SessionValues } from "../catalogue/course-session.entity";
 import { EDITABLE_FIELDS, type ListingFields, PUBLISHED_NEEDS_TOPIC, SECOND_EDITION, editionKey } from "../catalogue/listing-editor.service";
 import { pickTexts } from "../catalogue/listing-fields";
-import { Resource, ResourceStatus } from "../catalogue/resource.entity";
-import { slugify } from "../catalogue/slug";
-import { Organisation } from "../organisations/organisation.entity";
-import type { SearchOutbox } from "../search/search-outbox.service";
+import type { ListingRepository } from "../catalogue/listing.repository";
+import type { ListingChange, ListingWriter, NewListing } from "../catalogue/listing-writer.service";
+import type { Resource, ResourceStatus } from "../catalogue/resource.entity";
+import type { Organisation } from "../organisations/organisation.entity";
+import type { OrganisationService } from "../organisations/organisation.service";
+import { nameKey } from "../../http/compare";
 import { FileRow } from "./listing-file";
 import { ListingRow, listingRowSchema } from "./listing-row";
 import { ReferenceResolver } from "./reference-resolver";
@@ -125,9 +126,6 @@ function snapshotOf(resource: Resource): Snapshot {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** An organisation's name as compared: case and spacing do not matter. */
-const organisationKey = (name: string) => name.normalize("NFC").trim().toLocaleLowerCase("en").replace(/\s+/g, " ");
-
 /** The fields of a listing that an import would change. */
 function differences(saved: Snapshot, wanted: Snapshot): string[] {
   const changed: string[] = COLUMN_KEYS.filter((k) => !same(saved.columns[k], wanted.columns[k]));
@@ -140,15 +138,6 @@ function differences(saved: Snapshot, wanted: Snapshot): string[] {
 
 /** The id an export gives a listing that has no `externalId` of its own. */
 const GENERATED_ID = /^listing-(\d{1,9})$/;
-
-/** Rows per INSERT statement: well inside SQLite's and Postgres's limits on bound parameters. */
-const CHUNK = 200;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export interface ImportOptions {
   /** Told how many rows are done, for a progress bar. */
@@ -166,7 +155,9 @@ export class ListingImporter {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly outbox: SearchOutbox,
+    private readonly listings: ListingRepository,
+    private readonly writer: ListingWriter,
+    private readonly organisations: OrganisationService,
   ) {}
 
   async plan(rows: FileRow[], scope: ImportScope, options: ImportOptions = {}): Promise<ImportPlan> {
@@ -174,7 +165,7 @@ export class ListingImporter {
   }
 
   async commit(rows: FileRow[], scope: ImportScope, actor: Actor, options: ImportOptions = {}): Promise<ImportResult> {
-    const result = await this.dataSource
+    const result = await this.writer
       .transaction(async (manager) => {
         const { plan, resolved, existing } = await this.check(manager, rows, scope, options);
         if (!plan.ok) throw new ImportRejectedError(plan);
@@ -185,7 +176,6 @@ export class ListingImporter {
         if (isUniqueViolation(error)) throw new ImportCollisionError();
         throw error;
       });
-    if (result.changedIds.length) this.outbox.notify();
     return result;
   }
 
@@ -281,8 +271,8 @@ export class ListingImporter {
       ownerName = named.found.name;
     } else {
       // Not known yet: one new organisation per name, whatever the case or spacing it is written in.
-      newOwner = newOrganisations.get(organisationKey(row.organisation)) ?? row.organisation.replace(/\s+/g, " ");
-      newOrganisations.set(organisationKey(row.organisation), newOwner);
+      newOwner = newOrganisations.get(nameKey(row.organisation)) ?? row.organisation.replace(/\s+/g, " ");
+      newOrganisations.set(nameKey(row.organisation), newOwner);
       ownerName = newOwner;
     }
 
@@ -367,115 +357,46 @@ export class ListingImporter {
     for (const row of rows) if (row.ownerId !== null) byOwner.set(row.ownerId, [...(byOwner.get(row.ownerId) ?? []), row.externalId]);
     const found = new Map<string, Resource>();
     for (const [ownerId, externalIds] of byOwner) {
-      for (const part of chunks(externalIds, 500)) {
-        const ids = await manager.getRepository(Resource).find({ select: { id: true }, where: { ownerId, externalId: In(part) } });
-        if (ids.length === 0) continue;
-        const resources = await manager.getRepository(Resource).find({ where: { id: In(ids.map((r) => r.id)) }, relations: { topics: true, audiences: true, editions: true, sessions: true } });
-        for (const r of resources) found.set(`${r.ownerId}/${r.externalId}`, r);
-      }
+      for (const r of await this.listings.findByExternalIds(manager, ownerId, externalIds)) found.set(`${r.ownerId}/${r.externalId}`, r);
       // Listings given no id of their own are exported as `listing-<id>`: such a row updates that
       // listing, which keeps having no id of its own.
       const byId = externalIds.filter((e) => !found.has(`${ownerId}/${e}`) && GENERATED_ID.test(e)).map((e) => Number(GENERATED_ID.exec(e)![1]));
-      for (const part of chunks(byId, 500)) {
-        const resources = await manager.getRepository(Resource).find({ where: { id: In(part), ownerId, externalId: IsNull() }, relations: { topics: true, audiences: true, editions: true, sessions: true } });
-        for (const r of resources) found.set(`${r.ownerId}/listing-${r.id}`, r);
-      }
+      for (const r of await this.listings.findWithoutExternalId(manager, ownerId, byId)) found.set(`${r.ownerId}/listing-${r.id}`, r);
     }
     return found;
   }
 
-  /** Writes a plan with no rejected rows. Returns the ids of the listings created or updated. */
+  /** Writes a plan with no rejected rows, through the listing writer. Returns the ids of the listings created or updated. */
   private async write(manager: EntityManager, plan: ImportPlan, resolved: Map<number, Resolved>, existing: Map<string, Resource>, scope: ImportScope, actor: Actor, options: ImportOptions): Promise<number[]> {
-    const audits: AuditRecord[] = [];
     const total = plan.counts.create + plan.counts.update;
-    let done = 0;
 
     // Organisations named by a curator's file that are not known yet: created unverified.
     const newOwnerIds = new Map<string, number>();
     if (scope.kind === "several") {
-      const repo = manager.getRepository(Organisation);
-      for (const name of plan.newOrganisations) {
-        const base = slugify(name) || "organisation";
-        let slug = base;
-        for (let n = 2; await repo.existsBy({ slug }); n++) slug = `${base}-${n}`;
-        const shortName = name.length <= 12 && !/\s/.test(name) ? name : null;
-        const organisation = await repo.save(repo.create({ name: name.slice(0, 200), shortName, slug, kind: "other", countryCode: null, website: null, description: null, contactName: null, contactEmail: null, verified: false }));
-        newOwnerIds.set(name, organisation.id);
-        audits.push({ action: "organisation.created", entityType: "organisation", entityId: organisation.id, organisationId: organisation.id, changes: { name: [null, name], verified: [null, false] } });
-      }
+      for (const organisation of await this.organisations.createUnverified(manager, plan.newOrganisations, actor)) newOwnerIds.set(organisation.name, organisation.id);
     }
 
-    const creates: Array<Resolved & { ownerId: number }> = [];
-    const updates: Array<{ value: Resolved; saved: Resource; changes: string[] }> = [];
+    const creates: NewListing[] = [];
+    const updates: ListingChange[] = [];
+    const now = new Date();
     plan.rows.forEach((row, index) => {
       const value = resolved.get(index);
       if (!value) return;
       const ownerId = value.ownerId ?? newOwnerIds.get(value.newOwner!)!;
-      if (row.action === "create") creates.push({ ...value, ownerId });
-      else if (row.action === "update") updates.push({ value, saved: existing.get(`${ownerId}/${value.externalId}`)!, changes: row.changes });
+      if (row.action === "create") {
+        creates.push({ ownerId, externalId: value.externalId, columns: value.columns, topicIds: value.topicIds, audienceSlugs: value.audienceSlugs, editions: value.editions, sessions: value.sessions });
+      } else if (row.action === "update") {
+        const saved = existing.get(`${ownerId}/${value.externalId}`)!;
+        updates.push(this.updateOf(saved, value, row.changes, now));
+      }
     });
 
-    const changedIds: number[] = [];
-    const now = new Date();
-
-    // New listings: free slugs decided up front, rows inserted in chunks, ids read back by slug.
-    if (creates.length) {
-      const taken = await manager.getRepository(Resource).createQueryBuilder("r").select("r.slug", "slug").getRawMany<{ slug: string }>();
-      const slugs = new Set(taken.map((t) => t.slug));
-      const freeSlug = (base: string) => {
-        for (let n = 1; ; n++) {
-          const candidate = n === 1 ? base : `${base}-${n}`;
-          if (!slugs.has(candidate)) {
-            slugs.add(candidate);
-            return candidate;
-          }
-        }
-      };
-      const withSlugs = creates.map((c) => ({ c, slug: freeSlug(slugify(c.columns.acronym && c.columns.title.length > 80 ? c.columns.acronym : c.columns.title) || "listing") }));
-      const idBySlug = new Map<string, number>();
-      for (const part of chunks(withSlugs)) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(Resource)
-          .values(part.map(({ c, slug }) => ({ ...c.columns, slug, externalId: c.externalId, ownerId: c.ownerId, publishedAt: c.columns.status === "published" ? now : null, lastConfirmedAt: null, version: 1 })))
-          .updateEntity(false)
-          .execute();
-        const rows = await manager.getRepository(Resource).find({ select: { id: true, slug: true }, where: { slug: In(part.map((p) => p.slug)) } });
-        for (const r of rows) idBySlug.set(r.slug, r.id);
-        options.onProgress?.("writing", (done += part.length), total);
-      }
-      const created = withSlugs.map(({ c, slug }) => ({ id: idBySlug.get(slug)!, value: c }));
-      await this.insertParts(manager, created);
-      for (const { id, value } of created) {
-        changedIds.push(id);
-        audits.push({ action: "resource.created", entityType: "resource", entityId: id, organisationId: value.ownerId, changes: { title: [null, value.columns.title], status: [null, value.columns.status], externalId: [null, value.externalId] } });
-      }
-    }
-
-    for (const { value, saved, changes } of updates) {
-      const before = snapshotOf(saved);
-      const columnChanges = Object.fromEntries(COLUMN_KEYS.filter((k) => changes.includes(k)).map((k) => [k, value.columns[k]]));
-      const publishedAt = value.columns.status === "published" && !saved.publishedAt ? now : saved.publishedAt;
-      await manager
-        .createQueryBuilder()
-        .update(Resource)
-        .set({ ...columnChanges, publishedAt, version: () => "version + 1", updatedAt: now })
-        .where("id = :id", { id: saved.id })
-        .execute();
-      await this.replaceParts(manager, saved.id, value, changes);
-      changedIds.push(saved.id);
-      const recorded: Record<string, [unknown, unknown]> = {};
-      for (const key of changes) {
-        if ((COLUMN_KEYS as readonly string[]).includes(key)) recorded[key] = [before.columns[key as ColumnKey], value.columns[key as ColumnKey]];
-        else recorded[key] = [before[key === "topics" ? "topicIds" : key === "audiences" ? "audienceSlugs" : (key as "editions" | "sessions")], value[key === "topics" ? "topicIds" : key === "audiences" ? "audienceSlugs" : (key as "editions" | "sessions")]];
-      }
-      audits.push({ action: "resource.updated", entityType: "resource", entityId: saved.id, organisationId: saved.ownerId, changes: recorded });
-      options.onProgress?.("writing", ++done, total);
-    }
+    const createdIds = await this.writer.create(manager, creates, actor, (done) => options.onProgress?.("writing", done, total));
+    await this.writer.update(manager, updates, actor, (done) => options.onProgress?.("writing", creates.length + done, total));
+    const changedIds = [...createdIds, ...updates.map((u) => u.id)];
 
     if (scope.kind === "organisation" && changedIds.length) {
-      audits.push({
+      await this.audit.record(manager, actor, {
         action: "import.committed",
         entityType: "organisation",
         entityId: scope.organisation.id,
@@ -483,46 +404,30 @@ export class ListingImporter {
         changes: { created: [null, plan.counts.create], updated: [null, plan.counts.update], unchanged: [null, plan.counts.unchanged] },
       });
     }
-    await this.audit.recordMany(manager, actor, audits);
-    await this.outbox.enqueueMany(manager, changedIds);
     return changedIds;
   }
 
-  private junction(manager: EntityManager, property: "topics" | "audiences") {
-    return manager.connection.getMetadata(Resource).manyToManyRelations.find((r) => r.propertyName === property)!.junctionEntityMetadata!.target;
-  }
-
-  /** Topics, audiences, editions and sessions of new listings, in chunked INSERTs. */
-  private async insertParts(manager: EntityManager, listings: Array<{ id: number; value: Resolved }>): Promise<void> {
-    const insert = async (target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]) => {
-      for (const part of chunks(rows)) await manager.createQueryBuilder().insert().into(target).values(part).updateEntity(false).execute();
+  /** The writer's change for a row that updates a saved listing: the columns and parts that differ. */
+  private updateOf(saved: Resource, value: Resolved, changes: string[], now: Date): ListingChange {
+    const before = snapshotOf(saved);
+    const columns = Object.fromEntries(COLUMN_KEYS.filter((k) => changes.includes(k)).map((k) => [k, value.columns[k]])) as Partial<Resolved["columns"]>;
+    const recorded: Record<string, [unknown, unknown]> = {};
+    for (const key of changes) {
+      if ((COLUMN_KEYS as readonly string[]).includes(key)) recorded[key] = [before.columns[key as ColumnKey], value.columns[key as ColumnKey]];
+      else {
+        const part = key === "topics" ? "topicIds" : key === "audiences" ? "audienceSlugs" : (key as "editions" | "sessions");
+        recorded[key] = [before[part], value[part]];
+      }
+    }
+    return {
+      id: saved.id,
+      ownerId: saved.ownerId,
+      columns: { ...columns, publishedAt: value.columns.status === "published" && !saved.publishedAt ? now : saved.publishedAt },
+      ...(changes.includes("topics") ? { topicIds: value.topicIds } : {}),
+      ...(changes.includes("audiences") ? { audienceSlugs: value.audienceSlugs } : {}),
+      ...(changes.includes("editions") ? { editions: value.editions } : {}),
+      ...(changes.includes("sessions") ? { sessions: value.sessions } : {}),
+      event: { action: "resource.updated", changes: recorded },
     };
-    await insert(this.junction(manager, "topics"), listings.flatMap(({ id, value }) => value.topicIds.map((topicId) => ({ resource_id: id, topic_id: topicId }))));
-    await insert(this.junction(manager, "audiences"), listings.flatMap(({ id, value }) => value.audienceSlugs.map((slug) => ({ resource_id: id, audience_slug: slug }))));
-    await insert(Edition, listings.flatMap(({ id, value }) => value.editions.map((e) => ({ ...e, resourceId: id }))));
-    await insert(
-      CourseSession,
-      listings.flatMap(({ id, value }) => value.sessions.map((s) => ({ ...s, resourceId: id }))),
-    );
-  }
-
-  /** Replaces the parts of a saved listing that an update changes. */
-  private async replaceParts(manager: EntityManager, id: number, value: Resolved, changes: string[]): Promise<void> {
-    if (changes.includes("topics")) await manager.createQueryBuilder().delete().from(this.junction(manager, "topics")).where("resource_id = :id", { id }).execute();
-    if (changes.includes("audiences")) await manager.createQueryBuilder().delete().from(this.junction(manager, "audiences")).where("resource_id = :id", { id }).execute();
-    if (changes.includes("editions")) await manager.getRepository(Edition).delete({ resourceId: id });
-    if (changes.includes("sessions")) await manager.getRepository(CourseSession).delete({ resourceId: id });
-    await this.insertParts(manager, [
-      {
-        id,
-        value: {
-          ...value,
-          topicIds: changes.includes("topics") ? value.topicIds : [],
-          audienceSlugs: changes.includes("audiences") ? value.audienceSlugs : [],
-          editions: changes.includes("editions") ? value.editions : [],
-          sessions: changes.includes("sessions") ? value.sessions : [],
-        },
-      },
-    ]);
   }
 }

@@ -1,10 +1,9 @@
 import type { EntityManager } from "typeorm";
+import { nameKey } from "../../http/compare";
 import { Topic } from "../catalogue/topic.entity";
 import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "../catalogue/vocabulary";
 import { Organisation } from "../organisations/organisation.entity";
 import { Audience, Country, Language } from "../reference/reference.entities";
-
-const key = (value: string) => value.normalize("NFC").trim().toLocaleLowerCase("en").replace(/\s+/g, " ");
 
 /** A lookup of one vocabulary by code and by name, with the accepted values for error messages. */
 class Vocabulary<T> {
@@ -16,11 +15,11 @@ class Vocabulary<T> {
   ) {}
 
   add(names: Array<string | null | undefined>, value: T): void {
-    for (const name of names) if (name && !this.byKey.has(key(name))) this.byKey.set(key(name), value);
+    for (const name of names) if (name && !this.byKey.has(nameKey(name))) this.byKey.set(nameKey(name), value);
   }
 
   find(value: string): T | undefined {
-    return this.byKey.get(key(value));
+    return this.byKey.get(nameKey(value));
   }
 
   /** "\"Smugling\" is not a known topic; accepted: ...". */
@@ -66,9 +65,9 @@ export class ReferenceResolver {
    * ambiguous, never guessed.
    */
   organisation(value: string): { found: Organisation } | { ambiguous: Organisation[] } | null {
-    const wanted = key(value);
+    const wanted = nameKey(value);
     for (const field of ["slug", "name", "shortName"] as const) {
-      const matches = this.organisationList.filter((o) => o[field] !== null && key(o[field]!) === wanted);
+      const matches = this.organisationList.filter((o) => o[field] !== null && nameKey(o[field]!) === wanted);
       if (matches.length === 1) return { found: matches[0] };
       if (matches.length > 1) return { ambiguous: matches };
     }
