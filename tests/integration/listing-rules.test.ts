@@ -6,6 +6,7 @@ import { isPastSession, isUpcomingSession, isVisibleTo, sessionPlace, shownSessi
 import { Resource } from "../../src/modules/catalogue/resource.entity";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation, daysFromToday } from "../helpers/factories";
+import { signedIn } from "../helpers/sessions";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -70,7 +71,7 @@ describe("sessions as they are shown", () => {
     expect(sessionPlace({ online: false, venue: null, city: null, countryCode: null }, name)).toBeNull();
   });
 
-  it("shows a listing's past session as completed on its page", async () => {
+  it("shows a listing's past session as completed everywhere: its page, the workspace and the API", async () => {
     const owner = await buildOrganisation(t);
     const listing = await t.services.catalogue.create(
       { kind: "course", title: "Course held in 2017", ownerId: owner.id, status: "published", sessions: [{ startDate: "2017-11-21", endDate: "2017-11-24", status: "planned", city: "Jeju" }] },
@@ -80,5 +81,32 @@ describe("sessions as they are shown", () => {
     const page = (await request(t.app).get(`/resources/${listing.slug}`).expect(200)).text;
     expect(page).toContain("status-completed");
     expect(page).not.toContain("status-planned");
+    const api = (await request(t.app).get(`/api/v1/resources/${listing.slug}`).expect(200)).body;
+    expect(api.data.sessions.map((s: { status: string }) => s.status)).toEqual(["completed"]);
+    const { agent } = await signedIn(t, { email: "rules-editor@example.org", organisationId: owner.id, role: "editor" });
+    const workspace = (await agent.get(`/workspace/listings/${listing.id}`).expect(200)).text;
+    const row = /<tr><th scope="row">21[^<]*<\/th>[\s\S]*?<\/tr>/.exec(workspace)?.[0] ?? "";
+    expect(row).toContain("Completed");
+    expect(row).not.toContain("Planned");
+    // The export keeps what was stored, so that a round trip changes nothing.
+    expect((await agent.get("/workspace/export?format=jsonl").expect(200)).text).toContain('"status":"planned"');
+  });
+
+  it("shows a session's country and status by name in the workspace, as the public page does", async () => {
+    const owner = await buildOrganisation(t);
+    const listing = await t.services.catalogue.create(
+      { kind: "course", title: "Course in Jakarta", ownerId: owner.id, status: "published", sessions: [{ startDate: daysFromToday(40), endDate: daysFromToday(44), status: "open", city: "Jakarta", countryCode: "IDN" }] },
+      SYSTEM_ACTOR,
+    );
+    const { default: request } = await import("supertest");
+    const { agent } = await signedIn(t, { email: "names-editor@example.org", organisationId: owner.id, role: "editor" });
+    const workspace = (await agent.get(`/workspace/listings/${listing.id}`).expect(200)).text;
+    const publicPage = (await request(t.app).get(`/resources/${listing.slug}`).expect(200)).text;
+    for (const html of [workspace, publicPage]) {
+      expect(html).toContain("Jakarta, Indonesia");
+      expect(html).toContain('class="status status-open"');
+    }
+    expect(workspace).toContain('<span class="status status-open">Open</span>');
+    expect(workspace).not.toMatch(/>\s*(IDN|open)\s*</);
   });
 });

@@ -235,6 +235,9 @@ describe("organisations, topics and languages", () => {
     expect(res.text).toContain("Contributing organisations");
     expect(res.text).toContain('href="/organisations/cifal-jeju"');
     expect(res.text).toMatch(/Jakarta Centre for Law Enforcement Cooperation/);
+    // The count is one more fact on the organisation's line, after a separator like the others.
+    expect(res.text).toMatch(/ · <span class="count">\d+ listings?<\/span><\/small>/);
+    expect(res.text).not.toMatch(/Verified by the RSO<\/small>\s*<span class="count">/);
   });
 
   it("shows an organisation's profile and its listings", async () => {

@@ -166,7 +166,8 @@ export function presentApiResource(resource: Resource, ctx: PresenterContext) {
         applicationOpens: s.applicationOpens,
         applicationDeadline: s.applicationDeadline,
         interpretation: s.interpretationLanguages ?? [],
-        status: s.status,
+        // As the pages show it: a session that has ended is completed, whatever was stored.
+        status: shownSessionStatus(s, ctx.today ?? todayUtc()),
       })),
     contact: detail.contact,
     publishedAt: resource.publishedAt?.toISOString() ?? null,
