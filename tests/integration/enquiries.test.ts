@@ -111,6 +111,40 @@ describe("enquiries, with a real SMTP server", () => {
     expect((await outsider.agent.get("/workspace/enquiries?status=closed").expect(200)).text).not.toContain(reference);
   });
 
+  it("writes each mail in its reader's language: the sender's in the page's, the owner's in their account's", async () => {
+    const org = await buildOrganisation(t, { name: "Akademi Imigrasi" });
+    const listing = await buildResource(t, { ownerId: org.id, title: "Travel document examination" });
+    const editor = await signedIn(t, { email: `editor.vi@${org.slug}.example`, organisationId: org.id, role: "editor" });
+    // Choosing a language while signed in stores it in the account.
+    await editor.agent.get("/workspace?lang=vi").expect(200);
+    const sender = request.agent(t.app);
+    await sender.get("/?lang=id").expect(200);
+    expect((await ask(t, listing.slug, { email: "budi@example.id" }, sender)).status).toBe(303);
+    const stored = await t.dataSource.getRepository(Enquiry).findOneByOrFail({ senderEmail: "budi@example.id" });
+    expect(stored.senderLanguage).toBe("id");
+
+    await smtp.waitFor(2);
+    const [confirmation] = smtp.to("budi@example.id");
+    expect(confirmation.subject).toBe(`Pertanyaan Anda tentang "Travel document examination" (${stored.reference})`);
+    expect(confirmation.text).toContain("Yth. Maya Santos,");
+    expect(confirmation.text).toContain("telah diteruskan kepada Akademi Imigrasi");
+    expect(confirmation.text).toContain(`https://rtc.example/resources/${listing.slug}?lang=id`);
+    const [notification] = smtp.to(`editor.vi@${org.slug}.example`);
+    expect(notification.subject).toBe(`Yêu cầu thông tin về "Travel document examination" (${stored.reference})`);
+    expect(notification.text).toContain("Người gửi: Maya Santos, Bureau of Immigration, PHL");
+    expect(notification.text).toContain("Is the course open to officials from our bureau next year?");
+
+    smtp.messages.length = 0;
+    const view = await editor.agent.get(`/workspace/enquiries/${stored.id}`).expect(200);
+    await editor.agent.post(`/workspace/enquiries/${stored.id}/reply`).type("form").send({ _csrf: csrfTokenIn(view.text), body: "Ya, pendaftaran dibuka pada bulan Maret.", replyTo: "" }).expect(303);
+    const [reply] = await smtp.waitFor(1);
+    // The owner reads Vietnamese; the reply is written in the sender's Indonesian.
+    expect(reply.subject).toBe(`Re: pertanyaan Anda tentang "Travel document examination" (${stored.reference})`);
+    expect(reply.text).toContain("Akademi Imigrasi menjawab pertanyaan Anda");
+    expect(reply.text).toContain("Alamat ini tidak menerima balasan");
+    expect(reply.text).toContain("> Is the course open to officials");
+  });
+
   it("sends the owner the sender's address only with their consent", async () => {
     const org = await buildOrganisation(t);
     const listing = await buildResource(t, { ownerId: org.id });

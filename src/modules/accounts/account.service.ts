@@ -140,7 +140,7 @@ export class AccountService {
   /** Creates a single-use invitation and returns the secret token for its link (only its hash is stored). */
   async invite(input: { email: string; displayName: string; organisationId: number | null; organisationRole: OrganisationRole | null; siteRole?: SiteRole }, actor: Actor): Promise<{ token: string; invitation: Invitation }> {
     const email = normaliseEmail(input.email);
-    if (await this.users.existsBy({ email })) throw new ValidationError({ email: "an account with this email exists already" });
+    if (await this.users.existsBy({ email })) throw new ValidationError({ email: message("accounts.errors.emailTaken") });
     const token = randomBytes(32).toString("base64url");
     const invitation = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(Invitation);
@@ -172,7 +172,7 @@ export class AccountService {
   /** Sets the invited person's password and creates their account; the invitation cannot be used again. */
   async acceptInvitation(token: string, password: string): Promise<User> {
     const invitation = await this.findInvitation(token);
-    if (!invitation) throw new ValidationError({ token: "this invitation is unknown, used or expired; ask for a new one" });
+    if (!invitation) throw new ValidationError({ token: message("accounts.errors.invitationUnknown") });
     const user = await this.create(
       {
         email: invitation.email,

@@ -10,28 +10,29 @@ import type { Organisation } from "../organisations/organisation.entity";
 import { requireSignIn } from "./auth";
 import type { Mailer } from "./mailer";
 import { canCurate, isCurator } from "./policies";
+import { message } from "../../i18n/message";
 
 const inviteSchema = z
   .object({
     _csrf: z.string().optional(),
-    email: z.string().trim().max(254, "must be at most 254 characters").regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an email address"),
-    displayName: z.string().trim().min(2, "must be at least 2 characters").max(120, "must be at most 120 characters"),
-    role: z.enum(["admin", "editor"], { error: "choose admin or editor" }),
+    email: z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, message("validation.email")),
+    displayName: z.string().trim().min(2).max(120),
+    role: z.enum(["admin", "editor"], { error: message("accounts.errors.chooseRole") }),
   })
   .strict();
 
 const organisationSchema = z
   .object({
     _csrf: z.string().optional(),
-    name: z.string().trim().min(3, "must be at least 3 characters").max(200, "must be at most 200 characters"),
-    shortName: z.string().trim().max(40, "must be at most 40 characters").transform((v) => v || null),
-    kind: z.enum(ORGANISATION_KINDS, { error: "choose a kind" }),
-    countryCode: z.string().regex(/^([A-Z]{3})?$/, "choose a country").transform((v) => v || null),
+    name: z.string().trim().min(3).max(200),
+    shortName: z.string().trim().max(40).transform((v) => v || null),
+    kind: z.enum(ORGANISATION_KINDS, { error: message("listing.errors.chooseKind") }),
+    countryCode: z.string().regex(/^([A-Z]{3})?$/, message("listing.errors.chooseCountry")).transform((v) => v || null),
     website: z
       .string()
       .trim()
-      .max(500, "must be at most 500 characters")
-      .refine((v) => v === "" || /^https?:\/\/\S+$/.test(v), "must start with http:// or https://")
+      .max(500)
+      .refine((v) => v === "" || /^https?:\/\/\S+$/.test(v), message("validation.httpStart"))
       .transform((v) => v || null),
   })
   .strict();
@@ -47,7 +48,7 @@ export function peoplePages(services: Services, mailer: Mailer, config: Pick<Con
   /** The organisation whose people this request is about, if this person may manage them. */
   async function managedOrganisation(req: Request): Promise<Organisation> {
     const organisation = await organisations.managedBy(req.user ?? null, typeof req.query.org === "string" ? req.query.org : null);
-    if (!organisation) throw new NotFoundError("People are managed by the organisation's admins and the curators.");
+    if (!organisation) throw new NotFoundError(message("errors.notFound.people"));
     return organisation;
   }
 
@@ -76,7 +77,7 @@ export function peoplePages(services: Services, mailer: Mailer, config: Pick<Con
   router.post("/workspace/people", requireSignIn, async (req, res) => {
     const organisation = await managedOrganisation(req);
     try {
-      const input = parseWith(inviteSchema, req.body ?? {}, "The invitation needs attention.");
+      const input = parseWith(inviteSchema, req.body ?? {}, message("workspace.peoplePage.needsAttention"));
       const { token } = await accounts.invite({ email: input.email, displayName: input.displayName, organisationId: organisation.id, organisationRole: input.role }, actor(req));
       // The invitation is written in the inviter's language, and its link opens the page in it.
       const link = `${config.publicUrl}/invitations/${token}${req.language === "en" ? "" : `?lang=${req.language}`}`;
@@ -102,7 +103,7 @@ export function peoplePages(services: Services, mailer: Mailer, config: Pick<Con
   router.post("/workspace/organisations", requireSignIn, async (req, res) => {
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     try {
-      const input = parseWith(organisationSchema, req.body ?? {}, "The organisation needs attention.");
+      const input = parseWith(organisationSchema, req.body ?? {}, message("workspace.orgForm.needsAttention"));
       const { _csrf, ...fields } = input;
       const organisation = await organisations.create(fields, actor(req));
       res.redirect(303, `/workspace/people?org=${organisation.slug}`);

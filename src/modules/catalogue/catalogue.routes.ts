@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from "express";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { csrfToken } from "../../http/view-locals";
+import { translator } from "../../i18n/i18n";
+import { message } from "../../i18n/message";
 import { hrefWith } from "../../http/pagination";
 import { catalogueViewer } from "../accounts/policies";
 import { parseQuery, parseWith } from "../../http/validate";
@@ -65,7 +67,7 @@ export function cataloguePages(services: Services): Router {
   async function visibleListing(req: Request): Promise<Resource> {
     const slug = slugParam.safeParse(req.params.slug);
     const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data, catalogueViewer(req.user ?? null)) : null;
-    if (!resource) throw new NotFoundError("No listing has this address. It may have been archived, or the link may be mistyped.");
+    if (!resource) throw new NotFoundError(message("errors.notFound.listing"));
     return resource;
   }
 
@@ -102,7 +104,7 @@ export function cataloguePages(services: Services): Router {
     }
     let input;
     try {
-      input = parseWith(enquiryFormSchema, body, "Your question was not sent: please check the marked fields.");
+      input = parseWith(enquiryFormSchema, body, message("enquiries.form.notSent"));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       await renderListing(req, res, resource, { values: body, errors: error.fieldKeys ?? {}, message: error.messageKey }, 400);
@@ -112,12 +114,12 @@ export function cataloguePages(services: Services): Router {
     if (wait > 0) {
       res.set("Retry-After", String(wait));
       const minutes = Math.ceil(wait / 60);
-      await renderListing(req, res, resource, { values: body, errors: {}, message: `Your question was not sent: too many questions came from your address or to this listing in a short time. Please try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` }, 429);
+      await renderListing(req, res, resource, { values: body, errors: {}, message: message("enquiries.form.tooMany", { minutes }) }, 429);
       return;
     }
     const enquiry = await services.enquiries.submit(
-      { id: resource.id, slug: resource.slug, title: resource.title, ownerId: resource.ownerId, ownerName: resource.owner?.name ?? "the owner" },
-      { name: input.name, email: input.email, organisation: input.organisation, country: input.country, message: input.message, shareEmail: input.consent === "yes" },
+      { id: resource.id, slug: resource.slug, title: resource.title, ownerId: resource.ownerId, ownerName: resource.owner?.name ?? translator(req.language).t("enquiries.sent.theOwner") },
+      { name: input.name, email: input.email, organisation: input.organisation, country: input.country, message: input.message, shareEmail: input.consent === "yes", language: req.language },
     );
     res.redirect(303, `${detailPath(resource)}/enquiries/sent?reference=${enquiry.reference}`);
   });
@@ -145,7 +147,7 @@ export function cataloguePages(services: Services): Router {
   router.get("/topics/:slug", async (req, res) => {
     const slug = slugParam.safeParse(req.params.slug);
     const topic = slug.success ? await topics.findBySlug(slug.data) : null;
-    if (!topic) throw new NotFoundError("There is no topic with this address. See the list of topics.");
+    if (!topic) throw new NotFoundError(message("errors.notFound.topic"));
     const [parent, family, ctx, result] = await Promise.all([
       topics.parentOf(topic),
       topics.withDescendants(topic),
@@ -175,7 +177,7 @@ export function cataloguePages(services: Services): Router {
   router.get("/languages/:tag", async (req, res) => {
     const tag = languageTagParam.safeParse(req.params.tag);
     const language = tag.success ? await reference.findLanguage(tag.data) : null;
-    if (!language) throw new NotFoundError("There is no language with this tag. See the list of languages.");
+    if (!language) throw new NotFoundError(message("errors.notFound.language"));
     const [ctx, result] = await Promise.all([presenterContext(services), catalogue.list({ language: language.tag, page: 1, pageSize: 50 })]);
     res.render("languages/show", {
       title: `Listings in ${language.name}`,

@@ -15,6 +15,7 @@ import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { Topic } from "./topic.entity";
 import type { TopicService } from "./topic.service";
 import { editionKey } from "./listing-editor.service";
+import { message } from "../../i18n/message";
 
 /** Who is looking: visitors see public listings; signed-in members also see members-only ones. */
 export interface Viewer {
@@ -177,7 +178,7 @@ export class CatalogueService {
     if (filters.upcoming) {
       qb.andWhere(`r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE ${UPCOMING_SESSION})`, { today: todayUtc() });
     }
-    if (Object.keys(unknown).length > 0) throw new ValidationError(unknown, "Some filters name nothing in the catalogue.");
+    if (Object.keys(unknown).length > 0) throw new ValidationError(unknown, message("errors.unknownFilters"));
   }
 
   /** One page of the listings that match, with their owner, topics, editions and sessions. */

@@ -9,6 +9,7 @@ import type { ListingRepository } from "./listing.repository";
 import type { ListingChange, ListingColumns, ListingWriter } from "./listing-writer.service";
 import { Resource, ResourceStatus } from "./resource.entity";
 import { Topic } from "./topic.entity";
+import { message } from "../../i18n/message";
 
 /** The editable fields of a listing, as the workspace form sends them (already validated). */
 export interface ListingFields extends Omit<ListingColumns, "status"> {
@@ -27,7 +28,7 @@ export class ConflictError extends AppError {
     /** Fields whose saved value differs from what the form was opened with: [saved now, yours]. */
     readonly changed: Record<string, [unknown, unknown]>,
   ) {
-    super(409, "edit_conflict", "Someone else saved this listing after you opened it. Nothing of yours was saved yet.");
+    super(409, "edit_conflict", message("listing.errors.conflict"));
   }
 }
 
@@ -117,7 +118,7 @@ export class ListingEditor {
   async update(id: number, expectedVersion: number, fields: ListingFields, actor: Actor): Promise<Resource> {
     return this.writer.transaction(async (manager) => {
       const resource = await this.find(id, manager);
-      if (!resource) throw new NotFoundError("No listing has this address.");
+      if (!resource) throw new NotFoundError(message("errors.notFound.ownListing"));
       const before = fieldsOf(resource);
       if (resource.version !== expectedVersion || !(await this.writer.claimVersion(manager, id, expectedVersion))) {
         const changed: Record<string, [unknown, unknown]> = {};
@@ -125,7 +126,7 @@ export class ListingEditor {
         throw new ConflictError(resource, changed);
       }
       const { topics, audiences } = await this.resolve(manager, fields);
-      if (resource.status === "published" && topics.length === 0) throw new ValidationError({ topicSlugs: PUBLISHED_NEEDS_TOPIC });
+      if (resource.status === "published" && topics.length === 0) throw new ValidationError({ topicSlugs: message("listing.errors.needsTopic") });
       const changes: Record<string, [unknown, unknown]> = {};
       for (const key of EDITABLE_FIELDS) if (!same(before[key], fields[key])) changes[key] = [before[key], fields[key]];
       const { topicSlugs: _t, audienceSlugs: _a, ...columns } = fields;
@@ -152,11 +153,11 @@ export class ListingEditor {
   async setStatus(id: number, expectedVersion: number, action: StatusAction, actor: Actor): Promise<Resource> {
     return this.writer.transaction(async (manager) => {
       const resource = await this.find(id, manager);
-      if (!resource) throw new NotFoundError("No listing has this address.");
+      if (!resource) throw new NotFoundError(message("errors.notFound.ownListing"));
       if (resource.version !== expectedVersion || !(await this.writer.claimVersion(manager, id, expectedVersion))) throw new ConflictError(resource, {});
       const rule = TRANSITIONS[action];
       if (!rule.from.includes(resource.status)) {
-        throw new ValidationError({ action: `a ${resource.status} listing cannot be ${action === "confirm" ? "confirmed" : `${action}ed`}` });
+        throw new ValidationError({ action: message("listing.errors.cannot", { action, status: resource.status }) });
       }
       const changes: Record<string, [unknown, unknown]> = {};
       const columns: { status?: ResourceStatus; publishedAt?: Date; lastConfirmedAt: Date } = { lastConfirmedAt: new Date() };
@@ -175,7 +176,7 @@ export class ListingEditor {
   async addEdition(id: number, edition: { languageTag: string; title: string | null; url: string | null; format: string | null }, actor: Actor): Promise<void> {
     await this.touch(id, actor, async (manager, resource) => {
       if ((resource.editions ?? []).some((other) => editionKey(other) === editionKey(edition))) {
-        throw new ValidationError({ languageTag: SECOND_EDITION });
+        throw new ValidationError({ languageTag: message("listing.errors.secondEdition") });
       }
       return { addEdition: edition, event: { action: "resource.edition_added", changes: { edition: [null, edition.languageTag] } } };
     });
@@ -184,7 +185,7 @@ export class ListingEditor {
   async removeEdition(id: number, editionId: number, actor: Actor): Promise<void> {
     await this.touch(id, actor, async (_manager, resource) => {
       const edition = (resource.editions ?? []).find((e) => e.id === editionId);
-      if (!edition) throw new NotFoundError("This listing has no such edition.");
+      if (!edition) throw new NotFoundError(message("errors.notFound.edition"));
       return { removeEditionId: edition.id, event: { action: "resource.edition_removed", changes: { edition: [edition.languageTag, null] } } };
     });
   }
@@ -203,7 +204,7 @@ export class ListingEditor {
   async removeSession(id: number, sessionId: number, actor: Actor): Promise<void> {
     await this.touch(id, actor, async (_manager, resource) => {
       const session = (resource.sessions ?? []).find((s) => s.id === sessionId);
-      if (!session) throw new NotFoundError("This listing has no such session.");
+      if (!session) throw new NotFoundError(message("errors.notFound.session"));
       return { removeSessionId: session.id, event: { action: "resource.session_removed", changes: { session: [session.startDate, null] } } };
     });
   }
@@ -216,7 +217,7 @@ export class ListingEditor {
   ): Promise<void> {
     await this.writer.transaction(async (manager) => {
       const resource = await this.find(id, manager);
-      if (!resource) throw new NotFoundError("No listing has this address.");
+      if (!resource) throw new NotFoundError(message("errors.notFound.ownListing"));
       await this.writer.update(manager, [{ id, ownerId: resource.ownerId, ...(await change(manager, resource)) }], actor);
     });
   }

@@ -59,7 +59,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   const router = Router();
   const { organisations, topics, reference, catalogue, audit } = services;
   router.use("/workspace", requireSignIn, (req, _res, next) => {
-    if (!canUseWorkspace(req.user ?? null)) throw new NotFoundError("The workspace is for people of a contributing organisation.");
+    if (!canUseWorkspace(req.user ?? null)) throw new NotFoundError(message("errors.notFound.workspace"));
     next();
   });
 
@@ -74,7 +74,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   async function managed(req: Request): Promise<Resource> {
     const id = idParam(req.params.id);
     const resource = id === null ? null : await editor.find(id);
-    if (!resource || !canManageListing(req.user ?? null, resource)) throw new NotFoundError("No listing of yours has this address.");
+    if (!resource || !canManageListing(req.user ?? null, resource)) throw new NotFoundError(message("errors.notFound.yourListing"));
     return resource;
   }
 
@@ -93,7 +93,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
 
   router.get("/workspace", async (req, res) => {
     const organisation = await organisationFor(req);
-    if (!organisation && !isCurator(req.user ?? null)) throw new NotFoundError("Your account belongs to no organisation.");
+    if (!organisation && !isCurator(req.user ?? null)) throw new NotFoundError(message("errors.notFound.noOrganisation"));
     const listings = await editor.listForOwner(organisation?.id ?? null);
     const today = todayUtc();
     res.render("workspace/index", {
@@ -130,13 +130,13 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
 
   router.get("/workspace/listings/new", async (req, res) => {
     const organisation = await organisationFor(req);
-    if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError("Choose an organisation to list for: /workspace/listings/new?org=<slug>.");
+    if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError(message("errors.notFound.chooseOrganisation"));
     await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: formValues(null), errors: {}, message: null, organisation });
   });
 
   router.post("/workspace/listings", async (req, res) => {
     const organisation = await organisationFor(req);
-    if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError("Choose an organisation to list for.");
+    if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError(message("errors.notFound.chooseOrganisation"));
     try {
       const { _csrf, version: _v, ...fields } = parseWith(listingFormSchema, req.body ?? {}, message("listing.form.needsAttention"));
       const created = await catalogue.create({ ...fields, ownerId: organisation.id, status: "draft" }, actorOf(req));
@@ -255,7 +255,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     const resource = await managed(req);
     parseWith(removeFormSchema, req.body ?? {});
     const partId = idParam(req.params.partId);
-    if (partId === null) throw new NotFoundError("This listing has no such edition.");
+    if (partId === null) throw new NotFoundError(message("errors.notFound.edition"));
     await editor.removeEdition(resource.id, partId, actorOf(req));
     res.redirect(303, `/workspace/listings/${resource.id}?saved=edition-removed`);
   });
@@ -264,7 +264,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     const resource = await managed(req);
     parseWith(removeFormSchema, req.body ?? {});
     const partId = idParam(req.params.partId);
-    if (partId === null) throw new NotFoundError("This listing has no such session.");
+    if (partId === null) throw new NotFoundError(message("errors.notFound.session"));
     await editor.removeSession(resource.id, partId, actorOf(req));
     res.redirect(303, `/workspace/listings/${resource.id}?saved=session-removed`);
   });
@@ -272,7 +272,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   router.get("/workspace/audit", async (req, res) => {
     const organisation = await organisationFor(req);
     if (organisation ? !canViewAudit(req.user ?? null, organisation.id) : !isCurator(req.user ?? null)) {
-      throw new NotFoundError("The audit trail is for the organisation's admins and the curators.");
+      throw new NotFoundError(message("errors.notFound.audit"));
     }
     const events = await audit.recent(organisation?.id ?? null, 200);
     const itemIds = [...new Set(events.filter((e) => e.entityType === "report_item").map((e) => Number(e.entityId)))];

@@ -12,6 +12,7 @@ import { neutraliseCell } from "../transfer/listing-row";
 import { CountryCoverage, CoverageOverview, CoverageService, CoverageTopicRow, OrganisationCoverage, ReportCoverage, TopicLanguageMatrix } from "./coverage.service";
 import { horizontalBarChart } from "./svg-chart";
 import { translator, type Translate } from "../../i18n/i18n";
+import { message } from "../../i18n/message";
 
 /** What the coverage page needs to speak the reader's language (the request's view locals). */
 interface Localise {
@@ -233,7 +234,7 @@ export function coveragePages(services: Services, dataSource: DataSource): Route
     parseQuery(noQuery, req);
     const slug = slugParam.safeParse(req.params.slug);
     const report = slug.success ? await coverage.reportCoverageFor(slug.data) : null;
-    if (!report) throw new NotFoundError("No progress report has this address. See the coverage page for the reports there are.");
+    if (!report) throw new NotFoundError(message("errors.notFound.reportCoverage"));
     sendCsv(
       res,
       dated(`coverage-report-${report.slug}`),

@@ -10,6 +10,7 @@ import { canCurate, isCurator } from "../accounts/policies";
 import { presentEnquiry, presentInboxRow, STATUS_NAMES } from "./enquiry.presenter";
 import { emptyFormSchema, ENQUIRY_LABELS, eraseFormSchema, inboxQuerySchema, replyFormSchema } from "./enquiry.schemas";
 import { OVERDUE_WORKING_DAYS } from "./enquiry.service";
+import { message } from "../../i18n/message";
 
 const idOf = (req: Request) => (/^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN);
 
@@ -24,8 +25,8 @@ export function enquiryPages(services: Services): Router {
     let organisation = null;
     if (curator) organisation = query.org ? await organisations.findBySlug(query.org) : null;
     else organisation = req.user!.organisationId ? await organisations.findById(req.user!.organisationId) : null;
-    if (!organisation && !curator) throw new NotFoundError("Enquiries are answered by the people of the listing's organisation.");
-    if (query.org && !organisation) throw new NotFoundError("No organisation has this address name.");
+    if (!organisation && !curator) throw new NotFoundError(message("errors.notFound.enquiries"));
+    if (query.org && !organisation) throw new NotFoundError(message("errors.notFound.organisationAddressName"));
     const { enquiries: list, counts } = await enquiries.inbox(organisation?.id ?? null, query.status);
     const orgQuery = curator && organisation ? `&org=${organisation.slug}` : "";
     res.render("workspace/enquiries", {
@@ -60,7 +61,7 @@ export function enquiryPages(services: Services): Router {
   router.post("/workspace/enquiries/erase", requireSignIn, async (req, res) => {
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     try {
-      const input = parseWith(eraseFormSchema, req.body ?? {}, "Nothing was deleted: please check the address.");
+      const input = parseWith(eraseFormSchema, req.body ?? {}, message("enquiries.erase.notDeleted"));
       const erased = await enquiries.eraseSender(input.email, { id: req.user!.id, label: req.user!.email });
       renderErase(res, { values: {}, errors: {}, message: null, erased });
     } catch (error) {
@@ -96,7 +97,7 @@ export function enquiryPages(services: Services): Router {
     const id = idOf(req);
     let input;
     try {
-      input = parseWith(replyFormSchema, req.body ?? {}, "The answer was not sent: please check the marked fields.");
+      input = parseWith(replyFormSchema, req.body ?? {}, message("enquiries.thread.notSent"));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       await renderEnquiry(req, res, id, { values: req.body ?? {}, errors: error.fieldKeys ?? {}, message: error.messageKey }, 400);

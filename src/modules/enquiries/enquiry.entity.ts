@@ -43,6 +43,10 @@ export class Enquiry {
   @Column({ type: "varchar", length: 3, nullable: true })
   senderCountry: string | null;
 
+  /** The interface language the sender asked in (a tag of the interface's languages): their mails are written in it. */
+  @Column({ type: "varchar", length: 35, default: "en" })
+  senderLanguage: string;
+
   /** The sender agreed that the owner sees their email address. */
   @Column({ type: "boolean", default: false })
   shareEmail: boolean;

@@ -46,9 +46,9 @@ export const replyFormSchema = z
   .object({
     _csrf: z.string().optional(),
     body: z
-      .string({ error: "is required" })
+      .string({ error: message("validation.required") })
       .transform((v) => v.replace(/\r\n?/g, "\n").trim())
-      .pipe(z.string().min(2, "write the answer").max(20_000, "must be at most 20,000 characters")),
+      .pipe(z.string().min(2, message("enquiries.errors.writeAnswer")).max(20_000, message("validation.tooLong", { maximum: 20_000 }))),
     replyTo: emailAddress.optional().or(z.literal("").transform(() => undefined)),
   })
   .strict();
@@ -59,8 +59,8 @@ export const eraseFormSchema = z.object({ _csrf: z.string().optional(), email: e
 
 export const inboxQuerySchema = z
   .object({
-    status: z.enum(["open", "answered", "closed"], { error: "must be open, answered or closed" }).default("open"),
-    org: z.string().regex(/^[a-z0-9-]{1,100}$/, "must be an organisation's address name").optional(),
+    status: z.enum(["open", "answered", "closed"], { error: message("validation.choice") }).default("open"),
+    org: z.string().regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug")).optional(),
   })
   .strict();
 

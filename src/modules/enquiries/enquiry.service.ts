@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { DataSource, In, LessThan } from "typeorm";
 import { AppError, NotFoundError } from "../../http/errors";
+import { translator } from "../../i18n/i18n";
+import { DEFAULT_LANGUAGE, supportedLanguage } from "../../i18n/languages";
 import type { AccountService } from "../accounts/account.service";
 import { belongsTo, isCurator, type Viewer } from "../accounts/policies";
 import type { Actor, AuditService } from "../audit/audit.service";
@@ -8,6 +10,7 @@ import type { MailOutbox, OutgoingMail } from "../mail/mail-outbox.service";
 import { EnquiryMessage } from "./enquiry-message.entity";
 import { Enquiry, type EnquiryStatus } from "./enquiry.entity";
 import { median, workingDaysBetween } from "./working-days";
+import { message } from "../../i18n/message";
 
 /** An enquiry unanswered for longer than this many working days shows in the curators' list. */
 export const OVERDUE_WORKING_DAYS = 10;
@@ -20,6 +23,8 @@ export interface EnquiryInput {
   country: string | null;
   message: string;
   shareEmail: boolean;
+  /** The interface language of the page the question was asked from: the sender's mails are written in it. */
+  language: string;
 }
 
 /** The listing an enquiry is about, as the catalogue gives it. */
@@ -102,6 +107,7 @@ export class EnquiryService {
           senderOrganisation: input.organisation,
           senderCountry: input.country,
           shareEmail: input.shareEmail,
+          senderLanguage: supportedLanguage(input.language) ?? DEFAULT_LANGUAGE,
           message: input.message,
           reference: newReference(),
           routedToCurators: toCurators,
@@ -111,61 +117,62 @@ export class EnquiryService {
         }),
       );
       await manager.getRepository(EnquiryMessage).insert({ enquiryId: enquiry.id, direction: "in", authorId: null, authorName: input.name, body: input.message, replyTo: null });
-      await this.mail.enqueue(manager, [this.confirmation(enquiry, listing), ...recipients.map((r) => this.notification(enquiry, listing, r.email, toCurators))]);
+      await this.mail.enqueue(manager, [this.confirmation(enquiry, listing), ...recipients.map((r) => this.notification(enquiry, listing, r, toCurators))]);
       return enquiry;
     });
     this.mail.notify();
     return saved;
   }
 
+  /** A link to a page of the site, opening in the given language. */
+  private link(path: string, language: string): string {
+    return `${this.options.publicUrl}${path}${language === DEFAULT_LANGUAGE ? "" : `?lang=${language}`}`;
+  }
+
   private confirmation(enquiry: Enquiry, listing: EnquiryListing): OutgoingMail {
     // The question itself is not repeated: the form must not become a way to mail any text to anyone.
+    const { t } = translator(enquiry.senderLanguage);
+    const reference = enquiry.reference ?? "";
     return {
       kind: "enquiry-confirmation",
       enquiryId: enquiry.id,
       to: enquiry.senderEmail,
-      subject: `Your question about "${listing.title}" (${enquiry.reference})`,
-      text: [
-        `Dear ${enquiry.senderName},`,
-        "",
-        `Your question about "${listing.title}" has been passed to ${enquiry.routedToCurators ? `the Regional Support Office, who will forward it to ${listing.ownerName}` : listing.ownerName}.`,
-        `Its reference is ${enquiry.reference}; please quote it if you write again.`,
-        "",
-        `The answer will come by email. The listing: ${this.options.publicUrl}/resources/${encodeURIComponent(listing.slug)}`,
-        "",
-        "If you did not ask this question, you can ignore this message.",
-        "",
-        "Regional Training Catalogue",
-      ].join("\n"),
+      subject: t("mail.enquiryConfirmation.subject", { title: listing.title, reference }),
+      text: t("mail.enquiryConfirmation.body", {
+        name: enquiry.senderName,
+        title: listing.title,
+        recipient: enquiry.routedToCurators ? t("mail.enquiryConfirmation.viaCurators", { owner: listing.ownerName }) : listing.ownerName,
+        reference,
+        link: this.link(`/resources/${encodeURIComponent(listing.slug)}`, enquiry.senderLanguage),
+      }),
     };
   }
 
-  private notification(enquiry: Enquiry, listing: EnquiryListing, to: string, toCurators: boolean): OutgoingMail {
+  /** The owner's (or a curator's) notification, in the language of their account. */
+  private notification(enquiry: Enquiry, listing: EnquiryListing, recipient: { email: string; language?: string | null }, toCurators: boolean): OutgoingMail {
+    const language = supportedLanguage(recipient.language) ?? DEFAULT_LANGUAGE;
+    const { t } = translator(language);
     const from = [enquiry.senderName, enquiry.senderOrganisation, enquiry.senderCountry].filter(Boolean).join(", ");
+    const values = { owner: listing.ownerName, title: listing.title, reference: enquiry.reference ?? "" };
     return {
       kind: "enquiry-notification",
       enquiryId: enquiry.id,
-      to,
-      subject: `${toCurators ? `For ${listing.ownerName}: ` : ""}question about "${listing.title}" (${enquiry.reference})`,
-      text: [
-        toCurators
-          ? `Nobody of ${listing.ownerName} has signed up to the catalogue yet, so this question about one of its listings comes to the curators. Please forward it to the organisation.`
-          : `A visitor of the catalogue asked about your listing "${listing.title}".`,
-        "",
-        `From: ${from}`,
-        enquiry.shareEmail ? `Email: ${enquiry.senderEmail}` : "Email: not shared by the sender; answer from the inbox, and the reply reaches them.",
-        "",
-        enquiry.message,
-        "",
-        `Answer it in the inbox: ${this.options.publicUrl}/workspace/enquiries/${enquiry.id}`,
-      ].join("\n"),
+      to: recipient.email,
+      subject: t(toCurators ? "mail.enquiryNotification.subjectCurators" : "mail.enquiryNotification.subject", values),
+      text: t("mail.enquiryNotification.body", {
+        intro: t(toCurators ? "mail.enquiryNotification.introCurators" : "mail.enquiryNotification.intro", values),
+        from,
+        email: enquiry.shareEmail ? t("mail.enquiryNotification.email", { email: enquiry.senderEmail }) : t("mail.enquiryNotification.emailHidden"),
+        message: enquiry.message,
+        link: `${this.options.publicUrl}/workspace/enquiries/${enquiry.id}`,
+      }),
     };
   }
 
   /** An enquiry with its thread, if this person may answer it; otherwise a 404 that does not tell whether it exists. */
   async findFor(viewer: Viewer, id: number): Promise<Enquiry> {
     const enquiry = Number.isSafeInteger(id) ? await this.dataSource.getRepository(Enquiry).findOne({ where: { id }, relations: { messages: true, organisation: true } }) : null;
-    if (!enquiry || !canAnswerEnquiry(viewer, enquiry)) throw new NotFoundError("No enquiry of yours has this address.");
+    if (!enquiry || !canAnswerEnquiry(viewer, enquiry)) throw new NotFoundError(message("errors.notFound.enquiry"));
     enquiry.messages?.sort((a, b) => a.id - b.id);
     return enquiry;
   }
@@ -191,8 +198,10 @@ export class EnquiryService {
   /** Sends the owner's reply to the sender (from the catalogue's address, with the chosen reply-to) and keeps it in the thread. */
   async reply(viewer: NonNullable<Viewer> & { displayName: string }, id: number, body: string, replyTo: string | null): Promise<Enquiry> {
     const enquiry = await this.findFor(viewer, id);
-    if (enquiry.status === "closed") throw new EnquiryStateError("This enquiry is closed, so no reply can be sent from it. Nothing was sent.");
-    const organisationName = enquiry.organisation?.name ?? "the listing's owner";
+    if (enquiry.status === "closed") throw new EnquiryStateError(message("enquiries.thread.closedNoReply"));
+    // The reply is written in the language the sender asked in, whatever the owner's own language.
+    const { t } = translator(enquiry.senderLanguage);
+    const organisationName = enquiry.organisation?.name ?? t("mail.enquiryReply.theOwner");
     await this.dataSource.transaction(async (manager) => {
       // The status moves only from what was read, so that a close at the same moment wins cleanly.
       const now = new Date();
@@ -202,7 +211,7 @@ export class EnquiryService {
         .set({ status: "answered", answeredAt: enquiry.answeredAt ?? now })
         .where("id = :id AND status <> :closed", { id: enquiry.id, closed: "closed" })
         .execute();
-      if (moved.affected === 0) throw new EnquiryStateError("This enquiry was closed meanwhile, so no reply was sent.");
+      if (moved.affected === 0) throw new EnquiryStateError(message("enquiries.thread.closedMeanwhile"));
       await manager.getRepository(EnquiryMessage).insert({ enquiryId: enquiry.id, direction: "out", authorId: viewer.id, authorName: viewer.displayName.slice(0, 120), body, replyTo });
       const original = enquiry.message.split("\n").map((line) => `> ${line}`).join("\n");
       await this.mail.enqueue(manager, [
@@ -211,21 +220,16 @@ export class EnquiryService {
           enquiryId: enquiry.id,
           to: enquiry.senderEmail,
           replyTo,
-          subject: `Re: your question about "${enquiry.resourceTitle ?? "a listing"}" (${enquiry.reference})`,
-          text: [
-            `Dear ${enquiry.senderName},`,
-            "",
-            `${organisationName} answers your question (${enquiry.reference}):`,
-            "",
-            body,
-            "",
-            `— ${viewer.displayName}, ${organisationName}`,
-            "",
-            replyTo ? `To write back, reply to this email; it goes to ${replyTo}.` : "This address takes no replies; to ask more, use the form on the listing's page again.",
-            "",
-            "Your question:",
+          subject: t("mail.enquiryReply.subject", { title: enquiry.resourceTitle ?? t("mail.enquiryReply.aListing"), reference: enquiry.reference ?? "" }),
+          text: t("mail.enquiryReply.body", {
+            name: enquiry.senderName,
+            organisation: organisationName,
+            reference: enquiry.reference ?? "",
+            answer: body,
+            author: viewer.displayName,
+            replyNote: replyTo ? t("mail.enquiryReply.replyTo", { address: replyTo }) : t("mail.enquiryReply.noReply"),
             original,
-          ].join("\n"),
+          }),
         },
       ]);
     });

@@ -6,33 +6,34 @@ import type { Services } from "../../services";
 import { requireSignIn } from "../accounts/auth";
 import { canCurate, isCurator } from "../accounts/policies";
 import { Organisation, ORGANISATION_KINDS } from "./organisation.entity";
+import { message } from "../../i18n/message";
 
 const optional = (max: number) =>
   z
     .string()
     .max(max * 4, `must be at most ${max} characters`)
     .transform((v) => v.trim())
-    .pipe(z.string().max(max, `must be at most ${max} characters`))
+    .pipe(z.string().max(max))
     .transform((v) => v || null);
 
 /** What an organisation's admins may change about it. */
 const profileFields = {
   _csrf: z.string().optional(),
   shortName: optional(40),
-  countryCode: z.string().regex(/^([A-Z]{3})?$/, "choose a country").transform((v) => v || null),
+  countryCode: z.string().regex(/^([A-Z]{3})?$/, message("listing.errors.chooseCountry")).transform((v) => v || null),
   website: z
     .string()
     .trim()
-    .max(500, "must be at most 500 characters")
-    .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an address starting with http:// or https://")
+    .max(500)
+    .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), message("validation.url"))
     .transform((v) => v || null),
   description: optional(4000),
   contactName: optional(200),
   contactEmail: z
     .string()
     .trim()
-    .max(254, "must be at most 254 characters")
-    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address")
+    .max(254)
+    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), message("validation.email"))
     .transform((v) => (v ? v.toLowerCase() : null)),
 };
 const adminProfileSchema = z.object(profileFields).strict();
@@ -40,11 +41,11 @@ const adminProfileSchema = z.object(profileFields).strict();
 const curatorProfileSchema = z
   .object({
     ...profileFields,
-    name: z.string().trim().min(3, "must be at least 3 characters").max(200, "must be at most 200 characters"),
-    kind: z.enum(ORGANISATION_KINDS, { error: "choose a kind" }),
+    name: z.string().trim().min(3).max(200),
+    kind: z.enum(ORGANISATION_KINDS, { error: message("listing.errors.chooseKind") }),
   })
   .strict();
-const verificationSchema = z.object({ _csrf: z.string().optional(), verified: z.enum(["yes", "no"], { error: "must be yes or no" }) }).strict();
+const verificationSchema = z.object({ _csrf: z.string().optional(), verified: z.enum(["yes", "no"], { error: message("validation.yesNo") }) }).strict();
 
 const LABELS = { name: "Name", shortName: "Acronym", kind: "Kind", countryCode: "Country", website: "Website", description: "About", contactName: "Contact name", contactEmail: "Contact email" };
 
@@ -56,7 +57,7 @@ export function organisationAdminPages(services: Services): Router {
 
   async function managed(req: Request): Promise<Organisation> {
     const organisation = await organisations.managedBy(req.user ?? null, typeof req.query.org === "string" ? req.query.org : null);
-    if (!organisation) throw new NotFoundError("An organisation's profile is kept by its admins and the curators.");
+    if (!organisation) throw new NotFoundError(message("errors.notFound.profile"));
     return organisation;
   }
 
@@ -85,7 +86,7 @@ export function organisationAdminPages(services: Services): Router {
     const organisation = await managed(req);
     try {
       const schema = isCurator(req.user ?? null) ? curatorProfileSchema : adminProfileSchema;
-      const { _csrf, ...fields } = parseWith(schema, req.body ?? {}, "The profile needs attention.");
+      const { _csrf, ...fields } = parseWith(schema, req.body ?? {}, message("workspace.profilePage.needsAttention"));
       await organisations.update(organisation.id, fields, actor(req));
       res.redirect(303, `/workspace/organisation?${isCurator(req.user ?? null) ? `org=${organisation.slug}&` : ""}saved=1`);
     } catch (error) {
@@ -107,7 +108,7 @@ export function organisationAdminPages(services: Services): Router {
   router.post("/workspace/organisations/:slug/verification", requireSignIn, async (req, res) => {
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     const organisation = await organisations.findBySlug(String(req.params.slug));
-    if (!organisation) throw new NotFoundError("No organisation has this address.");
+    if (!organisation) throw new NotFoundError(message("errors.notFound.organisationAddress"));
     const { verified } = parseWith(verificationSchema, req.body ?? {});
     await organisations.setVerified(organisation.id, verified === "yes", actor(req));
     res.redirect(303, "/workspace/organisations");

@@ -8,6 +8,7 @@ import { SlugAllocator, slugify } from "../catalogue/slug";
 import { Country } from "../reference/reference.entities";
 import type { SearchOutbox } from "../search/search-outbox.service";
 import { Organisation, OrganisationKind } from "./organisation.entity";
+import { message } from "../../i18n/message";
 
 /** Slug of an organisation from its code ("CIFAL-Jeju" → "cifal-jeju", "TIPs WG" → "tips-wg"). */
 export const organisationSlug = (code: string) => slugify(code);
@@ -63,7 +64,7 @@ export class OrganisationService {
   /** Creates an organisation (a curator's act: it starts verified) with a free, stable slug. */
   async create(input: NewOrganisation, actor: Actor): Promise<Organisation> {
     const problems: Record<string, string> = {};
-    if (input.countryCode && !(await this.dataSource.getRepository(Country).existsBy({ code: input.countryCode }))) problems.countryCode = "is not a known country";
+    if (input.countryCode && !(await this.dataSource.getRepository(Country).existsBy({ code: input.countryCode }))) problems.countryCode = message("listing.errors.unknownCountry");
     Object.assign(problems, await this.clashes(input, null));
     if (Object.keys(problems).length) throw new ValidationError(problems);
     return this.dataSource.transaction(async (manager) => {
@@ -128,13 +129,13 @@ export class OrganisationService {
    */
   async update(id: number, fields: Partial<OrganisationProfile>, actor: Actor): Promise<Organisation> {
     const problems: Record<string, string> = {};
-    if (fields.countryCode && !(await this.dataSource.getRepository(Country).existsBy({ code: fields.countryCode }))) problems.countryCode = "is not a known country";
+    if (fields.countryCode && !(await this.dataSource.getRepository(Country).existsBy({ code: fields.countryCode }))) problems.countryCode = message("listing.errors.unknownCountry");
     Object.assign(problems, await this.clashes(fields, id));
     if (Object.keys(problems).length) throw new ValidationError(problems);
     const saved = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(Organisation);
       const organisation = await repo.findOneBy({ id });
-      if (!organisation) throw new NotFoundError("No such organisation.");
+      if (!organisation) throw new NotFoundError(message("errors.notFound.organisation"));
       const changes: Record<string, [unknown, unknown]> = {};
       for (const [key, value] of Object.entries(fields) as Array<[keyof OrganisationProfile, unknown]>) {
         if (value !== undefined && organisation[key] !== value) changes[key] = [organisation[key], value];
@@ -157,7 +158,7 @@ export class OrganisationService {
   async setVerified(id: number, verified: boolean, actor: Actor): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const organisation = await manager.getRepository(Organisation).findOneBy({ id });
-      if (!organisation) throw new NotFoundError("No such organisation.");
+      if (!organisation) throw new NotFoundError(message("errors.notFound.organisation"));
       if (organisation.verified === verified) return;
       await manager.getRepository(Organisation).update({ id }, { verified });
       await this.audit?.record(manager, actor, { action: verified ? "organisation.verified" : "organisation.unverified", entityType: "organisation", entityId: id, organisationId: id, changes: { verified: [!verified, verified] } });

@@ -5,6 +5,7 @@ import type { Services } from "../../services";
 import { slugParam } from "../catalogue/catalogue.schemas";
 import { presentCard } from "../catalogue/resource.presenter";
 import { presentOrganisation } from "./organisation.presenter";
+import { message } from "../../i18n/message";
 
 /** The directory of contributing organisations, as pages and as API. */
 export function organisationPages(services: Services): Router {
@@ -24,7 +25,7 @@ export function organisationPages(services: Services): Router {
   router.get("/organisations/:slug", async (req, res) => {
     const slug = slugParam.safeParse(req.params.slug);
     const organisation = slug.success ? await organisations.findBySlug(slug.data) : null;
-    if (!organisation) throw new NotFoundError("No organisation has this address. See the directory of organisations.");
+    if (!organisation) throw new NotFoundError(message("errors.notFound.organisationDirectory"));
     const [countries, languages, result] = await Promise.all([
       reference.countryNames(),
       reference.languageMap(),

@@ -31,7 +31,7 @@ export interface ReportImportResult {
 /** A report that cannot be read: the line and what was expected there. Nothing was imported. */
 export class ReportUnreadableError extends AppError {
   constructor(readonly line: number, detail: string) {
-    super(400, "unreadable_report", `The report could not be read: ${detail}. Nothing was imported.`, { file: detail });
+    super(400, "unreadable_report", message("reports.importPage.unreadable", { detail }), { file: detail });
   }
 }
 
@@ -102,7 +102,7 @@ export class ReportService {
     const tooLong = parsed.sections.flatMap((section) => section.items).find((item) => !ITEM_NUMBER.test(item.number));
     if (tooLong) throw new ReportUnreadableError(tooLong.line, `line ${tooLong.line}: expected an item number of at most five parts of up to four digits, found “${tooLong.number.slice(0, 30)}”`);
     const slug = options.slug ?? slugify(parsed.title);
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 120) throw new ValidationError({ slug: "must be lowercase letters, digits and hyphens, at most 120" });
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 120) throw new ValidationError({ slug: message("reports.importPage.slug") });
     // Updating a report takes its address: a new report whose title happens to match never replaces one.
     if (options.slug === undefined && (await this.findBySlug(slug))) {
       throw new ValidationError({ slug: `a report at /reports/${slug} exists already: give ${slug} as the address to update it, or another address` }, "A report with this title exists already. Nothing was imported.");
@@ -143,8 +143,8 @@ export class ReportService {
       const blocked = dropped.filter((i) => linked.some((l) => l.itemId === i.id)).map((i) => i.number);
       if (blocked.length) {
         throw new ValidationError(
-          { file: `items ${blocked.join(", ")} are linked to listings but are not in this version of the report; unlink them first, or keep them in the table` },
-          "This version of the report leaves out items that are linked to listings. Nothing was imported.",
+          { file: message("reports.importPage.linkedItems", { items: blocked.join(", ") }) },
+          message("reports.importPage.linkedLeftOut"),
         );
       }
       await itemsRepo.delete({ id: In(dropped.map((i) => i.id)) });
@@ -241,7 +241,7 @@ export class ReportService {
     viewer: Viewer & { curator?: boolean },
   ): Promise<{ report: Report; sections: ReportSection[]; items: ItemView[]; total: number; organisations: Organisation[] }> {
     const report = await this.findBySlug(slug);
-    if (!report) throw new NotFoundError("No progress report has this address.");
+    if (!report) throw new NotFoundError(message("errors.notFound.report"));
     const sections = await this.dataSource.getRepository(ReportSection).find({ where: { reportId: report.id }, order: { position: "ASC" } });
     const items = await this.dataSource.getRepository(ReportItem).find({
       where: { reportId: report.id },
@@ -275,7 +275,7 @@ export class ReportService {
   async item(slug: string, number: string): Promise<{ report: Report; item: ReportItem }> {
     const report = await this.findBySlug(slug);
     const item = report && ITEM_NUMBER.test(number) ? await this.dataSource.getRepository(ReportItem).findOne({ where: { reportId: report.id, number }, relations: { links: { resource: true } } }) : null;
-    if (!report || !item) throw new NotFoundError("This report has no such item.");
+    if (!report || !item) throw new NotFoundError(message("errors.notFound.reportItem"));
     return { report, item };
   }
 
@@ -286,7 +286,7 @@ export class ReportService {
   async link(itemId: number, resourceId: number, relation: LinkRelation, note: string | null, actor: Actor): Promise<LinkOutcome> {
     return this.dataSource.transaction(async (manager): Promise<LinkOutcome> => {
       const resource = await manager.getRepository(Resource).findOneBy({ id: resourceId });
-      if (!resource) throw new ValidationError({ resource: "is not a listing of the catalogue" });
+      if (!resource) throw new ValidationError({ resource: message("reports.link.notAListing") });
       const links = manager.getRepository(ReportItemLink);
       const existing = await links.findOneBy({ itemId, resourceId });
       if (existing) {
@@ -304,7 +304,7 @@ export class ReportService {
   /** One link of an item, with its listing (for the page that asks before unlinking). */
   async findLink(itemId: number, linkId: number): Promise<ReportItemLink> {
     const link = await this.dataSource.getRepository(ReportItemLink).findOne({ where: { id: linkId, itemId }, relations: { resource: { owner: true } } });
-    if (!link || !link.resource) throw new NotFoundError("This item has no such link.");
+    if (!link || !link.resource) throw new NotFoundError(message("errors.notFound.itemLink"));
     return link;
   }
 
@@ -312,7 +312,7 @@ export class ReportService {
   async unlink(itemId: number, linkId: number, actor: Actor): Promise<Resource | null> {
     return this.dataSource.transaction(async (manager) => {
       const link = await manager.getRepository(ReportItemLink).findOne({ where: { id: linkId, itemId }, relations: { resource: true } });
-      if (!link) throw new NotFoundError("This item has no such link.");
+      if (!link) throw new NotFoundError(message("errors.notFound.itemLink"));
       await manager.getRepository(ReportItemLink).delete({ id: link.id });
       await this.audit.record(manager, actor, { action: "report.link_removed", entityType: "report_item", entityId: itemId, organisationId: link.resource?.ownerId ?? null, changes: { resource: [link.resource?.slug ?? link.resourceId, null], relation: [link.relation, null] } });
       return link.resource ?? null;

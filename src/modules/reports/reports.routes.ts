@@ -13,9 +13,9 @@ import { detectReportFormat, ReportFormat } from "./report-parser";
 import { ItemView, ReportUnreadableError } from "./report.service";
 
 const reportFilterShape = {
-  section: z.string().regex(/^\d{1,2}$/, "must be a section number").transform(Number).optional(),
-  org: z.string().regex(/^[a-z0-9-]{1,100}$/, "must be an organisation's slug").optional(),
-  linked: z.enum(["yes", "no"], { error: "must be yes or no" }).transform((v) => v === "yes").optional(),
+  section: z.string().regex(/^\d{1,2}$/, message("validation.sectionNumber")).transform(Number).optional(),
+  org: z.string().regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug")).optional(),
+  linked: z.enum(["yes", "no"], { error: message("validation.yesNo") }).transform((v) => v === "yes").optional(),
 };
 const reportQuery = z.object(reportFilterShape).strict();
 
@@ -25,24 +25,24 @@ const reportPageQuery = z
   .object({
     ...reportFilterShape,
     done: z.enum(LINK_DONE).optional(),
-    item: z.string().regex(/^\d{1,4}(\.\d{1,4}){1,4}$/, "must be an item number").optional(),
-    listing: z.string().regex(/^[a-z0-9-]{1,120}$/, "must be a listing's slug").optional(),
+    item: z.string().regex(/^\d{1,4}(\.\d{1,4}){1,4}$/, message("validation.itemNumber")).optional(),
+    listing: z.string().regex(/^[a-z0-9-]{1,120}$/, message("validation.listingSlug")).optional(),
     from: z.enum(LINK_RELATIONS).optional(),
   })
   .strict();
 
-const pickerQuery = z.object({ q: z.string().max(200, "must be at most 200 characters").optional() }).strict();
+const pickerQuery = z.object({ q: z.string().max(200).optional() }).strict();
 
 const linkForm = z
   .object({
     _csrf: z.string().optional(),
-    resource: z.string({ error: "choose a listing" }).regex(/^[a-z0-9-]{1,120}$/, "choose a listing"),
+    resource: z.string({ error: message("reports.link.chooseListing") }).regex(/^[a-z0-9-]{1,120}$/, message("reports.link.chooseListing")),
     relation: z.enum(LINK_RELATIONS, { error: message("reports.link.chooseRelation") }),
     note: z
       .string()
-      .max(2000, "must be at most 500 characters")
+      .max(2000, message("validation.tooLong", { maximum: 500 }))
       .transform((v) => v.trim())
-      .pipe(z.string().max(500, "must be at most 500 characters"))
+      .pipe(z.string().max(500))
       .transform((v) => v || null)
       .optional()
       .default(null),
@@ -53,19 +53,19 @@ const linkForm = z
 const importForm = z
   .object({
     _csrf: z.string().optional(),
-    format: z.enum(["", "text", "html", "csv"], { error: "must be text, HTML or CSV" }).optional().default(""),
+    format: z.enum(["", "text", "html", "csv"], { error: message("validation.choice") }).optional().default(""),
     slug: z
       .string()
       .trim()
-      .regex(/^([a-z0-9]+(-[a-z0-9]+)*)?$/, "must be lowercase letters, digits and hyphens")
-      .max(120, "must be at most 120 characters")
+      .regex(/^([a-z0-9]+(-[a-z0-9]+)*)?$/, message("validation.slug"))
+      .max(120)
       .optional()
       .default(""),
-    title: z.string().trim().max(300, "must be at most 300 characters").optional().default(""),
+    title: z.string().trim().max(300).optional().default(""),
     publishedOn: z
       .string()
-      .regex(/^(\d{4}-\d{2}-\d{2})?$/, "must be a date (YYYY-MM-DD)")
-      .refine((v) => v === "" || isCalendarDay(v), "is not a real date")
+      .regex(/^(\d{4}-\d{2}-\d{2})?$/, message("validation.date"))
+      .refine((v) => v === "" || isCalendarDay(v), message("listing.errors.notRealDate"))
       .optional()
       .default(""),
   })
@@ -141,13 +141,13 @@ export function reportPages(services: Services): Router {
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     const values = req.body ?? {};
     try {
-      const form = parseWith(importForm, values, "The import needs attention.");
-      if (!req.file || req.file.size === 0) throw new ValidationError({ file: "choose the report's table: text, HTML or CSV" }, "Nothing was uploaded.");
+      const form = parseWith(importForm, values, message("reports.importPage.needsAttention"));
+      if (!req.file || req.file.size === 0) throw new ValidationError({ file: message("reports.importPage.chooseTable") }, message("reports.importPage.nothingUploaded"));
       let content: string;
       try {
         content = new TextDecoder("utf-8", { fatal: true }).decode(req.file.buffer);
       } catch {
-        throw new ValidationError({ file: "is not UTF-8 text" }, "The file could not be read.");
+        throw new ValidationError({ file: message("reports.importPage.notUtf8") }, message("reports.importPage.unreadableFile"));
       }
       const format: ReportFormat = form.format === "" ? detectReportFormat(content, req.file.originalname) : form.format;
       const result = await reports.importReport(content, { format, slug: form.slug || undefined, title: form.title || undefined, publishedOn: form.publishedOn || undefined }, actorOf(req));
@@ -243,7 +243,7 @@ export function reportPages(services: Services): Router {
     parseQuery(z.object({}).strict(), req);
     const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
     const id = idParam(req.params.id);
-    if (id === null) throw new NotFoundError("This item has no such link.");
+    if (id === null) throw new NotFoundError(message("errors.notFound.itemLink"));
     const link = await reports.findLink(item.id, id);
     res.render("reports/unlink", {
       title: `Unlink a listing from item ${item.number}`,
@@ -258,7 +258,7 @@ export function reportPages(services: Services): Router {
     parseWith(z.object({ _csrf: z.string().optional() }).strict(), req.body ?? {});
     const { report, item } = await reports.item(String(req.params.slug), String(req.params.number));
     const id = idParam(req.params.id);
-    if (id === null) throw new NotFoundError("This item has no such link.");
+    if (id === null) throw new NotFoundError(message("errors.notFound.itemLink"));
     const resource = await reports.unlink(item.id, id, actorOf(req));
     const listing = resource ? `&listing=${resource.slug}` : "";
     res.redirect(303, `/reports/${report.slug}?done=unlinked&item=${item.number}${listing}#${itemAnchor(item.number)}`);

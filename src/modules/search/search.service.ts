@@ -18,6 +18,7 @@ import { readQuery, ReadQuery } from "./search-query";
 import { WordList } from "./search-suggest";
 import type { EngineSearchResponse, SearchEngine } from "./search-engine";
 import { FACETS, MAX_TOTAL_HITS } from "./search-settings";
+import { message } from "../../i18n/message";
 
 /** A search as the page and the API ask for it (already well-formed). */
 export type SearchRequest = ListRequest;
@@ -174,7 +175,7 @@ export class SearchService {
     if (request.language && !vocabulary.languages.has(request.language)) unknown.language = `no language has the tag "${request.language}"; see the list of languages`;
     if (request.org && !vocabulary.organisations.has(request.org)) unknown.org = `no organisation is called "${request.org}"; see the list of organisations`;
     if (request.country && !vocabulary.countries.has(request.country)) unknown.country = `"${request.country}" is not a known ISO 3166 alpha-3 country code`;
-    if (Object.keys(unknown).length) throw new ValidationError(unknown, "Some filters name nothing in the catalogue.");
+    if (Object.keys(unknown).length) throw new ValidationError(unknown, message("errors.unknownFilters"));
   }
 
   /** One search. An engine result may be shared with other searches and is frozen: read it, never change it. */

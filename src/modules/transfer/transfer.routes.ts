@@ -38,7 +38,7 @@ export const importUpload: RequestHandler = (req, res, next) => {
   uploadParser(req, res, (error: unknown) => {
     if (error instanceof multer.MulterError) {
       if (error.code === "LIMIT_FILE_SIZE") return next(new AppError(413, "too_large", message("transfer.errors.tooLarge", { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 }), { file: message("transfer.errors.atMostMegabytes", { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 }) }));
-      return next(new ValidationError({ [error.field ?? "file"]: `could not be read (${error.message})` }, "The upload could not be read."));
+      return next(new ValidationError({ [error.field ?? "file"]: message("transfer.errors.fieldUnreadable", { detail: error.message }) }, message("transfer.errors.uploadUnreadable")));
     }
     next(error as Error | undefined);
   });
@@ -47,7 +47,7 @@ export const importUpload: RequestHandler = (req, res, next) => {
 const uploadSchema = z
   .object({
     _csrf: z.string().optional(),
-    format: z.enum(["", ...TRANSFER_FORMATS], { error: "must be CSV or JSON Lines" }).optional().default(""),
+    format: z.enum(["", ...TRANSFER_FORMATS], { error: message("validation.choice") }).optional().default(""),
     several: z.enum(["yes"]).optional(),
   })
   .strict();
@@ -61,7 +61,7 @@ function textOf(buffer: Buffer): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(buffer);
   } catch {
-    throw new ValidationError({ file: "is not UTF-8 text; save the spreadsheet as CSV UTF-8" }, "The file could not be read.");
+    throw new ValidationError({ file: message("transfer.errors.notUtf8") }, message("transfer.errors.fileUnreadable"));
   }
 }
 
@@ -82,15 +82,15 @@ export function transferPages(services: Services, dataSource: DataSource): Route
   async function batchFor(req: Request): Promise<ImportBatch> {
     const token = String(req.params.token);
     const batch = TOKEN.test(token) ? await batches().findOneBy({ token }) : null;
-    if (!batch || batch.userId !== req.user!.id) throw new NotFoundError("No import of yours has this address. Upload the file again.");
-    if (!batch.committedAt && Date.now() - batch.createdAt.getTime() > BATCH_TTL_MS) throw new NotFoundError("This upload has expired. Upload the file again.");
+    if (!batch || batch.userId !== req.user!.id) throw new NotFoundError(message("errors.notFound.import"));
+    if (!batch.committedAt && Date.now() - batch.createdAt.getTime() > BATCH_TTL_MS) throw new NotFoundError(message("errors.notFound.importExpired"));
     return batch;
   }
 
   async function scopeOf(batch: ImportBatch): Promise<{ scope: ImportScope; organisation: Organisation | null }> {
     if (batch.organisationId === null) return { scope: { kind: "several" }, organisation: null };
     const organisation = await organisations.findById(batch.organisationId);
-    if (!organisation) throw new NotFoundError("The organisation of this import no longer exists.");
+    if (!organisation) throw new NotFoundError(message("errors.notFound.importOrganisation"));
     return { scope: { kind: "organisation", organisation }, organisation };
   }
 
@@ -105,27 +105,27 @@ export function transferPages(services: Services, dataSource: DataSource): Route
   }
 
   router.use(["/workspace/import", "/workspace/export"], requireSignIn, (req, _res, next) => {
-    if (!canUseWorkspace(req.user ?? null)) throw new NotFoundError("The workspace is for people of a contributing organisation.");
+    if (!canUseWorkspace(req.user ?? null)) throw new NotFoundError(message("errors.notFound.workspace"));
     next();
   });
 
   router.get("/workspace/import", async (req, res) => {
     const organisation = await organisationFor(req);
     const curator = canCurate(req.user ?? null);
-    if (!organisation && !curator) throw new NotFoundError("Your account belongs to no organisation.");
+    if (!organisation && !curator) throw new NotFoundError(message("errors.notFound.noOrganisation"));
     res.render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors: {}, message: null, values: {} });
   });
 
   router.post("/workspace/import", async (req, res) => {
     const curator = canCurate(req.user ?? null);
     const organisation = await organisationFor(req);
-    const body = parseWith(uploadSchema, req.body ?? {}, "The upload could not be read.");
+    const body = parseWith(uploadSchema, req.body ?? {}, message("transfer.errors.uploadUnreadable"));
     const several = body.several === "yes";
-    if (several && !curator) throw new NotFoundError("Only curators import for several organisations.");
+    if (several && !curator) throw new NotFoundError(message("errors.notFound.importSeveral"));
     const render = (status: number, errors: Record<string, string>, message: string) =>
       res.status(status).render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors, message, values: body });
     if (!several && !organisation) {
-      if (!curator) throw new NotFoundError("Your account belongs to no organisation.");
+      if (!curator) throw new NotFoundError(message("errors.notFound.noOrganisation"));
       return render(400, { several: message("transfer.errors.tickSeveral") }, message("transfer.errors.chooseWhose"));
     }
     if (!req.file || req.file.size === 0) return render(400, { file: message("transfer.errors.chooseFile") }, message("transfer.errors.nothingUploaded"));
@@ -164,7 +164,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
     const batch = await batchFor(req);
     if (batch.committedAt) return res.redirect(303, `/workspace/import/${batch.token}`);
     const { scope, organisation } = await scopeOf(batch);
-    if (scope.kind === "several" ? !canCurate(req.user ?? null) : !canCreateListingFor(req.user ?? null, organisation!.id)) throw new NotFoundError("No import of yours has this address.");
+    if (scope.kind === "several" ? !canCurate(req.user ?? null) : !canCreateListingFor(req.user ?? null, organisation!.id)) throw new NotFoundError(message("errors.notFound.import"));
     const rows = readListingFile(batch.content, batch.format as TransferFormat);
     try {
       const result = await importer.commit(rows, scope, actorOf(req));
@@ -182,7 +182,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
   router.get("/workspace/export", async (req, res) => {
     const query = parseQuery(exportQuery, req);
     const organisation = await organisationFor(req);
-    if (!organisation && !(canCurate(req.user ?? null) && !query.org)) throw new NotFoundError("No organisation of yours has this address.");
+    if (!organisation && !(canCurate(req.user ?? null) && !query.org)) throw new NotFoundError(message("errors.notFound.yourOrganisation"));
     const rows = await exporter.rows(organisation?.id ?? null);
     const name = `${organisation?.slug ?? "all-organisations"}-listings-${new Date().toISOString().slice(0, 10)}.${query.format}`;
     res.attachment(name);
