@@ -181,7 +181,8 @@ describe("the listing form", () => {
     const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM search_outbox WHERE entity_id = ?", [listing.id]);
     expect(n).toBeGreaterThanOrEqual(2);
     const audit = await agents.adminA.get("/workspace/audit").expect(200);
-    expect(audit.text).toContain("resource.updated");
+    // The event's code (resource.updated) is shown by what it did, in the reader's language.
+    expect(audit.text).toContain(`edited · <a href="/workspace/listings/${listing.id}">listing ${listing.id}</a>`);
     expect(audit.text).toContain("Title, Duration");
   });
 

@@ -278,12 +278,15 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     const itemIds = [...new Set(events.filter((e) => e.entityType === "report_item").map((e) => Number(e.entityId)))];
     const items = new Map((await services.reports.itemsById(itemIds)).map((i) => [i.id, i]));
     const describe = (e: (typeof events)[number]): { what: string; link: string | null } => {
-      if (e.entityType === "resource") return { what: `listing ${e.entityId}`, link: `/workspace/listings/${e.entityId}` };
+      // Catalogue messages, which the page shows in its language.
+      if (e.entityType === "resource") return { what: message("workspace.auditPage.entities.resource", { id: String(e.entityId) }), link: `/workspace/listings/${e.entityId}` };
       if (e.entityType === "report_item") {
         const item = items.get(Number(e.entityId));
-        return item ? { what: `report item ${item.number}`, link: `/reports/${item.report!.slug}#${itemAnchor(item.number)}` } : { what: `report item ${e.entityId}`, link: null };
+        return { what: message("workspace.auditPage.entities.report_item", { number: item ? item.number : String(e.entityId) }), link: item ? `/reports/${item.report!.slug}#${itemAnchor(item.number)}` : null };
       }
-      return { what: `${e.entityType.replace(/_/g, " ")} ${e.entityId}`, link: null };
+      if (e.entityType === "enquiry") return { what: message("workspace.auditPage.entities.enquiry", { count: Number(e.entityId) }), link: null };
+      const known = ["organisation", "user", "invitation", "report"].includes(e.entityType);
+      return { what: known ? message(`workspace.auditPage.entities.${e.entityType}`, { id: String(e.entityId) }) : `${e.entityType.replace(/_/g, " ")} ${e.entityId}`, link: null };
     };
     res.render("workspace/audit", {
       title: "Audit trail",
