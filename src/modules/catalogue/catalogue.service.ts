@@ -142,7 +142,7 @@ export class CatalogueService {
     }
     if (filters.topic) {
       const topic = await this.topics.findBySlug(filters.topic);
-      if (!topic) unknown.topic = `no topic is called "${filters.topic}"; see the list of topics`;
+      if (!topic) unknown.topic = message("catalogue.unknownFilter.topic", { value: filters.topic });
       else {
         const ids = (await this.topics.withDescendants(topic)).map((t) => t.id);
         qb.andWhere("r.id IN (SELECT rt.resource_id FROM resource_topics rt WHERE rt.topic_id IN (:...topicIds))", { topicIds: ids });
@@ -150,7 +150,7 @@ export class CatalogueService {
     }
     if (filters.language) {
       const language = await this.reference.findLanguage(filters.language);
-      if (!language) unknown.language = `no language has the tag "${filters.language}"; see the list of languages`;
+      if (!language) unknown.language = message("catalogue.unknownFilter.language", { value: filters.language });
       else {
         qb.andWhere(
           "(r.id IN (SELECT e.resource_id FROM editions e WHERE e.language_tag = :language) OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.language_tag = :language))",
@@ -162,12 +162,12 @@ export class CatalogueService {
     if (filters.mode) qb.andWhere("r.deliveryMode = :mode", { mode: filters.mode });
     if (filters.org) {
       const organisation = await this.organisations.findBySlug(filters.org);
-      if (!organisation) unknown.org = `no organisation is called "${filters.org}"; see the list of organisations`;
+      if (!organisation) unknown.org = message("catalogue.unknownFilter.org", { value: filters.org });
       else qb.andWhere("r.ownerId = :ownerId", { ownerId: organisation.id });
     }
     if (filters.country) {
       const country = await this.reference.findCountry(filters.country);
-      if (!country) unknown.country = `"${filters.country}" is not a known ISO 3166 alpha-3 country code`;
+      if (!country) unknown.country = message("catalogue.unknownFilter.country", { value: filters.country });
       else {
         qb.andWhere(
           "(r.ownerId IN (SELECT o2.id FROM organisations o2 WHERE o2.country_code = :country) OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.country_code = :country))",

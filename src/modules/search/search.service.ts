@@ -171,10 +171,10 @@ export class SearchService {
   /** Refuses filter values that name nothing, as the database list does. */
   private check(request: SearchRequest, vocabulary: Vocabulary): void {
     const unknown: Record<string, string> = {};
-    if (request.topic && !vocabulary.topics.has(request.topic)) unknown.topic = `no topic is called "${request.topic}"; see the list of topics`;
-    if (request.language && !vocabulary.languages.has(request.language)) unknown.language = `no language has the tag "${request.language}"; see the list of languages`;
-    if (request.org && !vocabulary.organisations.has(request.org)) unknown.org = `no organisation is called "${request.org}"; see the list of organisations`;
-    if (request.country && !vocabulary.countries.has(request.country)) unknown.country = `"${request.country}" is not a known ISO 3166 alpha-3 country code`;
+    if (request.topic && !vocabulary.topics.has(request.topic)) unknown.topic = message("catalogue.unknownFilter.topic", { value: request.topic });
+    if (request.language && !vocabulary.languages.has(request.language)) unknown.language = message("catalogue.unknownFilter.language", { value: request.language });
+    if (request.org && !vocabulary.organisations.has(request.org)) unknown.org = message("catalogue.unknownFilter.org", { value: request.org });
+    if (request.country && !vocabulary.countries.has(request.country)) unknown.country = message("catalogue.unknownFilter.country", { value: request.country });
     if (Object.keys(unknown).length) throw new ValidationError(unknown, message("errors.unknownFilters"));
   }
 
