@@ -18,6 +18,7 @@ import { peoplePages } from "./modules/accounts/people.routes";
 import type { Logger } from "./logger";
 import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
 import { workspacePages } from "./modules/catalogue/workspace.routes";
+import { reviewPages } from "./modules/curation/review.routes";
 import { developmentMailbox, enquiryPages } from "./modules/enquiries/enquiries.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationAdminPages } from "./modules/organisations/organisation-admin.routes";
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1", reportApi(services));
   app.use(accountPages(services, services.signInLimiter));
   app.use(workspacePages(services, services.editor));
+  app.use(reviewPages(services));
   app.use(transferPages(services, dataSource));
   app.use(organisationAdminPages(services));
   app.use(enquiryPages(services));

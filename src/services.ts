@@ -14,6 +14,7 @@ import type { Config } from "./config";
 import { Mailer } from "./modules/accounts/mailer";
 import { EnquiryLimiter, type EnquiryLimits } from "./modules/enquiries/enquiry-limiter";
 import { EnquiryService } from "./modules/enquiries/enquiry.service";
+import { ReviewService } from "./modules/curation/review.service";
 import { JobRuns } from "./modules/jobs/job-runs.service";
 import { MailOutbox } from "./modules/mail/mail-outbox.service";
 import { MailWorker, type MailWorkerOptions } from "./modules/mail/mail-worker";
@@ -77,7 +78,8 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const enquiries = new EnquiryService(dataSource, accounts, audit, mailOutbox, { publicUrl: config.publicUrl, retentionMonths: config.enquiries.retentionMonths });
   const enquiryLimiter = new EnquiryLimiter(dataSource, options.enquiryLimits);
   const jobRuns = new JobRuns(dataSource);
-  return { listings, writer, jobRuns, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  const review = new ReviewService(dataSource, accounts, writer, mailOutbox, { publicUrl: config.publicUrl });
+  return { listings, writer, review, jobRuns, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

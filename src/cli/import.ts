@@ -58,13 +58,13 @@ async function main(): Promise<void> {
     const onProgress = (stage: "checking" | "writing", done: number, total: number) => bars.update(stage, done, total);
     try {
       if (values["dry-run"]) {
-        const plan = await services.importer.plan(rows, scope, { onProgress });
+        const plan = await services.importer.plan(rows, scope, { onProgress, byCurator: true });
         bars.stop();
         process.stdout.write(`Dry run of ${file} (${format}): nothing was changed.\n${describePlan(plan)}\n`);
         if (!plan.ok) process.exitCode = 1;
         return;
       }
-      const result = await services.importer.commit(rows, scope, SYSTEM_ACTOR, { onProgress });
+      const result = await services.importer.commit(rows, scope, SYSTEM_ACTOR, { onProgress, byCurator: true });
       bars.stop();
       process.stdout.write(`Imported ${file} (${format}).\n${describePlan(result)}\n`);
       if (result.changedIds.length) process.stdout.write("The search index catches up as soon as the app's search worker runs.\n");

@@ -44,6 +44,13 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** Signed in, but this is not theirs to do (a curator's act, say): 403. */
+export class ForbiddenError extends AppError {
+  constructor(message = "errors.generic.403") {
+    super(403, "forbidden", message);
+  }
+}
+
 /** A request that cannot be read (a malformed address): 400. */
 export class BadRequestError extends AppError {
   constructor(message = "errors.generic.400") {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { todayUtc } from "../../src/http/dates";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { CourseSession, SESSION_STATUSES } from "../../src/modules/catalogue/course-session.entity";
-import { isPastSession, isUpcomingSession, isVisibleTo, sessionPlace, shownSessionStatus, upcomingSessionSql, visibleSql } from "../../src/modules/catalogue/listing-rules";
+import { isPastSession, isUpcomingSession, isVisibleTo, sessionPlace, shownSessionStatus, upcomingSessionSql, visibleSql, waitsForReview } from "../../src/modules/catalogue/listing-rules";
 import { Resource } from "../../src/modules/catalogue/resource.entity";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation, daysFromToday } from "../helpers/factories";
@@ -13,7 +13,7 @@ beforeAll(async () => {
   t = await createTestApp({ demo: false });
   const owner = await buildOrganisation(t);
   // Every status and visibility, each with sessions on every side of today in every status.
-  for (const status of ["draft", "published", "archived"] as const) {
+  for (const status of ["draft", "pending", "published", "archived"] as const) {
     for (const visibility of ["public", "members"] as const) {
       await t.services.catalogue.create(
         {
@@ -50,7 +50,18 @@ describe("rules written in TypeScript and in SQL", () => {
     const byTs = all.filter((s) => isUpcomingSession(s, today)).map((s) => s.id).sort((a, b) => a - b);
     expect(bySql).toEqual(byTs);
     // Today, tomorrow and in a month, for planned, open and full sessions: 3 × 3 per listing.
-    expect(byTs.length).toBe(6 * 9);
+    expect(byTs.length).toBe(8 * 9);
+  });
+});
+
+describe("review by the curators", () => {
+  it("holds back a listing never public before, of an unverified organisation, unless a curator publishes it", () => {
+    expect(waitsForReview({ publishedAt: null }, { verified: false }, false)).toBe(true);
+    expect(waitsForReview({ publishedAt: null }, { verified: false }, true)).toBe(false);
+    expect(waitsForReview({ publishedAt: null }, { verified: true }, false)).toBe(false);
+    expect(waitsForReview({ publishedAt: new Date("2027-01-01") }, { verified: false }, false)).toBe(false);
+    // Awaiting review is not published: nobody sees it.
+    expect(isVisibleTo({ status: "pending", visibility: "public" }, { member: true })).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Actor } from "../audit/audit.service";
 import { Audience } from "../reference/reference.entities";
 import type { CourseSession } from "./course-session.entity";
 import { LISTING_TEXT_FIELDS, textsOf } from "./listing-fields";
+import { waitsForReview } from "./listing-rules";
 import type { ListingRepository } from "./listing.repository";
 import type { ListingChange, ListingColumns, ListingWriter } from "./listing-writer.service";
 import { Resource, ResourceStatus } from "./resource.entity";
@@ -46,11 +47,12 @@ export const SECOND_EDITION = "has an edition in this format already: remove tha
 /** What makes two editions the same one. */
 export const editionKey = (e: { languageTag: string; format?: string | null }) => `${e.languageTag}\u0000${(e.format ?? "").trim().toLowerCase()}`;
 
+/** What each action may start from, and where it leads ("publish" may lead to the review queue instead). */
 const TRANSITIONS: Record<StatusAction, { from: ResourceStatus[]; to?: ResourceStatus }> = {
   publish: { from: ["draft", "archived"], to: "published" },
-  unpublish: { from: ["published"], to: "draft" },
-  archive: { from: ["draft", "published"], to: "archived" },
-  confirm: { from: ["draft", "published"] },
+  unpublish: { from: ["published", "pending"], to: "draft" },
+  archive: { from: ["draft", "pending", "published"], to: "archived" },
+  confirm: { from: ["draft", "pending", "published"] },
 };
 
 const STATUS_EVENTS: Record<StatusAction, string> = {
@@ -59,6 +61,11 @@ const STATUS_EVENTS: Record<StatusAction, string> = {
   archive: "resource.archived",
   confirm: "resource.confirmed",
 };
+
+export interface StatusOptions {
+  /** The one acting is a curator: what they publish is public at once, whoever owns it. */
+  byCurator?: boolean;
+}
 
 /** The fields of a saved listing, in the form's terms, to compare and to show. */
 export function fieldsOf(resource: Resource): ListingFields {
@@ -149,8 +156,11 @@ export class ListingEditor {
     });
   }
 
-  /** Publishes, unpublishes, archives, or confirms that a listing is current. */
-  async setStatus(id: number, expectedVersion: number, action: StatusAction, actor: Actor): Promise<Resource> {
+  /**
+   * Publishes, unpublishes, archives, or confirms that a listing is current. Publishing a listing
+   * of an unverified organisation sends it to the curators' queue instead (`waitsForReview`).
+   */
+  async setStatus(id: number, expectedVersion: number, action: StatusAction, actor: Actor, options: StatusOptions = {}): Promise<Resource> {
     return this.writer.transaction(async (manager) => {
       const resource = await this.find(id, manager);
       if (!resource) throw new NotFoundError(message("errors.notFound.ownListing"));
@@ -160,14 +170,19 @@ export class ListingEditor {
         throw new ValidationError({ action: message("listing.errors.cannot", { action, status: resource.status }) });
       }
       const changes: Record<string, [unknown, unknown]> = {};
-      const columns: { status?: ResourceStatus; publishedAt?: Date; lastConfirmedAt: Date } = { lastConfirmedAt: new Date() };
-      if (rule.to) {
-        changes.status = [resource.status, rule.to];
-        columns.status = rule.to;
-        if (rule.to === "published" && !resource.publishedAt) columns.publishedAt = new Date();
+      const columns: NonNullable<ListingChange["columns"]> & { lastConfirmedAt: Date } = { lastConfirmedAt: new Date() };
+      const review = action === "publish" && waitsForReview(resource, resource.owner!, options.byCurator ?? false);
+      const to = review ? "pending" : rule.to;
+      if (to) {
+        changes.status = [resource.status, to];
+        columns.status = to;
+        if (to === "published" && !resource.publishedAt) columns.publishedAt = new Date();
+        // Sent for review (again), or published: a curator's earlier reason no longer applies.
+        if (to === "pending" || to === "published") columns.reviewNote = null;
+        if (review) columns.submittedById = actor.id;
       }
       changes.lastConfirmedAt = [resource.lastConfirmedAt?.toISOString() ?? null, columns.lastConfirmedAt.toISOString()];
-      await this.writer.update(manager, [{ id, ownerId: resource.ownerId, columns, versionClaimed: true, event: { action: STATUS_EVENTS[action], changes } }], actor);
+      await this.writer.update(manager, [{ id, ownerId: resource.ownerId, columns, versionClaimed: true, event: { action: review ? "resource.submitted" : STATUS_EVENTS[action], changes } }], actor);
       return (await this.find(id, manager))!;
     });
   }

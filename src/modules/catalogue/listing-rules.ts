@@ -14,7 +14,11 @@ export function visibilitiesFor(viewer: VisibilityViewer): Array<"public" | "mem
   return viewer.member ? ["public", "members"] : ["public"];
 }
 
-/** A listing this viewer may see: published, and public or (for members) members only. */
+/**
+ * A listing this viewer may see: published, and public or (for members) members only. A listing
+ * awaiting a curator's review (`pending`) is not published, so nobody but its owner and the curators
+ * sees it: not in pages, search, the API, feeds or coverage.
+ */
 export function isVisibleTo(listing: { status: string; visibility: string }, viewer: VisibilityViewer): boolean {
   return listing.status === "published" && (visibilitiesFor(viewer) as string[]).includes(listing.visibility);
 }
@@ -22,6 +26,15 @@ export function isVisibleTo(listing: { status: string; visibility: string }, vie
 /** The same in SQL, on the listing `alias`, with its parameters. */
 export function visibleSql(alias: string, viewer: VisibilityViewer): { where: string; params: { visibilities: string[] } } {
   return { where: `${alias}.status = 'published' AND ${alias}.visibility IN (:...visibilities)`, params: { visibilities: visibilitiesFor(viewer) } };
+}
+
+/**
+ * Whether publishing a listing now sends it to the curators' queue instead: its organisation is not
+ * verified by the RSO, the listing was never public before (an approved listing that was
+ * unpublished publishes again directly), and the one publishing it is not a curator.
+ */
+export function waitsForReview(listing: { publishedAt: Date | null }, owner: { verified: boolean }, byCurator: boolean): boolean {
+  return !byCurator && !owner.verified && listing.publishedAt === null;
 }
 
 /** Statuses of sessions that are not offered, whatever their dates. */

@@ -44,6 +44,8 @@ export interface NewListing {
   audienceSlugs: string[];
   editions: EditionValues[];
   sessions: NewSession[];
+  /** Who sent it for review, when it is created awaiting review (`pending`). */
+  submittedById?: number | null;
 }
 
 /** What an audit event says of a change. */
@@ -60,7 +62,7 @@ export interface ListingEvent {
 export interface ListingChange {
   id: number;
   ownerId: number;
-  columns?: Partial<ListingColumns> & { publishedAt?: Date | null; lastConfirmedAt?: Date | null };
+  columns?: Partial<ListingColumns> & { publishedAt?: Date | null; lastConfirmedAt?: Date | null; reviewNote?: string | null; reviewedAt?: Date | null; submittedById?: number | null };
   topicIds?: number[];
   audienceSlugs?: string[];
   editions?: EditionValues[];
@@ -168,6 +170,7 @@ export class ListingWriter {
             externalId: listing.externalId,
             ownerId: listing.ownerId,
             publishedAt: listing.columns.status === "published" ? now : null,
+            submittedById: listing.submittedById ?? null,
             lastConfirmedAt: null,
             version: 1,
           })),

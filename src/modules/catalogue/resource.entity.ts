@@ -18,7 +18,8 @@ import { Topic } from "./topic.entity";
 import type { DeliveryMode, ResourceKind } from "./vocabulary";
 
 export type Visibility = "public" | "members";
-export type ResourceStatus = "draft" | "published" | "archived";
+/** `pending`: published by an unverified organisation, waiting for a curator's review (see listing-rules.ts). */
+export type ResourceStatus = "draft" | "pending" | "published" | "archived";
 
 /** One listing: a course or a training material, owned by one organisation. */
 @Entity("resources")
@@ -115,6 +116,18 @@ export class Resource {
 
   @DateTimeColumn({ nullable: true })
   publishedAt: Date | null;
+
+  /** Why a curator sent the listing back from review; cleared when it is published. */
+  @Column({ type: "text", nullable: true })
+  reviewNote: string | null;
+
+  /** When a curator last approved the listing or sent it back. */
+  @DateTimeColumn({ nullable: true })
+  reviewedAt: Date | null;
+
+  /** Who last sent the listing for review: the one told of the curator's answer. */
+  @Column({ type: "integer", nullable: true })
+  submittedById: number | null;
 
   /** When the owner last confirmed the listing is current. */
   @DateTimeColumn({ nullable: true })

@@ -109,6 +109,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
           kind: r.kind,
           kindName: kindName(r.kind),
           status: r.status,
+          sentBack: r.status === "draft" && r.reviewNote !== null,
           visibility: r.visibility,
           owner: r.owner?.name ?? "",
           languages: (r.editions ?? []).length,
@@ -120,7 +121,8 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
           next: next ? { startDate: next.startDate, endDate: next.endDate } : null,
         };
       }),
-      counts: { draft: listings.filter((l) => l.status === "draft").length, published: listings.filter((l) => l.status === "published").length, archived: listings.filter((l) => l.status === "archived").length },
+      waitingForReview: isCurator(req.user ?? null) ? await services.review.countWaiting() : null,
+      counts: { draft: listings.filter((l) => l.status === "draft").length, pending: listings.filter((l) => l.status === "pending").length, published: listings.filter((l) => l.status === "published").length, archived: listings.filter((l) => l.status === "archived").length },
     });
   });
 
@@ -155,7 +157,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     res.status(failed ? 400 : 200).render("workspace/listing", {
       title: `${failed ? "Error: " : ""}${resource.title} (${resource.status})`,
       resource: presentDetail(resource, ctx),
-      listing: { id: resource.id, status: resource.status, version: resource.version, visibility: resource.visibility, slug: resource.slug },
+      listing: { id: resource.id, status: resource.status, version: resource.version, visibility: resource.visibility, slug: resource.slug, reviewNote: resource.status === "draft" ? resource.reviewNote : null, reviewedAt: resource.reviewedAt },
       editions: (resource.editions ?? []).map((e) => ({ id: e.id, tag: e.languageTag, language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag, title: e.title, url: e.url, format: e.format })),
       sessions: [...(resource.sessions ?? [])]
         .sort((a, b) => a.startDate.localeCompare(b.startDate))
@@ -207,8 +209,8 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     const resource = await managed(req);
     try {
       const input = parseWith(statusFormSchema, req.body ?? {});
-      await editor.setStatus(resource.id, input.version, input.action, actorOf(req));
-      res.redirect(303, `/workspace/listings/${resource.id}?saved=${input.action}`);
+      const saved = await editor.setStatus(resource.id, input.version, input.action, actorOf(req), { byCurator: isCurator(req.user ?? null) });
+      res.redirect(303, `/workspace/listings/${resource.id}?saved=${saved.status === "pending" ? "submitted" : input.action}`);
     } catch (error) {
       if (error instanceof ConflictError) {
         res.status(409).render("workspace/conflict", { title: "Someone else saved this listing", id: resource.id, changed: [], values: null, version: error.current.version });

@@ -4,6 +4,7 @@ import type { Actor, AuditService } from "../audit/audit.service";
 import { sessionValuesOf, type SessionValues } from "../catalogue/course-session.entity";
 import { EDITABLE_FIELDS, type ListingFields, PUBLISHED_NEEDS_TOPIC, SECOND_EDITION, editionKey } from "../catalogue/listing-editor.service";
 import { pickTexts } from "../catalogue/listing-fields";
+import { waitsForReview } from "../catalogue/listing-rules";
 import type { ListingRepository } from "../catalogue/listing.repository";
 import type { ListingChange, ListingWriter, NewListing } from "../catalogue/listing-writer.service";
 import type { Resource, ResourceStatus } from "../catalogue/resource.entity";
@@ -23,6 +24,8 @@ const MAX_LISTED = 50;
 export function describePlan(plan: ImportPlan): string {
   const { create, update, unchanged, reject } = plan.counts;
   const lines = [`${create} to create, ${update} to update, ${unchanged} unchanged, ${reject} rejected`];
+  const review = plan.rows.filter((r) => r.review).length;
+  if (review) lines.push(`${review} to wait for a curator's review before they are public (the organisation is not verified yet)`);
   if (plan.newOrganisations.length) lines.push(`New organisations, created unverified: ${plan.newOrganisations.join(", ")}`);
   const rejected = plan.rows.filter((r) => r.action === "reject");
   for (const row of rejected.slice(0, MAX_LISTED)) {
@@ -44,6 +47,8 @@ export interface PlannedRow {
   changes: string[];
   /** For a rejected row: what is wrong, by field. */
   errors: Record<string, string>;
+  /** Published by the file, but waiting for a curator's review first (an unverified organisation). */
+  review?: boolean;
 }
 
 export interface ImportPlan {
@@ -142,6 +147,11 @@ const GENERATED_ID = /^listing-(\d{1,9})$/;
 export interface ImportOptions {
   /** Told how many rows are done, for a progress bar. */
   onProgress?: (stage: "checking" | "writing", done: number, total: number) => void;
+  /**
+   * A curator (or the command line, run by the catalogue's operators) imports: published rows are
+   * public at once. Otherwise those of an unverified organisation wait for review (`waitsForReview`).
+   */
+  byCurator?: boolean;
 }
 
 /**
@@ -219,9 +229,15 @@ export class ListingImporter {
     });
 
     const existing = await this.existingListings(manager, [...resolved.values()]);
+    // Only curators import for several organisations; an organisation's own people import for theirs.
+    const ownerVerified = scope.kind === "organisation" ? scope.organisation.verified : false;
     for (const [index, value] of resolved) {
       const row = planned[index];
       const saved = value.ownerId !== null ? existing.get(`${value.ownerId}/${value.externalId}`) : undefined;
+      if (value.columns.status === "published" && waitsForReview({ publishedAt: saved?.publishedAt ?? null }, { verified: ownerVerified }, options.byCurator ?? false)) {
+        value.columns.status = "pending";
+        row.review = true;
+      }
       if (!saved) {
         // A new listing needs a topic; one saved without any (the workspace allows it) may stay so.
         if (value.topicIds.length === 0) row.errors.topics = "must name at least one topic";
@@ -243,6 +259,8 @@ export class ListingImporter {
       row.changes = changes;
     }
     for (const row of planned) if (row.action === "reject" && Object.keys(row.errors).length === 0) row.errors.row = "cannot be imported";
+    // Only what the import writes is sent for review: a row unchanged stays where it waits already.
+    for (const row of planned) if (row.review && row.action !== "create" && row.action !== "update") delete row.review;
 
     const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0, reject: 0 };
     for (const row of planned) counts[row.action]++;
@@ -384,10 +402,10 @@ export class ListingImporter {
       if (!value) return;
       const ownerId = value.ownerId ?? newOwnerIds.get(value.newOwner!)!;
       if (row.action === "create") {
-        creates.push({ ownerId, externalId: value.externalId, columns: value.columns, topicIds: value.topicIds, audienceSlugs: value.audienceSlugs, editions: value.editions, sessions: value.sessions });
+        creates.push({ ownerId, externalId: value.externalId, columns: value.columns, topicIds: value.topicIds, audienceSlugs: value.audienceSlugs, editions: value.editions, sessions: value.sessions, submittedById: value.columns.status === "pending" ? actor.id : null });
       } else if (row.action === "update") {
         const saved = existing.get(`${ownerId}/${value.externalId}`)!;
-        updates.push(this.updateOf(saved, value, row.changes, now));
+        updates.push(this.updateOf(saved, value, row.changes, now, actor));
       }
     });
 
@@ -408,7 +426,7 @@ export class ListingImporter {
   }
 
   /** The writer's change for a row that updates a saved listing: the columns and parts that differ. */
-  private updateOf(saved: Resource, value: Resolved, changes: string[], now: Date): ListingChange {
+  private updateOf(saved: Resource, value: Resolved, changes: string[], now: Date, actor: Actor): ListingChange {
     const before = snapshotOf(saved);
     const columns = Object.fromEntries(COLUMN_KEYS.filter((k) => changes.includes(k)).map((k) => [k, value.columns[k]])) as Partial<Resolved["columns"]>;
     const recorded: Record<string, [unknown, unknown]> = {};
@@ -422,12 +440,20 @@ export class ListingImporter {
     return {
       id: saved.id,
       ownerId: saved.ownerId,
-      columns: { ...columns, publishedAt: value.columns.status === "published" && !saved.publishedAt ? now : saved.publishedAt },
+      columns: { ...columns, ...this.reviewColumns(value, changes, actor), publishedAt: value.columns.status === "published" && !saved.publishedAt ? now : saved.publishedAt },
       ...(changes.includes("topics") ? { topicIds: value.topicIds } : {}),
       ...(changes.includes("audiences") ? { audienceSlugs: value.audienceSlugs } : {}),
       ...(changes.includes("editions") ? { editions: value.editions } : {}),
       ...(changes.includes("sessions") ? { sessions: value.sessions } : {}),
       event: { action: "resource.updated", changes: recorded },
     };
+  }
+
+  /** Sent for review (again), or published: a curator's earlier reason no longer applies. */
+  private reviewColumns(value: Resolved, changes: string[], actor: Actor): NonNullable<ListingChange["columns"]> {
+    if (!changes.includes("status")) return {};
+    if (value.columns.status === "pending") return { reviewNote: null, submittedById: actor.id };
+    if (value.columns.status === "published") return { reviewNote: null };
+    return {};
   }
 }

@@ -100,6 +100,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
       counts: plan.counts,
       ok: plan.ok,
       newOrganisations: plan.newOrganisations,
+      review: plan.rows.filter((r) => r.review).length,
       groups: (["reject", "create", "update", "unchanged"] as const).map((action) => ({ action, rows: shown(action).slice(0, ROWS_SHOWN), more: Math.max(0, shown(action).length - ROWS_SHOWN) })),
     };
   }
@@ -135,7 +136,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
     let plan: ImportPlan;
     try {
       const scope: ImportScope = several ? { kind: "several" } : { kind: "organisation", organisation: organisation! };
-      plan = await importer.plan(readListingFile(content, format), scope);
+      plan = await importer.plan(readListingFile(content, format), scope, { byCurator: curator });
     } catch (error) {
       if (error instanceof ListingFileError) return render(400, { file: error.fields!.file }, message("transfer.errors.unreadable"));
       throw error;
@@ -167,7 +168,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
     if (scope.kind === "several" ? !canCurate(req.user ?? null) : !canCreateListingFor(req.user ?? null, organisation!.id)) throw new NotFoundError(message("errors.notFound.import"));
     const rows = readListingFile(batch.content, batch.format as TransferFormat);
     try {
-      const result = await importer.commit(rows, scope, actorOf(req));
+      const result = await importer.commit(rows, scope, actorOf(req), { byCurator: canCurate(req.user ?? null) });
       const { changedIds: _ids, ...plan } = result;
       await batches().update({ id: batch.id }, { committedAt: new Date(), content: "", plan });
       res.redirect(303, `/workspace/import/${batch.token}`);

@@ -1,0 +1,129 @@
+import { DataSource, In } from "typeorm";
+import { AppError, NotFoundError, ValidationError } from "../../http/errors";
+import { message } from "../../i18n/message";
+import type { AccountService } from "../accounts/account.service";
+import { User } from "../accounts/user.entity";
+import type { Actor } from "../audit/audit.service";
+import { ConflictError } from "../catalogue/listing-editor.service";
+import type { ListingWriter } from "../catalogue/listing-writer.service";
+import { Resource } from "../catalogue/resource.entity";
+import type { MailOutbox, OutgoingMail } from "../mail/mail-outbox.service";
+
+/** Longest reason a curator may give for sending a listing back. */
+export const MAX_REASON = 2000;
+
+/** The listing is not waiting for review (approved or sent back already, or never sent): nothing changed. */
+export class NotAwaitingReviewError extends AppError {
+  constructor() {
+    super(409, "not_awaiting_review", message("review.errors.notAwaiting"));
+  }
+}
+
+export interface ReviewOptions {
+  /** The site's address, for the link in the contributor's mail. */
+  publicUrl: string;
+}
+
+/**
+ * The curators' review of listings from unverified organisations: the queue of listings waiting
+ * (`pending`), approving one (it is public at once), or sending it back to its owner with a reason,
+ * which is mailed to whoever sent it for review. Each decision is written by the listing writer, with
+ * its audit event and search outbox row, and its mail in the same transaction.
+ */
+export class ReviewService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountService,
+    private readonly writer: ListingWriter,
+    private readonly mail: MailOutbox,
+    private readonly options: ReviewOptions,
+  ) {}
+
+  /** Listings awaiting review, the longest waiting first, with their owner and who sent them. */
+  async queue(limit = 500): Promise<Array<{ resource: Resource; submittedBy: User | null }>> {
+    const resources = await this.dataSource.getRepository(Resource).find({ where: { status: "pending" }, relations: { owner: true, topics: true }, order: { updatedAt: "ASC", id: "ASC" }, take: limit });
+    const userIds = [...new Set(resources.map((r) => r.submittedById).filter((id): id is number => id !== null))];
+    const users = new Map((userIds.length ? await this.dataSource.getRepository(User).findBy({ id: In(userIds) }) : []).map((u) => [u.id, u]));
+    return resources.map((resource) => ({ resource, submittedBy: resource.submittedById === null ? null : (users.get(resource.submittedById) ?? null) }));
+  }
+
+  async countWaiting(): Promise<number> {
+    return this.dataSource.getRepository(Resource).count({ where: { status: "pending" } });
+  }
+
+  /** Makes a listing that waits for review public, as it was when the curator read it (`expectedVersion`). */
+  async approve(id: number, expectedVersion: number, actor: Actor): Promise<Resource> {
+    return this.decide(id, expectedVersion, actor, null);
+  }
+
+  /** Sends a listing back to its owner as a draft, with the curator's reason, which is mailed to them. */
+  async sendBack(id: number, expectedVersion: number, reason: string, actor: Actor): Promise<Resource> {
+    const text = reason.trim();
+    if (text === "") throw new ValidationError({ reason: message("review.errors.reasonRequired") });
+    if (text.length > MAX_REASON) throw new ValidationError({ reason: message("validation.tooLong", { maximum: MAX_REASON }) });
+    return this.decide(id, expectedVersion, actor, text);
+  }
+
+  private async decide(id: number, expectedVersion: number, actor: Actor, reason: string | null): Promise<Resource> {
+    const saved = await this.writer.transaction(async (manager) => {
+      const repo = manager.getRepository(Resource);
+      const resource = await repo.findOne({ where: { id }, relations: { owner: true } });
+      if (!resource) throw new NotFoundError("No listing has this address.");
+      if (resource.status !== "pending") throw new NotAwaitingReviewError();
+      if (resource.version !== expectedVersion || !(await this.writer.claimVersion(manager, id, expectedVersion))) throw new ConflictError(resource, {});
+      const now = new Date();
+      const to = reason === null ? "published" : "draft";
+      await this.writer.update(
+        manager,
+        [
+          {
+            id,
+            ownerId: resource.ownerId,
+            columns: { status: to, reviewNote: reason, reviewedAt: now, publishedAt: to === "published" ? (resource.publishedAt ?? now) : resource.publishedAt },
+            versionClaimed: true,
+            event: { action: reason === null ? "resource.approved" : "resource.sent_back", changes: { status: ["pending", to], ...(reason === null ? {} : { reviewNote: [resource.reviewNote, reason] }) } },
+          },
+        ],
+        actor,
+      );
+      await this.mail.enqueue(manager, await this.mailsAbout(resource, reason));
+      return repo.findOneOrFail({ where: { id }, relations: { owner: true } });
+    });
+    this.mail.notify();
+    return saved;
+  }
+
+  /** Who hears of the decision: the person who sent the listing for review, or else the organisation's people. */
+  private async recipients(resource: Resource): Promise<string[]> {
+    const submitter = resource.submittedById === null ? null : await this.dataSource.getRepository(User).findOneBy({ id: resource.submittedById });
+    if (submitter && !submitter.disabled && submitter.passwordHash) return [submitter.email];
+    return (await this.accounts.signedUpMembersOf(resource.ownerId)).map((u) => u.email);
+  }
+
+  private async mailsAbout(resource: Resource, reason: string | null): Promise<OutgoingMail[]> {
+    const link = `${this.options.publicUrl}/workspace/listings/${resource.id}`;
+    const mail = (to: string): OutgoingMail =>
+      reason === null
+        ? {
+            kind: "review-approved",
+            to,
+            subject: `Your listing "${resource.title}" is public`,
+            text: [`A curator of the Regional Support Office approved your listing "${resource.title}". It is public now: searchers can find it.`, "", link].join("\n"),
+          }
+        : {
+            kind: "review-sent-back",
+            to,
+            subject: `Your listing "${resource.title}" was sent back`,
+            text: [
+              `A curator of the Regional Support Office sent your listing "${resource.title}" back to you. It is a draft again; publish it once it is ready, and it will be reviewed again.`,
+              "",
+              "The curator's reason:",
+              "",
+              reason,
+              "",
+              link,
+            ].join("\n"),
+          };
+    return (await this.recipients(resource)).map(mail);
+  }
+}
