@@ -25,6 +25,7 @@ import { SearchIndexer } from "./modules/search/search-indexer";
 import { SearchOutbox } from "./modules/search/search-outbox.service";
 import { DatabaseSearchText } from "./modules/search/search-text";
 import { SearchWorker } from "./modules/search/search-worker";
+import { IndexCatchUp } from "./modules/search/index-catch-up";
 import { SearchService } from "./modules/search/search.service";
 import { ListingExporter } from "./modules/transfer/listing-exporter.service";
 import { ListingImporter } from "./modules/transfer/listing-importer.service";
@@ -64,6 +65,8 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const indexer = engine ? new SearchIndexer(engine, indexUid, listings, topics, organisations, reference, documentContext, searchLogger, outbox) : null;
   const search = new SearchService(engine, indexUid, catalogue, listings, topics, organisations, reference, searchLogger);
   const worker = indexer ? new SearchWorker(outbox, indexer, listings, searchLogger) : null;
+  const indexCatchUp = new IndexCatchUp(worker, outbox);
+  search.waitForIndex(indexCatchUp);
   const accounts = new AccountService(dataSource, audit);
   const editor = new ListingEditor(listings, writer);
   const signInLimiter = new SignInLimiter(dataSource);
@@ -79,7 +82,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const enquiryLimiter = new EnquiryLimiter(dataSource, options.enquiryLimits);
   const jobRuns = new JobRuns(dataSource);
   const review = new ReviewService(dataSource, accounts, writer, mailOutbox, { publicUrl: config.publicUrl });
-  return { listings, writer, review, jobRuns, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, engine };
+  return { listings, writer, review, jobRuns, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -30,6 +30,8 @@ export interface TestAppOptions {
   searchCache?: false | { maxBytes: number; checkMs: number };
   /** Settings of the environment, as `loadConfig` reads them (SMTP_URL, DATABASE_URL for PostgreSQL, TRUST_PROXY, ...). */
   env?: Record<string, string>;
+  /** Start the search worker, as the server does (default true; false: the index is never built until the test starts it). */
+  worker?: boolean;
   /** Start the mail worker, as the server does (default false: mails wait in the outbox). */
   mail?: boolean;
   /** Other service options (rate limits, mail retry delays). */
@@ -51,7 +53,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await seedDemoCatalogue(db.dataSource, services.catalogue);
     await seedDemoReport(db.dataSource, services.reports);
   }
-  if (services.worker) {
+  if (services.worker && options.worker !== false) {
     services.worker.start();
   }
   if (options.mail) services.mailWorker.start();

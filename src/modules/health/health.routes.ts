@@ -6,8 +6,11 @@ import type { Services } from "../../services";
  * `/healthz`: the process answers. `/readyz`: it can serve requests. The database is required
  * (503 without it); the search engine is not, since search falls back to the database, so its
  * state and the outbox backlog are reported without failing readiness; so is the mail outbox's, and each scheduled job's last run.
+ * One exception: while a reachable engine's index is still being built after start-up (it has not
+ * caught up with the database yet), the app is not ready, so that a balancer waits for it; search
+ * answers from the database meanwhile.
  */
-export function healthRoutes(dataSource: DataSource, services: Pick<Services, "engine" | "outbox" | "worker" | "mailOutbox" | "mailWorker" | "mailer" | "jobRuns">): Router {
+export function healthRoutes(dataSource: DataSource, services: Pick<Services, "engine" | "outbox" | "worker" | "indexCatchUp" | "mailOutbox" | "mailWorker" | "mailer" | "jobRuns">): Router {
   const router = Router();
 
   router.get("/healthz", (_req, res) => {
@@ -22,16 +25,20 @@ export function healthRoutes(dataSource: DataSource, services: Pick<Services, "e
     } catch {
       database = "unavailable";
     }
-    const ready = database === "ok";
+    let ready = database === "ok";
     let search: Record<string, unknown> = { engine: "none", mode: "database" };
     let mail: Record<string, unknown> = { transport: services.mailer.enabled ? "smtp" : "log" };
     let jobs: unknown[] = [];
     if (ready) {
       const outbox = await services.outbox.stats().catch(() => null);
       const engineUp = services.engine ? await services.engine.healthy() : false;
+      const indexing = engineUp && !(await services.indexCatchUp.caughtUp().catch(() => false));
+      // Not ready while the index is being built; a backlog the engine keeps refusing is reported instead.
+      if (indexing && (outbox?.failing ?? 0) === 0) ready = false;
       search = {
         engine: services.engine ? (engineUp ? "ok" : "unavailable") : "none",
-        mode: engineUp ? "engine" : "database",
+        mode: engineUp && !indexing ? "engine" : "database",
+        ...(indexing ? { index: "building" } : {}),
         outbox: outbox ? { pending: outbox.pending, failing: outbox.failing, lastError: outbox.lastError } : null,
         ...(services.engine ? { cache: services.engine.cacheStats() } : {}),
       };
@@ -44,7 +51,7 @@ export function healthRoutes(dataSource: DataSource, services: Pick<Services, "e
     res
       .status(ready ? 200 : 503)
       .set("Cache-Control", "no-store")
-      .json({ status: ready ? "ok" : "unavailable", checks: { database, search, mail, jobs } });
+      .json({ status: ready ? "ok" : database === "ok" ? "starting" : "unavailable", checks: { database, search, mail, jobs } });
   });
 
   return router;

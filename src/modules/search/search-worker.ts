@@ -24,6 +24,12 @@ export class SearchWorker {
   private loop: Promise<void> | null = null;
   private lastDateRefresh = "";
   private ready = false;
+  /** True once the index is made and, where it differed from the database, rebuilt. */
+  get prepared(): boolean {
+    return this.ready;
+  }
+  /** True once a round after preparing the index found nothing due: the index had caught up. */
+  caughtUpOnce = false;
   /** True while the last round reached the engine. */
   healthy = true;
 
@@ -111,7 +117,10 @@ export class SearchWorker {
   async drainOnce(): Promise<number> {
     const batchSize = this.options.batchSize ?? 500;
     const rows = await this.outbox.due(batchSize * (this.options.pipeline ?? 8));
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) {
+      if (this.ready) this.caughtUpOnce = true;
+      return 0;
+    }
     const ids = [...new Set(rows.map((r) => r.entityId))];
     const groups: number[][] = [];
     for (let i = 0; i < ids.length; i += batchSize) groups.push(ids.slice(i, i + batchSize));

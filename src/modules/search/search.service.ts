@@ -147,6 +147,14 @@ export class SearchService {
     private readonly databaseFacetLimit = DATABASE_FACET_LIMIT,
   ) {}
 
+  /** Until the index has caught up with the database, answers come from the database. */
+  private catchUp: { caughtUp(): Promise<boolean> } | null = null;
+
+  /** Makes search wait for the index to catch up before it trusts the engine's answers. */
+  waitForIndex(catchUp: { caughtUp(): Promise<boolean> }): void {
+    this.catchUp = catchUp;
+  }
+
   private async vocabulary(): Promise<Vocabulary> {
     if (this.vocabularyCache && Date.now() - this.vocabularyCache.at < VOCABULARY_TTL_MS) return this.vocabularyCache.value;
     const [tree, languages, organisations, countries] = await Promise.all([
@@ -183,7 +191,8 @@ export class SearchService {
     const vocabulary = await this.vocabulary();
     this.check(request, vocabulary);
     const sort: Sort = request.sort ?? (request.q ? "relevance" : "title");
-    if (this.engine) {
+    // An index still being built would answer "no listings": the database answers meanwhile (degraded).
+    if (this.engine && (await (this.catchUp?.caughtUp() ?? true))) {
       try {
         return await this.searchEngine(this.engine, request, sort, viewer, vocabulary);
       } catch (error) {
