@@ -9,7 +9,7 @@ import { INTERFACE_LANGUAGES, interfaceLanguage } from "../../src/i18n/languages
  * Languages whose catalogue is complete: every English key has a message. A language joins this
  * list when its translation is delivered; until then its missing keys fall back to English.
  */
-const COMPLETE = ["en", "id", "vi", "th", "km", "lo", "my", "ar", "si"];
+const COMPLETE = ["en", "id", "vi", "ms", "fil", "th", "km", "lo", "my", "ar", "si"];
 
 const english = flattenCatalogue(readCatalogue("en"));
 
