@@ -19,6 +19,7 @@ import type { Logger } from "./logger";
 import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.routes";
 import { workspacePages } from "./modules/catalogue/workspace.routes";
 import { reviewPages } from "./modules/curation/review.routes";
+import { confirmationPages } from "./modules/confirmation/confirmation.routes";
 import { developmentMailbox, enquiryPages } from "./modules/enquiries/enquiries.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationAdminPages } from "./modules/organisations/organisation-admin.routes";
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(transferPages(services, dataSource));
   app.use(organisationAdminPages(services));
   app.use(enquiryPages(services));
+  app.use(confirmationPages(services));
   app.use(peoplePages(services, services.mailer, config));
   app.use(developmentMailbox(config, services.mailer));
   app.use(searchPages(services));

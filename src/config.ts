@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -42,6 +42,8 @@ export interface Config {
     /** Enquiries older than this many months are deleted, with their threads. */
     retentionMonths: number;
   };
+  /** Signs the one-click confirm links of the re-confirmation digest; derived from the session secret unless set. */
+  confirmLinkSecret: string;
   jobs: {
     /** Run the scheduled jobs in this process (each slot still runs once across instances). */
     enabled: boolean;
@@ -139,6 +141,7 @@ const envSchema = z.object({
     .min(1, "must be a whole number of months from 1 to 120")
     .max(120, "must be a whole number of months from 1 to 120")
     .default(24),
+  CONFIRM_LINK_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JOBS: booleanText.optional(),
   JOB_CONFIRMATION_DIGEST: cronPattern.default("0 6 * * 1"),
   JOB_LINK_CHECK: cronPattern.default("0 3 * * *"),
@@ -208,6 +211,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? "Regional Training Catalogue <no-reply@localhost>" },
     enquiries: { retentionMonths: e.ENQUIRY_RETENTION_MONTHS },
+    confirmLinkSecret: e.CONFIRM_LINK_SECRET ?? createHmac("sha256", sessionSecret as string).update("confirm-links").digest("base64url"),
     jobs: { enabled: e.JOBS ?? e.NODE_ENV !== "test", confirmationDigest: e.JOB_CONFIRMATION_DIGEST, linkCheck: e.JOB_LINK_CHECK, enquiryRetention: e.JOB_ENQUIRY_RETENTION },
     search: {
       url: e.MEILI_URL ?? null,

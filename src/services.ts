@@ -15,6 +15,9 @@ import { Mailer } from "./modules/accounts/mailer";
 import { EnquiryLimiter, type EnquiryLimits } from "./modules/enquiries/enquiry-limiter";
 import { EnquiryService } from "./modules/enquiries/enquiry.service";
 import { ReviewService } from "./modules/curation/review.service";
+import { randomBytes } from "node:crypto";
+import { ConfirmLinks } from "./modules/confirmation/confirm-links";
+import { ConfirmationService } from "./modules/confirmation/confirmation.service";
 import { JobRuns } from "./modules/jobs/job-runs.service";
 import { MailOutbox } from "./modules/mail/mail-outbox.service";
 import { MailWorker, type MailWorkerOptions } from "./modules/mail/mail-worker";
@@ -37,7 +40,7 @@ export interface ServiceOptions {
   indexUid?: string;
   logger?: Logger;
   /** What mail and enquiries need of the configuration; without it mail goes to the log only. */
-  config?: Pick<Config, "env" | "mail" | "publicUrl" | "enquiries">;
+  config?: Pick<Config, "env" | "mail" | "publicUrl" | "enquiries"> & Partial<Pick<Config, "confirmLinkSecret">>;
   /** The mailer; built from `config` when not given. */
   mailer?: Mailer;
   /** Enquiry rate limits (the defaults when not given). */
@@ -82,7 +85,10 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const enquiryLimiter = new EnquiryLimiter(dataSource, options.enquiryLimits);
   const jobRuns = new JobRuns(dataSource);
   const review = new ReviewService(dataSource, accounts, writer, mailOutbox, { publicUrl: config.publicUrl });
-  return { listings, writer, review, jobRuns, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
+  // Without a configuration (scripts, some tests) the links are signed with a key of this process only.
+  const confirmLinks = new ConfirmLinks(config.confirmLinkSecret ?? randomBytes(32).toString("base64url"));
+  const confirmation = new ConfirmationService(dataSource, accounts, editor, mailOutbox, confirmLinks, { publicUrl: config.publicUrl });
+  return { listings, writer, review, jobRuns, confirmLinks, confirmation, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

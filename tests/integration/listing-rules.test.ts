@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { todayUtc } from "../../src/http/dates";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { CourseSession, SESSION_STATUSES } from "../../src/modules/catalogue/course-session.entity";
-import { isPastSession, isUpcomingSession, isVisibleTo, sessionPlace, shownSessionStatus, upcomingSessionSql, visibleSql, waitsForReview } from "../../src/modules/catalogue/listing-rules";
+import { confirmationCutoff, confirmedWithinYearSql, isConfirmedWithinYear, isPastSession, isUpcomingSession, isVisibleTo, sessionPlace, shownSessionStatus, upcomingSessionSql, visibleSql, waitsForReview } from "../../src/modules/catalogue/listing-rules";
 import { Resource } from "../../src/modules/catalogue/resource.entity";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation, daysFromToday } from "../helpers/factories";
@@ -62,6 +62,31 @@ describe("review by the curators", () => {
     expect(waitsForReview({ publishedAt: new Date("2027-01-01") }, { verified: false }, false)).toBe(false);
     // Awaiting review is not published: nobody sees it.
     expect(isVisibleTo({ status: "pending", visibility: "public" }, { member: true })).toBe(false);
+  });
+});
+
+describe("confirmation within a year", () => {
+  it("is judged the same in TypeScript and SQL: by the last confirmation, else the publication, else the creation", async () => {
+    const repo = t.dataSource.getRepository(Resource);
+    const all = await repo.find({ order: { id: "ASC" } });
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    // Confirmed long ago or lately; never confirmed but published long ago or lately; neither, made long ago.
+    const cases: Array<Partial<Resource>> = [
+      { lastConfirmedAt: daysAgo(400), publishedAt: daysAgo(10) },
+      { lastConfirmedAt: daysAgo(20), publishedAt: daysAgo(900) },
+      { lastConfirmedAt: null, publishedAt: daysAgo(366) },
+      { lastConfirmedAt: null, publishedAt: daysAgo(364) },
+      { lastConfirmedAt: null, publishedAt: null, createdAt: daysAgo(500) },
+      { lastConfirmedAt: null, publishedAt: null },
+    ];
+    for (const [i, change] of cases.entries()) await repo.update({ id: all[i].id }, change);
+    const now = new Date();
+    const fresh = await repo.find({ order: { id: "ASC" } });
+    const byTs = fresh.filter((r) => isConfirmedWithinYear(r, now)).map((r) => r.id);
+    const bySql = (await repo.createQueryBuilder("r").select("r.id", "id").where(confirmedWithinYearSql("r"), { confirmedCutoff: confirmationCutoff(now) }).orderBy("r.id").getRawMany<{ id: number }>()).map((r) => Number(r.id));
+    expect(bySql).toEqual(byTs);
+    const probed = new Set(all.slice(0, cases.length).map((r) => r.id));
+    expect(byTs.filter((id) => probed.has(id))).toEqual([all[1].id, all[3].id, all[5].id]);
   });
 });
 

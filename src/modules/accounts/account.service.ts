@@ -49,6 +49,11 @@ export class AccountService {
     return user;
   }
 
+  /** An account by its id, or null. */
+  findById(id: number): Promise<User | null> {
+    return Number.isSafeInteger(id) ? this.users.findOneBy({ id }) : Promise.resolve(null);
+  }
+
   /** The user a session names, if the session is still valid for them (same session version, not disabled). */
   async findForSession(id: number, sessionVersion: number): Promise<User | null> {
     const user = await this.users.findOneBy({ id });

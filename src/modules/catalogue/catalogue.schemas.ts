@@ -41,6 +41,7 @@ export const listQuerySchema = z
       .transform((c) => c.toUpperCase())
       .optional(),
     upcoming: yes.optional(),
+    confirmed: yes.optional(),
     // The search form's "Best match" option sends an empty value: the default order.
     sort: z.preprocess((v) => (v === "" ? undefined : v), z.enum(SORTS, { error: message("validation.choice") }).optional()),
     page: wholeNumber(10000).default(1),

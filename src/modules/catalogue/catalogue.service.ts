@@ -10,7 +10,7 @@ import type { SessionStatus } from "./course-session.entity";
 import type { ListingRepository } from "./listing.repository";
 import type { ListingWriter } from "./listing-writer.service";
 import { type ListingTexts, pickTexts } from "./listing-fields";
-import { upcomingSessionSql, visibleSql } from "./listing-rules";
+import { confirmationCutoff, confirmedWithinYearSql, upcomingSessionSql, visibleSql } from "./listing-rules";
 import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { Topic } from "./topic.entity";
 import type { TopicService } from "./topic.service";
@@ -40,6 +40,8 @@ export interface ListFilters {
   org?: string;
   country?: string;
   upcoming?: boolean;
+  /** Only listings their owner confirmed within the last twelve months. */
+  confirmed?: boolean;
 }
 
 export interface ListRequest extends ListFilters {
@@ -178,6 +180,7 @@ export class CatalogueService {
     if (filters.upcoming) {
       qb.andWhere(`r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE ${UPCOMING_SESSION})`, { today: todayUtc() });
     }
+    if (filters.confirmed) qb.andWhere(confirmedWithinYearSql("r"), { confirmedCutoff: confirmationCutoff(new Date()) });
     if (Object.keys(unknown).length > 0) throw new ValidationError(unknown, message("errors.unknownFilters"));
   }
 
@@ -199,6 +202,8 @@ export class CatalogueService {
               "ASC",
             )
             .setParameter("pattern", likePattern(request.q));
+          // Among equally good matches, listings not confirmed within a year come after the others.
+          idQuery.addOrderBy(`CASE WHEN ${confirmedWithinYearSql("r")} THEN 0 ELSE 1 END`, "ASC").setParameter("confirmedCutoff", confirmationCutoff(new Date()));
         }
         idQuery.addOrderBy("LOWER(r.title)", "ASC");
         break;

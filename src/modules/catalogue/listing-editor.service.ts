@@ -187,6 +187,25 @@ export class ListingEditor {
     });
   }
 
+  /**
+   * Confirms that a listing is current from a one-click link made at `linkIssuedAt`: refused when the
+   * listing was confirmed since the link was made (the link was used, or the owner confirmed in the
+   * workspace), or when it is archived. Two clicks at once: one confirms, the other is refused.
+   */
+  async confirmFromLink(id: number, linkIssuedAt: Date, actor: Actor): Promise<{ done: true; resource: Resource } | { done: false; reason: "missing" | "used" | "archived"; resource: Resource | null }> {
+    return this.writer.transaction(async (manager) => {
+      const resource = await this.find(id, manager);
+      if (!resource) return { done: false as const, reason: "missing" as const, resource: null };
+      if (resource.lastConfirmedAt && resource.lastConfirmedAt.getTime() >= linkIssuedAt.getTime()) return { done: false as const, reason: "used" as const, resource };
+      if (!TRANSITIONS.confirm.from.includes(resource.status)) return { done: false as const, reason: "archived" as const, resource };
+      if (!(await this.writer.claimVersion(manager, id, resource.version))) return { done: false as const, reason: "used" as const, resource: await this.find(id, manager) };
+      const columns = { lastConfirmedAt: new Date() };
+      const changes: Record<string, [unknown, unknown]> = { lastConfirmedAt: [resource.lastConfirmedAt?.toISOString() ?? null, columns.lastConfirmedAt.toISOString()] };
+      await this.writer.update(manager, [{ id, ownerId: resource.ownerId, columns, versionClaimed: true, event: { action: STATUS_EVENTS.confirm, changes } }], actor);
+      return { done: true as const, resource: (await this.find(id, manager))! };
+    });
+  }
+
   /** Adds a language edition; the listing's version moves on, like any change. */
   async addEdition(id: number, edition: { languageTag: string; title: string | null; url: string | null; format: string | null }, actor: Actor): Promise<void> {
     await this.touch(id, actor, async (manager, resource) => {

@@ -68,3 +68,37 @@ export function sessionPlace(session: { online: boolean; venue?: string | null; 
   if (session.online) return "Online";
   return [session.venue, session.city, session.countryCode ? countryName(session.countryCode) : null].filter(Boolean).join(", ") || null;
 }
+
+/** An owner confirms each listing at least this often. */
+export const CONFIRM_EVERY_MONTHS = 12;
+/** A listing due within this many days shows on its owner's dashboard and in the weekly digest. */
+export const CONFIRM_NOTICE_DAYS = 30;
+
+/** When a listing was last known to be current: its last confirmation, or else when it was published or made. */
+export function confirmedSince(listing: { lastConfirmedAt: Date | null; publishedAt: Date | null; createdAt: Date }): Date {
+  return listing.lastConfirmedAt ?? listing.publishedAt ?? listing.createdAt;
+}
+
+/** The day a listing confirmed at `since` is due to be confirmed again. */
+export function confirmationDueAt(since: Date): Date {
+  const due = new Date(since);
+  due.setUTCMonth(due.getUTCMonth() + CONFIRM_EVERY_MONTHS);
+  return due;
+}
+
+/** Listings confirmed before this moment are past due ("not confirmed since ..."). */
+export function confirmationCutoff(now: Date): Date {
+  const cutoff = new Date(now);
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - CONFIRM_EVERY_MONTHS);
+  return cutoff;
+}
+
+/** Confirmed within the last twelve months. */
+export function isConfirmedWithinYear(listing: { lastConfirmedAt: Date | null; publishedAt: Date | null; createdAt: Date }, now: Date): boolean {
+  return confirmedSince(listing).getTime() >= confirmationCutoff(now).getTime();
+}
+
+/** The same in SQL, on the listing `alias`, comparing with the parameter `:confirmedCutoff` (`confirmationCutoff(now)`). */
+export function confirmedWithinYearSql(alias: string): string {
+  return `COALESCE(${alias}.last_confirmed_at, ${alias}.published_at, ${alias}.created_at) >= :confirmedCutoff`;
+}

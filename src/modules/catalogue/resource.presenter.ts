@@ -1,5 +1,5 @@
 import { LISTING_TEXT_FIELDS, textsOf } from "./listing-fields";
-import { isUpcomingSession, sessionPlace, shownSessionStatus } from "./listing-rules";
+import { confirmedSince, isConfirmedWithinYear, isUpcomingSession, sessionPlace, shownSessionStatus } from "./listing-rules";
 import { compareText } from "../../http/compare";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { renderMarkdown } from "../../http/markdown";
@@ -80,6 +80,8 @@ export function presentCard(resource: Resource, ctx: PresenterContext) {
     deliveryModeName: resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : null,
     nextSession: upcoming[0] ? presentSession(upcoming[0], ctx) : null,
     visibility: resource.visibility,
+    /** When it was last confirmed, if that is more than a year ago ("not confirmed since ..."). */
+    notConfirmedSince: isConfirmedWithinYear(resource, new Date()) ? null : confirmedSince(resource),
   };
 }
 

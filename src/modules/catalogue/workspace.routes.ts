@@ -94,7 +94,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   router.get("/workspace", async (req, res) => {
     const organisation = await organisationFor(req);
     if (!organisation && !isCurator(req.user ?? null)) throw new NotFoundError(message("errors.notFound.noOrganisation"));
-    const listings = await editor.listForOwner(organisation?.id ?? null);
+    const [listings, due] = await Promise.all([editor.listForOwner(organisation?.id ?? null), services.confirmation.due(organisation?.id ?? null)]);
     const today = todayUtc();
     res.render("workspace/index", {
       title: "Workspace",
@@ -122,6 +122,9 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
         };
       }),
       waitingForReview: isCurator(req.user ?? null) ? await services.review.countWaiting() : null,
+      // Published listings due for their yearly confirmation within 30 days, or past due.
+      due: due.slice(0, 100).map((d) => ({ id: d.id, title: d.title, version: d.version, dueAt: d.dueAt, confirmedSince: d.confirmedSince, overdue: d.overdue })),
+      dueCount: due.length,
       counts: { draft: listings.filter((l) => l.status === "draft").length, pending: listings.filter((l) => l.status === "pending").length, published: listings.filter((l) => l.status === "published").length, archived: listings.filter((l) => l.status === "archived").length },
     });
   });

@@ -8,6 +8,15 @@ const HOUR = 3600_000;
 export function scheduledJobs(services: Services, config: Pick<Config, "jobs">): JobDefinition[] {
   return [
     {
+      name: "confirmation-digest",
+      schedule: config.jobs.confirmationDigest,
+      leaseMs: HOUR,
+      run: async () => {
+        const sent = await services.confirmation.sendDigests();
+        return `${sent.listings} listings due; ${sent.mails} digests to ${sent.organisations} organisations; ${sent.unreached} organisations with nobody signed up`;
+      },
+    },
+    {
       name: "enquiry-retention",
       schedule: config.jobs.enquiryRetention,
       leaseMs: HOUR,

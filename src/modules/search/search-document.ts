@@ -1,5 +1,5 @@
 import { SEARCHED_DETAILS, searchableDetails } from "../catalogue/listing-fields";
-import { sessionPlace } from "../catalogue/listing-rules";
+import { confirmedSince, sessionPlace } from "../catalogue/listing-rules";
 import { compareText } from "../../http/compare";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -97,7 +97,7 @@ function nextSessionOf(resource: Resource, today: number, ctx: DocumentContext) 
  * the listing fields searched among the details, it makes the document's shape; an index built for
  * another shape is rebuilt at start.
  */
-export const SEARCH_DOCUMENT_VERSION = 4;
+export const SEARCH_DOCUMENT_VERSION = 5;
 
 export function documentShape(): string {
   return `${SEARCH_DOCUMENT_VERSION}:${SEARCHED_DETAILS.join(",")}`;
@@ -210,6 +210,8 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     status: resource.status,
     publishedAt: resource.publishedAt ? Math.floor(resource.publishedAt.getTime() / 1000) : null,
     updatedAt: Math.floor(resource.updatedAt.getTime() / 1000),
+    // When the owner last confirmed it (or else published or made it): filtered on and ranked by.
+    confirmedAt: Math.floor(confirmedSince(resource).getTime() / 1000),
   };
 }
 

@@ -40,7 +40,7 @@ function sortOptions(query: ListQuery) {
 
 /** The filters of a query, without paging, for links that keep them. */
 function filterParams(query: ListQuery) {
-  return { q: query.q, topic: query.topic, language: query.language, kind: query.kind, mode: query.mode, org: query.org, country: query.country, upcoming: query.upcoming };
+  return { q: query.q, topic: query.topic, language: query.language, kind: query.kind, mode: query.mode, org: query.org, country: query.country, upcoming: query.upcoming, confirmed: query.confirmed };
 }
 
 function pageNotFound(query: ListQuery, result: SearchResult): NotFoundError {
@@ -62,7 +62,7 @@ export function searchPages(services: Services): Router {
       .filter(([, v]) => v !== undefined && v !== false)
       .map(([key, value]) => {
         const panel = FACET_PANELS.find((p) => p.param === key);
-        const label = panel ? (result.facets[panel.facet].find((v) => v.selected)?.name ?? String(value)) : key === "q" ? `“${String(value)}”` : "upcoming sessions";
+        const label = panel ? (result.facets[panel.facet].find((v) => v.selected)?.name ?? String(value)) : key === "q" ? `“${String(value)}”` : key === "confirmed" ? "confirmed within a year" : "upcoming sessions";
         return { key, label: `${names.get(key as keyof ListQuery) ?? (key === "q" ? "words" : "only")}: ${label}`, removeHref: hrefWith("/catalogue", { ...keep, [key]: undefined }) };
       });
     res.render("catalogue/list", {
@@ -109,6 +109,7 @@ function apiResult(result: SearchResult) {
       languages: h.languages.map((l) => l.tag),
       topics: h.topics.map((t) => t.slug),
       nextSession: h.nextSession,
+      notConfirmedSince: h.notConfirmedSince ? h.notConfirmedSince.toISOString() : null,
       why: h.why,
     })),
     facets: Object.fromEntries(Object.entries(result.facets).map(([facet, values]) => [facet, values.map((v) => ({ value: v.value, name: v.name, count: v.count, selected: v.selected }))])),

@@ -1,4 +1,4 @@
-import { visibilitiesFor } from "../catalogue/listing-rules";
+import { confirmationCutoff, isConfirmedWithinYear, visibilitiesFor } from "../catalogue/listing-rules";
 import { compareText } from "../../http/compare";
 import type { Logger } from "pino";
 import { formatDayRange, todayUtc } from "../../http/dates";
@@ -46,6 +46,8 @@ export interface SearchHit {
   topics: Array<{ slug: string; name: string; path: string }>;
   languages: Array<{ tag: string; name: string; path: string }>;
   nextSession: { dates: string; place: string | null } | null;
+  /** When it was last confirmed, if that is more than a year ago (the card says "not confirmed since"). */
+  notConfirmedSince: Date | null;
   /** Why it matched, when not by its own words: a topic, a kind, a translation or an acronym of the query's words. */
   why: MatchReason[];
 }
@@ -216,6 +218,8 @@ export class SearchService {
     add("ownerSlug", request.org);
     add("countries", request.country);
     if (request.upcoming) filters.push(`sessionStarts >= ${Math.floor(Date.parse(`${todayUtc()}T00:00:00Z`) / 1000)}`);
+    // By the hour, so that the same search asked again is the same question (and its kept answer).
+    if (request.confirmed) filters.push(`confirmedAt >= ${Math.floor(confirmationCutoff(new Date()).getTime() / 3_600_000) * 3600}`);
     return filters;
   }
 
@@ -241,7 +245,7 @@ export class SearchService {
       sort: sortBy[sort],
       page: beyond ? 1 : request.page,
       hitsPerPage: beyond ? 0 : request.pageSize,
-      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages", "topics", "cTitle", "cText"],
+      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages", "topics", "cTitle", "cText", "confirmedAt"],
     });
     const answer = async (asked: ReadQuery, filters: string[], relaxed: Relaxed | null, suggestion: string | null): Promise<SearchResult> => {
       const result = await engine.search(this.indexUid, question(asked.engineQ, filters));
@@ -296,7 +300,7 @@ export class SearchService {
       const result = await ask.search(readQuery(searched), { kind: "words", searched, dropped: read.units.filter((_, i) => counts[i] === 0).map((u) => u.text) });
       if (result.total > 0) return result;
     }
-    const filtered = request.topic ?? request.language ?? request.kind ?? request.mode ?? request.org ?? request.country ?? request.upcoming;
+    const filtered = request.topic ?? request.language ?? request.kind ?? request.mode ?? request.org ?? request.country ?? request.upcoming ?? request.confirmed;
     if (filtered) {
       const result = await ask.search(read, { kind: "filters", searched: read.prepared, dropped: [] });
       if (result.total > 0) return result;
@@ -386,6 +390,7 @@ export class SearchService {
         .map((tag) => ({ tag, name: vocabulary.languages.get(tag) ?? tag, path: `/languages/${tag}` }))
         .sort((a, b) => compareText(a.name, b.name)),
       nextSession: card.nextSession ? { dates: formatDayRange(card.nextSession.start, card.nextSession.end), place: card.nextSession.place } : null,
+      notConfirmedSince: notConfirmedSince(typeof hit.confirmedAt === "number" ? new Date(hit.confirmedAt * 1000) : null),
       why: matchReasons(read, {
         topics: ((hit.topics as string[]) ?? []).map((t) => ({ slug: t, name: vocabulary.topics.get(t) ?? t })),
         kind: String(hit.kind),
@@ -459,6 +464,7 @@ export class SearchService {
           topics: card.topics,
           languages: card.languages,
           nextSession: card.nextSession ? { dates: card.nextSession.dates, place: card.nextSession.place } : null,
+          notConfirmedSince: card.notConfirmedSince,
           why: matchReasons(read, {
             topics: card.topics.map((t) => ({ slug: t.slug, name: t.name })),
             kind: card.kind,
@@ -480,6 +486,12 @@ export class SearchService {
       suggestion,
     };
   }
+}
+
+/** The date a listing was last confirmed, when that is past the yearly confirmation; null otherwise. */
+function notConfirmedSince(since: Date | null): Date | null {
+  if (!since) return null;
+  return isConfirmedWithinYear({ lastConfirmedAt: since, publishedAt: null, createdAt: since }, new Date()) ? null : since;
 }
 
 /**
