@@ -121,8 +121,48 @@ describe("who may do what in the workspace", () => {
     const id = Number(res.headers.location.match(/listings\/(\d+)/)![1]);
     const [row] = await t.dataSource.query("SELECT owner_id, status FROM resources WHERE id = ?", [id]);
     expect(row).toEqual({ owner_id: orgB.id, status: "draft" });
-    await agents.curator.get("/workspace/listings/new").expect(404);
     await agents.curator.get("/workspace/listings/new?org=org-a").expect(200);
+    await agents.curator.get("/workspace/listings/new?org=no-such-org").expect(404);
+  });
+
+  it("gives curators a “New listing” with an organisation picker, on the workspace and on the new listing's address", async () => {
+    const home = (await agents.curator.get("/workspace").expect(200)).text;
+    expect(home).toContain('<form class="new-listing-for" action="/workspace/listings/new" method="get">');
+    expect(home).toContain('<option value="org-a">Organisation A</option>');
+    expect(home).toContain('<option value="org-b">Organisation B</option>');
+    expect(home).not.toContain("?org=&lt;slug&gt;");
+    const chooser = (await agents.curator.get("/workspace/listings/new").expect(200)).text;
+    expect(chooser).toContain('<select id="new-listing-org" name="org" required>');
+    expect(chooser).toContain('<option value="org-b">Organisation B</option>');
+    const form = (await agents.curator.get("/workspace/listings/new?org=org-b").expect(200)).text;
+    expect(form).toContain('action="/workspace/listings?org=org-b"');
+    // People of an organisation list for their own: no picker.
+    expect((await agents.editorA.get("/workspace").expect(200)).text).not.toContain("new-listing-for");
+  });
+
+  it("filters the listings table by words and by status, and says when nothing matches", async () => {
+    const draft = await buildResource(t, { ownerId: orgA.id, status: "draft", title: "Maritime filter course" });
+    const published = await buildResource(t, { ownerId: orgA.id, status: "published", title: "Document filter guide" });
+    const rows = (html: string) => [...html.matchAll(/href="\/workspace\/listings\/(\d+)"/g)].map((m) => Number(m[1]));
+    const words = (await agents.editorA.get("/workspace?q=MARITIME").expect(200)).text;
+    expect(rows(words)).toEqual([draft.id]);
+    expect(words).toMatch(/Showing 1 of \d+ listings\./);
+    expect(words).toContain('value="MARITIME"');
+    const status = (await agents.editorA.get("/workspace?q=filter&status=published").expect(200)).text;
+    expect(rows(status)).toEqual([published.id]);
+    expect(status).toContain('<option value="published" selected>');
+    const none = (await agents.editorA.get("/workspace?q=nothing-like-this").expect(200)).text;
+    expect(rows(none)).toEqual([]);
+    expect(none).toContain("No listing matches these filters.");
+    // A curator's filter keeps the organisation it works for.
+    const curator = (await agents.curator.get("/workspace?org=org-a&q=maritime").expect(200)).text;
+    expect(rows(curator)).toEqual([draft.id]);
+    expect(curator).toContain('<input type="hidden" name="org" value="org-a">');
+    expect(rows((await agents.curator.get("/workspace?q=maritime").expect(200)).text)).toEqual([draft.id]);
+    // Bad filters are refused with the field named.
+    expect((await agents.editorA.get("/workspace?status=lost").expect(400)).text).toContain("status");
+    await agents.editorA.get("/workspace?colour=red").expect(400);
+    await agents.curator.get("/workspace?org=no-such-org").expect(404);
   });
 });
 

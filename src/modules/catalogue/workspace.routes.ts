@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from "express";
-import type { z } from "zod";
+import { z } from "zod";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { idParam } from "../../http/input";
 import { TEXT_FIELD_LABELS, textFieldsIn } from "./listing-fields";
 import { shownSessionStatus } from "./listing-rules";
-import { parseWith } from "../../http/validate";
+import { parseQuery, parseWith } from "../../http/validate";
 import { i18n, translator } from "../../i18n/i18n";
 import { message, translateMessage } from "../../i18n/message";
 import type { Services } from "../../services";
@@ -23,6 +23,20 @@ import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "./vo
 import { editionFormSchema, listingFormSchema, removeFormSchema, sessionFormSchema, statusFormSchema } from "./workspace.schemas";
 
 const actorOf = (req: Request): Actor => ({ id: req.user!.id, label: req.user!.email });
+
+/** The workspace's listings table: an organisation (curators), words in the title, acronym or owner, a status. */
+const workspaceQuery = z
+  .object({
+    org: z.string().regex(/^[a-z0-9-]{1,100}$/, "must be an organisation's slug").optional(),
+    q: z.string().max(200, "must be at most 200 characters").transform((v) => v.trim()).optional(),
+    status: z.enum(["draft", "pending", "published", "archived"], { error: "must be draft, pending, published or archived" }).optional(),
+  })
+  .strict();
+
+/** Words compared without case or accents. */
+function foldForFilter(text: string): string[] {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLocaleLowerCase().split(/\s+/).filter(Boolean);
+}
 
 const FIELD_LABELS: Record<string, string> = {
   kind: "Kind", title: "Title", ...TEXT_FIELD_LABELS, url: "Website", deliveryMode: "Delivery", isFree: "Cost", contactName: "Contact name",
@@ -91,15 +105,26 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
     };
   }
 
+  /** The organisations a curator may list for, for the "New listing" picker. */
+  const organisationChoices = async () => (await organisations.listAll()).map((o) => ({ slug: o.slug, name: o.name }));
+
   router.get("/workspace", async (req, res) => {
+    const filter = parseQuery(workspaceQuery, req);
     const organisation = await organisationFor(req);
+    if (filter.org && !organisation && isCurator(req.user ?? null)) throw new NotFoundError();
     if (!organisation && !isCurator(req.user ?? null)) throw new NotFoundError(message("errors.notFound.noOrganisation"));
-    const [listings, due] = await Promise.all([editor.listForOwner(organisation?.id ?? null), services.confirmation.due(organisation?.id ?? null)]);
+    const [all, due] = await Promise.all([editor.listForOwner(organisation?.id ?? null), services.confirmation.due(organisation?.id ?? null)]);
+    const words = filter.q ? foldForFilter(filter.q) : null;
+    const listings = all.filter((r) => (!filter.status || r.status === filter.status) && (!words || words.every((w) => foldForFilter(`${r.title} ${r.acronym ?? ""} ${r.owner?.name ?? ""}`).some((x) => x.includes(w)))));
     const today = todayUtc();
+    const curator = isCurator(req.user ?? null);
     res.render("workspace/index", {
       title: "Workspace",
       organisation,
-      curator: isCurator(req.user ?? null),
+      curator,
+      organisationChoices: curator && !organisation ? await organisationChoices() : [],
+      filter: { q: filter.q ?? "", status: filter.status ?? "", active: Boolean(filter.q || filter.status) },
+      total: all.length,
       canAudit: organisation ? canViewAudit(req.user ?? null, organisation.id) : isCurator(req.user ?? null),
       listings: listings.map((r) => {
         const next = (r.sessions ?? []).filter((s) => s.startDate >= today && s.status !== "cancelled" && s.status !== "completed").sort((a, b) => a.startDate.localeCompare(b.startDate))[0];
@@ -125,7 +150,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
       // Published listings due for their yearly confirmation within 30 days, or past due.
       due: due.slice(0, 100).map((d) => ({ id: d.id, title: d.title, version: d.version, dueAt: d.dueAt, confirmedSince: d.confirmedSince, overdue: d.overdue })),
       dueCount: due.length,
-      counts: { draft: listings.filter((l) => l.status === "draft").length, pending: listings.filter((l) => l.status === "pending").length, published: listings.filter((l) => l.status === "published").length, archived: listings.filter((l) => l.status === "archived").length },
+      counts: { draft: all.filter((l) => l.status === "draft").length, pending: all.filter((l) => l.status === "pending").length, published: all.filter((l) => l.status === "published").length, archived: all.filter((l) => l.status === "archived").length },
     });
   });
 
@@ -135,6 +160,10 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
 
   router.get("/workspace/listings/new", async (req, res) => {
     const organisation = await organisationFor(req);
+    // A curator who has not said for whom chooses the organisation first.
+    if (!organisation && isCurator(req.user ?? null) && req.query.org === undefined) {
+      return res.render("workspace/choose-organisation", { title: "New listing", organisationChoices: await organisationChoices() });
+    }
     if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError(message("errors.notFound.chooseOrganisation"));
     await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: formValues(null), errors: {}, message: null, organisation });
   });
