@@ -133,6 +133,19 @@ describe("the first listings of an unverified organisation", () => {
     expect(await row(id)).toMatchObject({ status: "pending", reviewNote: null });
   });
 
+  it("tell the one who sent them of the decision in their account's language", async () => {
+    const org = await buildOrganisation(t, { name: "Akademi Latihan Baharu", slug: "baharu", verified: false });
+    const editor = await signedIn(t, { email: "editor@baharu.example", organisationId: org.id, role: "editor" });
+    // Choosing a language while signed in stores it in the account.
+    await editor.agent.get("/workspace?lang=ms").expect(200);
+    const { id } = await createAndPublish(editor, "Kursus pemeriksaan dokumen perjalanan");
+    await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version: String((await row(id)).version), _csrf: people.curator.token }).expect(303);
+    const [mail] = await until(async () => smtp.to("editor@baharu.example"), (m) => m.length === 1);
+    expect(mail.subject).toBe('Penyenaraian anda "Kursus pemeriksaan dokumen perjalanan" kini dipaparkan kepada umum');
+    expect(mail.text).toContain("Kurator Pejabat Sokongan Serantau telah meluluskan penyenaraian anda");
+    expect(mail.text).toContain(`https://rtc.example/workspace/listings/${id}`);
+  });
+
   it("are decided by curators only, on the version they read, and never for an unknown listing", async () => {
     const { id } = await createAndPublish(people.newcomer, "Numbatish document course");
     const version = String((await row(id)).version);

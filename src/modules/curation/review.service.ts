@@ -1,5 +1,7 @@
 import { DataSource, In } from "typeorm";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
+import { translator } from "../../i18n/i18n";
+import { DEFAULT_LANGUAGE, supportedLanguage } from "../../i18n/languages";
 import { message } from "../../i18n/message";
 import type { AccountService } from "../accounts/account.service";
 import { User } from "../accounts/user.entity";
@@ -68,7 +70,7 @@ export class ReviewService {
     const saved = await this.writer.transaction(async (manager) => {
       const repo = manager.getRepository(Resource);
       const resource = await repo.findOne({ where: { id }, relations: { owner: true } });
-      if (!resource) throw new NotFoundError("No listing has this address.");
+      if (!resource) throw new NotFoundError(message("errors.notFound.ownListing"));
       if (resource.status !== "pending") throw new NotAwaitingReviewError();
       if (resource.version !== expectedVersion || !(await this.writer.claimVersion(manager, id, expectedVersion))) throw new ConflictError(resource, {});
       const now = new Date();
@@ -94,36 +96,31 @@ export class ReviewService {
   }
 
   /** Who hears of the decision: the person who sent the listing for review, or else the organisation's people. */
-  private async recipients(resource: Resource): Promise<string[]> {
+  private async recipients(resource: Resource): Promise<User[]> {
     const submitter = resource.submittedById === null ? null : await this.dataSource.getRepository(User).findOneBy({ id: resource.submittedById });
-    if (submitter && !submitter.disabled && submitter.passwordHash) return [submitter.email];
-    return (await this.accounts.signedUpMembersOf(resource.ownerId)).map((u) => u.email);
+    if (submitter && !submitter.disabled && submitter.passwordHash) return [submitter];
+    return this.accounts.signedUpMembersOf(resource.ownerId);
   }
 
+  /** The decision's mail to each recipient, in the language of their account. */
   private async mailsAbout(resource: Resource, reason: string | null): Promise<OutgoingMail[]> {
     const link = `${this.options.publicUrl}/workspace/listings/${resource.id}`;
-    const mail = (to: string): OutgoingMail =>
-      reason === null
+    const mail = (user: User): OutgoingMail => {
+      const { t } = translator(supportedLanguage(user.language) ?? DEFAULT_LANGUAGE);
+      return reason === null
         ? {
             kind: "review-approved",
-            to,
-            subject: `Your listing "${resource.title}" is public`,
-            text: [`A curator of the Regional Support Office approved your listing "${resource.title}". It is public now: searchers can find it.`, "", link].join("\n"),
+            to: user.email,
+            subject: t("mail.reviewApproved.subject", { title: resource.title }),
+            text: t("mail.reviewApproved.body", { title: resource.title, link }),
           }
         : {
             kind: "review-sent-back",
-            to,
-            subject: `Your listing "${resource.title}" was sent back`,
-            text: [
-              `A curator of the Regional Support Office sent your listing "${resource.title}" back to you. It is a draft again; publish it once it is ready, and it will be reviewed again.`,
-              "",
-              "The curator's reason:",
-              "",
-              reason,
-              "",
-              link,
-            ].join("\n"),
+            to: user.email,
+            subject: t("mail.reviewSentBack.subject", { title: resource.title }),
+            text: t("mail.reviewSentBack.body", { title: resource.title, reason, link }),
           };
+    };
     return (await this.recipients(resource)).map(mail);
   }
 }

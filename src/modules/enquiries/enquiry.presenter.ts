@@ -61,7 +61,7 @@ export function presentInboxRow(enquiry: Enquiry) {
 function presentMessage(m: EnquiryMessage, enquiry: Enquiry) {
   return {
     incoming: m.direction === "in",
-    author: m.direction === "in" ? enquiry.senderName : (m.authorName ?? "Someone of the organisation"),
+    author: m.direction === "in" ? enquiry.senderName : (m.authorName ?? null),
     at: formatTimestamp(m.createdAt),
     createdAt: m.createdAt,
     body: m.body,
