@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(noStoreWhenSignedIn);
   app.use(viewLocals(config));
 
-  app.use(healthRoutes(dataSource, services));
+  app.use(healthRoutes(services));
   app.use("/api/v1", searchApi(services));
   app.use("/api/v1", catalogueApi(services));
   app.use("/api/v1", organisationApi(services));
@@ -119,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountPages(services, services.signInLimiter));
   app.use(workspacePages(services, services.editor));
   app.use(reviewPages(services));
-  app.use(transferPages(services, dataSource));
+  app.use(transferPages(services));
   app.use(organisationAdminPages(services));
   app.use(enquiryPages(services));
   app.use(confirmationPages(services));
@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(cataloguePages(services));
   app.use(organisationPages(services));
   app.use(reportPages(services));
-  app.use(coveragePages(services, dataSource));
+  app.use(coveragePages(services));
 
   // After the routes, so that no page or API request costs a look at the disk first.
   app.use("/fonts", fontFiles(config.env === "production"));

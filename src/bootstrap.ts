@@ -1,6 +1,5 @@
-import type { DataSource } from "typeorm";
 import type { Config } from "./config";
-import { DemoAccount, seedDemoAccounts, seedDemoCatalogue, seedDemoReport, seedReferenceData } from "./db/seed";
+import { DemoAccount, seedDemoAccounts, seedDemoCatalogue, seedDemoReport } from "./modules/demo/demo-data";
 import type { Logger } from "./logger";
 import type { Services } from "./services";
 
@@ -9,16 +8,16 @@ import type { Services } from "./services";
  * catalogue gets the demo listings when `DEMO_DATA` allows; outside production the demo accounts
  * (one per role) are there too, and returned so that start-up can show them.
  */
-export async function prepareData(config: Config, dataSource: DataSource, services: Services, logger: Logger): Promise<DemoAccount[]> {
-  const reference = await seedReferenceData(dataSource);
+export async function prepareData(config: Config, services: Services, logger: Logger): Promise<DemoAccount[]> {
+  const reference = await services.referenceData.load();
   const added = Object.entries(reference.created).filter(([, n]) => n > 0);
   if (added.length) logger.info({ created: reference.created }, "reference data loaded");
   if (config.demoData && (await services.catalogue.countAll()) === 0) {
-    const demo = await seedDemoCatalogue(dataSource, services.catalogue);
+    const demo = await seedDemoCatalogue(services);
     logger.info({ created: demo.created }, "demo catalogue loaded into the empty database");
   }
   if (config.demoData && (await services.reports.list()).length === 0) {
-    const report = await seedDemoReport(dataSource, services.reports);
+    const report = await seedDemoReport(services);
     logger.info({ created: report.created }, "demo progress report imported and linked");
   }
   if (await services.outbox.textIncomplete()) {
@@ -26,6 +25,6 @@ export async function prepareData(config: Config, dataSource: DataSource, servic
     logger.info({ listings: written }, "database search text rebuilt");
   }
   // Demo accounts exist only outside production, and only with the demo data.
-  if (config.env !== "production" && config.demoData) return seedDemoAccounts(dataSource, services.accounts, config.dataDir);
+  if (config.env !== "production" && config.demoData) return seedDemoAccounts(services, config.dataDir);
   return [];
 }

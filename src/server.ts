@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   logger.info({ database: config.database.kind }, "database ready, migrations applied");
   const search = await startSearchRuntime(config, logger);
   const services = buildServices(dataSource, { engine: search.engine, indexUid: config.search.index, logger, config });
-  const demoAccounts = await prepareData(config, dataSource, services, logger);
+  const demoAccounts = await prepareData(config, services, logger);
   services.worker?.start();
   services.mailWorker.start();
   // Digests, link checks and retention, each slot run by one instance of the app.

@@ -9,6 +9,7 @@ import { ListingRepository } from "./modules/catalogue/listing.repository";
 import { ListingWriter } from "./modules/catalogue/listing-writer.service";
 import { TopicService } from "./modules/catalogue/topic.service";
 import { OrganisationService } from "./modules/organisations/organisation.service";
+import { ReferenceDataLoader } from "./modules/reference/reference-data";
 import { ReferenceService } from "./modules/reference/reference.service";
 import type { Config } from "./config";
 import { Mailer } from "./modules/accounts/mailer";
@@ -32,6 +33,9 @@ import { IndexCatchUp } from "./modules/search/index-catch-up";
 import { SearchService } from "./modules/search/search.service";
 import { ListingExporter } from "./modules/transfer/listing-exporter.service";
 import { ListingImporter } from "./modules/transfer/listing-importer.service";
+import { ImportBatches } from "./modules/transfer/import-batch.service";
+import { CoverageService } from "./modules/coverage/coverage.service";
+import { DatabaseCheck } from "./modules/health/database-check";
 
 export interface ServiceOptions {
   /** The search engine; null when none can be had (search then answers from the database). */
@@ -63,6 +67,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const outbox = new SearchOutbox(dataSource, searchText, documentContext, listings);
   const writer = new ListingWriter(dataSource, listings, audit, outbox);
   const organisations = new OrganisationService(dataSource, listings, audit, outbox);
+  const referenceData = new ReferenceDataLoader(dataSource, organisations);
   const catalogue = new CatalogueService(dataSource, topics, organisations, reference, searchText, listings, writer);
   const searchLogger = logger.child({ module: "search" });
   const indexer = engine ? new SearchIndexer(engine, indexUid, listings, topics, organisations, reference, documentContext, searchLogger, outbox) : null;
@@ -88,7 +93,10 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   // Without a configuration (scripts, some tests) the links are signed with a key of this process only.
   const confirmLinks = new ConfirmLinks(config.confirmLinkSecret ?? randomBytes(32).toString("base64url"));
   const confirmation = new ConfirmationService(dataSource, accounts, editor, mailOutbox, confirmLinks, { publicUrl: config.publicUrl });
-  return { listings, writer, review, jobRuns, confirmLinks, confirmation, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
+  const coverage = new CoverageService(dataSource);
+  const importBatches = new ImportBatches(dataSource);
+  const database = new DatabaseCheck(dataSource);
+  return { database, listings, writer, referenceData, coverage, importBatches, review, jobRuns, confirmLinks, confirmation, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -8,7 +8,6 @@ import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { detectFormat, MAX_UPLOAD_BYTES, readListingFile, TRANSFER_FORMATS, TransferFormat } from "../modules/transfer/listing-file";
 import { describePlan, ImportRejectedError, ImportScope } from "../modules/transfer/listing-importer.service";
 import { buildServices } from "../services";
-import { seedReferenceData } from "../db/seed";
 import { createProgress } from "./progress";
 
 const USAGE = `Usage:
@@ -44,8 +43,8 @@ async function main(): Promise<void> {
   const dataSource = await openDatabase(config.database);
   try {
     // Topics, languages and countries are what rows are checked against: a new database gets them first.
-    await seedReferenceData(dataSource);
     const services = buildServices(dataSource);
+    await services.referenceData.load();
     let scope: ImportScope = { kind: "several" };
     if (values.org) {
       const organisation = await services.organisations.findBySlug(values.org);

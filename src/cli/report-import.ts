@@ -6,8 +6,8 @@ import { openDatabase } from "../db/data-source";
 import { AppError } from "../http/errors";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { detectReportFormat, ReportFormat } from "../modules/reports/report-parser";
-import { isCalendarDay } from "../modules/reports/reports.routes";
 import { buildServices } from "../services";
+import { isCalendarDay } from "../http/field-rules";
 
 const USAGE = `Usage:
   npm run report:import -- FILE [--slug SLUG] [--title "Title"] [--published YYYY-MM-DD] [--format text|html|csv]

@@ -1,6 +1,6 @@
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/data-source";
-import { seedDemoCatalogue, seedDemoReport, seedReferenceData } from "../db/seed";
+import { seedDemoCatalogue, seedDemoReport } from "../modules/demo/demo-data";
 import { createLogger } from "../logger";
 import { buildServices } from "../services";
 
@@ -14,10 +14,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ ...config, logLevel: config.logLevel === "silent" ? "silent" : "info" });
   const dataSource = await openDatabase(config.database);
   try {
-    const reference = await seedReferenceData(dataSource);
     const services = buildServices(dataSource);
-    const demo = await seedDemoCatalogue(dataSource, services.catalogue);
-    const report = await seedDemoReport(dataSource, services.reports);
+    const reference = await services.referenceData.load();
+    const demo = await seedDemoCatalogue(services);
+    const report = await seedDemoReport(services);
     logger.info({ reference: reference.created, demo: demo.created, report: report.created }, "seeding done");
   } finally {
     await dataSource.destroy();

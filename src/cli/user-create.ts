@@ -2,7 +2,6 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadConfig, passwordFromEnvironment } from "../config";
 import { openDatabase } from "../db/data-source";
-import { seedReferenceData } from "../db/seed";
 import { ValidationError } from "../http/errors";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { buildServices } from "../services";
@@ -40,8 +39,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = await openDatabase(config.database);
   try {
-    await seedReferenceData(dataSource);
     const services = buildServices(dataSource);
+    await services.referenceData.load();
     let organisationId: number | null = null;
     if (values.org) {
       const organisation = await services.organisations.findBySlug(values.org);

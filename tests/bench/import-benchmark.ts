@@ -15,7 +15,6 @@ import path from "node:path";
 import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/db/data-source";
-import { seedReferenceData } from "../../src/db/seed";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { findMeilisearchBinary, LocalMeilisearch } from "../../src/modules/search/local-server";
 import { SearchEngine } from "../../src/modules/search/search-engine";
@@ -76,10 +75,10 @@ async function main(): Promise<void> {
     line("machine", `${cpus().length} cores, Node ${process.version}`);
     const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dir, SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "warn" });
     const dataSource = await openDatabase(config.database);
-    await seedReferenceData(dataSource);
     await meili.start();
     const engine = new SearchEngine({ host: meili.url, apiKey: key, timeoutMs: 5000, taskTimeoutMs: 120_000 });
     const services = buildServices(dataSource, { engine, indexUid: "resources", logger });
+    await services.referenceData.load();
     const organisation = await services.organisations.findBySlug("jclec");
     if (!organisation) throw new Error("the reference data has no JCLEC");
 

@@ -14,7 +14,7 @@ import path from "node:path";
 import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/db/data-source";
-import { seedDemoCatalogue, seedReferenceData } from "../../src/db/seed";
+import { seedDemoCatalogue } from "../../src/modules/demo/demo-data";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { findMeilisearchBinary, LocalMeilisearch } from "../../src/modules/search/local-server";
 import { SearchEngine } from "../../src/modules/search/search-engine";
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
   try {
     const engine = new SearchEngine({ host: server.url, apiKey: "bench-master-key-0123456789abcdef", timeoutMs: 2000, taskTimeoutMs: 20_000, cache: config.search.cache });
     const services = buildServices(dataSource, { engine, indexUid: "resources", logger: pino({ level: "silent" }) });
-    await seedReferenceData(dataSource);
-    await seedDemoCatalogue(dataSource, services.catalogue);
+    await services.referenceData.load();
+    await seedDemoCatalogue(services);
     await services.indexer!.rebuild();
     services.worker!.start();
     const [owner] = await services.organisations.listAll();

@@ -23,7 +23,6 @@ import autocannon from "autocannon";
 import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/db/data-source";
-import { seedReferenceData } from "../../src/db/seed";
 import { findMeilisearchBinary, freeLoopbackPort, LocalMeilisearch } from "../../src/modules/search/local-server";
 import { conceptVocabulary } from "../../src/modules/search/concepts";
 import { SearchEngine } from "../../src/modules/search/search-engine";
@@ -188,7 +187,7 @@ async function main(): Promise<void> {
     line("listings", String(LISTINGS));
     const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dir, SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "warn" });
     const dataSource = await openDatabase(config.database);
-    await seedReferenceData(dataSource);
+    await buildServices(dataSource).referenceData.load();
     let started = Date.now();
     await generateCatalogue(dataSource, LISTINGS);
     line("generate listings (SQLite)", `${((Date.now() - started) / 1000).toFixed(1)} s`);

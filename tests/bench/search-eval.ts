@@ -16,7 +16,8 @@ import path from "node:path";
 import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/db/data-source";
-import { organisationSlug, seedDemoCatalogue, seedReferenceData } from "../../src/db/seed";
+import { seedDemoCatalogue } from "../../src/modules/demo/demo-data";
+import { organisationSlug } from "../../src/modules/organisations/organisation.service";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { Organisation } from "../../src/modules/organisations/organisation.entity";
 import { conceptVocabulary, conceptToken } from "../../src/modules/search/concepts";
@@ -124,9 +125,9 @@ export async function evaluate(options: { server?: { url: string; key: string; b
   const engine = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: 10_000, taskTimeoutMs: 120_000, cache: null });
   const created: string[] = [appIndex, plainIndex];
   try {
-    await seedReferenceData(dataSource);
     const services = buildServices(dataSource, { engine, indexUid: appIndex, logger });
-    await seedDemoCatalogue(dataSource, services.catalogue);
+    await services.referenceData.load();
+    await seedDemoCatalogue(services);
     const extra = readJson<{ extraOrganisations: Array<{ code: string; name: string; kind: string; country: string | null }>; resources: EvalResource[] }>("resources.json");
     const organisations = dataSource.getRepository(Organisation);
     for (const org of extra.extraOrganisations) {

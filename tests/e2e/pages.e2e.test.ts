@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_REPORT } from "../../src/db/seed";
+import { DEMO_REPORT } from "../../src/modules/demo/demo-data";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { createTestApp, TestApp } from "../helpers/app";
 import { seriousViolations, sidewaysOverflow } from "../helpers/axe";

@@ -2,7 +2,7 @@ import type { Express } from "express";
 import pino from "pino";
 import { inject } from "vitest";
 import { createApp } from "../../src/app";
-import { seedDemoCatalogue, seedDemoReport, seedReferenceData } from "../../src/db/seed";
+import { seedDemoCatalogue, seedDemoReport } from "../../src/modules/demo/demo-data";
 import { createLogger } from "../../src/logger";
 import { SearchEngine } from "../../src/modules/search/search-engine";
 import { buildServices, ServiceOptions, Services } from "../../src/services";
@@ -48,10 +48,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     engine = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: options.searchTimeoutMs ?? 2000, taskTimeoutMs: 20_000, cache: options.searchCache === false ? null : (options.searchCache ?? db.config.search.cache) });
   }
   const services = buildServices(db.dataSource, { engine, indexUid, logger: pino({ level: "silent" }), config: db.config, ...options.services });
-  await seedReferenceData(db.dataSource);
+  await services.referenceData.load();
   if (options.demo !== false) {
-    await seedDemoCatalogue(db.dataSource, services.catalogue);
-    await seedDemoReport(db.dataSource, services.reports);
+    await seedDemoCatalogue(services);
+    await seedDemoReport(services);
   }
   if (services.worker && options.worker !== false) {
     services.worker.start();

@@ -1,6 +1,6 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemoAccounts } from "../../src/db/seed";
+import { seedDemoAccounts } from "../../src/modules/demo/demo-data";
 import { Enquiry } from "../../src/modules/enquiries/enquiry.entity";
 import { createTestApp, TestApp } from "../helpers/app";
 import { ask } from "../helpers/enquiries";
@@ -14,7 +14,7 @@ describe("the demo catalogue", () => {
   afterAll(() => t.close());
 
   it("shows no person's email address on any public page or API response, after enquiries were made and answered", async () => {
-    const demo = await seedDemoAccounts(t.dataSource, t.services.accounts, t.dataDir);
+    const demo = await seedDemoAccounts(t.services, t.dataDir);
     const secret = [...demo.map((d) => d.email), "scan.sender@example.net"];
     // CIFAL Jeju has a demo editor; the RSO's listings go to the demo curator.
     expect((await ask(t, "enhancing-victim-centred-approach-workshops", { email: "scan.sender@example.net" })).status).toBe(303);

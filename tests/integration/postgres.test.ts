@@ -19,7 +19,7 @@ describe.runIf(Boolean(postgresUrl))("migrations and seeds on PostgreSQL", () =>
     url.pathname = `/${name}`;
     process.env.DATABASE_URL = url.toString();
     const { createDataSource } = await import("../../src/db/data-source");
-    const { seedReferenceData, seedDemoCatalogue, seedDemoReport } = await import("../../src/db/seed");
+    const { seedDemoCatalogue, seedDemoReport } = await import("../../src/modules/demo/demo-data");
     const { readListingFile, writeListingFile } = await import("../../src/modules/transfer/listing-file");
     const { SYSTEM_ACTOR } = await import("../../src/modules/audit/audit.service");
     const { buildServices } = await import("../../src/services");
@@ -40,16 +40,16 @@ describe.runIf(Boolean(postgresUrl))("migrations and seeds on PostgreSQL", () =>
         Object.fromEntries(
           await Promise.all(TABLES.map(async (t) => [t, Number((await dataSource.query(`SELECT COUNT(*) AS n FROM ${t}`))[0].n)])),
         );
-      await seedReferenceData(dataSource);
-      await seedDemoCatalogue(dataSource, services.catalogue);
-      await seedDemoReport(dataSource, services.reports);
+      await services.referenceData.load();
+      await seedDemoCatalogue(services);
+      await seedDemoReport(services);
       const first = await counts();
       expect(first.resources).toBeGreaterThan(15);
       expect(first.report_items).toBe(29);
       expect(first.report_item_links).toBeGreaterThan(20);
-      await seedReferenceData(dataSource);
-      await seedDemoCatalogue(dataSource, services.catalogue);
-      await seedDemoReport(dataSource, services.reports);
+      await services.referenceData.load();
+      await seedDemoCatalogue(services);
+      await seedDemoReport(services);
       expect(await counts()).toEqual(first);
 
       // Reports and bulk import on Postgres: a report document with its links; an export that imports back unchanged.

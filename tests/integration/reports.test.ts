@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_REPORT } from "../../src/db/seed";
+import { DEMO_REPORT } from "../../src/modules/demo/demo-data";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { ReportUnreadableError } from "../../src/modules/reports/report.service";
 import { createTestApp, TestApp } from "../helpers/app";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemoCatalogue, seedReferenceData } from "../../src/db/seed";
+import { seedDemoCatalogue } from "../../src/modules/demo/demo-data";
 import { buildServices, Services } from "../../src/services";
 import { createTestDatabase, TestDatabase } from "../helpers/db";
 import { TABLES } from "../helpers/tables";
@@ -20,15 +20,15 @@ describe("seeding", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     services = buildServices(db.dataSource);
-    await seedReferenceData(db.dataSource);
-    await seedDemoCatalogue(db.dataSource, services.catalogue);
+    await services.referenceData.load();
+    await seedDemoCatalogue(services);
   });
   afterAll(async () => db.close());
 
   it("twice leaves exactly the same rows", async () => {
     const before = await snapshot(db);
-    const reference = await seedReferenceData(db.dataSource);
-    const demo = await seedDemoCatalogue(db.dataSource, services.catalogue);
+    const reference = await services.referenceData.load();
+    const demo = await seedDemoCatalogue(services);
     expect(Object.values(reference.created).every((n) => n === 0)).toBe(true);
     expect(demo.created.resources).toBe(0);
     expect(await snapshot(db)).toEqual(before);

@@ -6,6 +6,7 @@ import type { Actor, AuditService } from "../audit/audit.service";
 import { Invitation } from "./invitation.entity";
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "./passwords";
 import { OrganisationRole, SiteRole, User } from "./user.entity";
+import { isEmail } from "../../http/field-rules";
 
 /** How long an invitation link stays valid. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -73,7 +74,7 @@ export class AccountService {
   async create(input: NewUser, actor: Actor): Promise<User> {
     const email = normaliseEmail(input.email);
     const problems: Record<string, string> = {};
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) problems.email = message("validation.email");
+    if (!isEmail(email) || email.length > 254) problems.email = message("validation.email");
     const weak = passwordProblem(input.password, [email, input.displayName]);
     if (weak) problems.password = weak;
     if (await this.users.existsBy({ email })) problems.email = message("accounts.errors.emailTaken");

@@ -55,7 +55,7 @@ function authenticate(req: Request, res: Response, next: NextFunction): Promise<
 }
 
 /** Sign-in, sign-out, own account, and accepting an invitation. */
-export function accountPages(services: Services, limiter: SignInLimiter): Router {
+export function accountPages(services: Pick<Services, "accounts">, limiter: SignInLimiter): Router {
   const router = Router();
   const { accounts } = services;
 

@@ -11,11 +11,12 @@ import { requireSignIn } from "./auth";
 import type { Mailer } from "./mailer";
 import { canCurate, isCurator } from "./policies";
 import { message } from "../../i18n/message";
+import { isEmail, isHttpUrl } from "../../http/field-rules";
 
 const inviteSchema = z
   .object({
     _csrf: z.string().optional(),
-    email: z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, message("validation.email")),
+    email: z.string().trim().max(254).refine(isEmail, message("validation.email")),
     displayName: z.string().trim().min(2).max(120),
     role: z.enum(["admin", "editor"], { error: message("accounts.errors.chooseRole") }),
   })
@@ -32,7 +33,7 @@ const organisationSchema = z
       .string()
       .trim()
       .max(500)
-      .refine((v) => v === "" || /^https?:\/\/\S+$/.test(v), message("validation.httpStart"))
+      .refine((v) => v === "" || isHttpUrl(v), message("validation.httpStart"))
       .transform((v) => v || null),
   })
   .strict();
@@ -40,7 +41,7 @@ const organisationSchema = z
 const LABELS = { email: "Email", displayName: "Name", role: "Role", name: "Name", shortName: "Acronym", kind: "Kind", countryCode: "Country", website: "Website" };
 
 /** People of an organisation and their invitations; new organisations, for curators. */
-export function peoplePages(services: Services, mailer: Mailer, config: Pick<Config, "publicUrl">): Router {
+export function peoplePages(services: Pick<Services, "accounts" | "organisations" | "reference">, mailer: Mailer, config: Pick<Config, "publicUrl">): Router {
   const router = Router();
   const { accounts, organisations, reference } = services;
   const actor = (req: Request) => ({ id: req.user!.id, label: req.user!.email });

@@ -11,32 +11,14 @@ import { enquiryFormSchema, HONEYPOT_FIELD } from "../enquiries/enquiry.schemas"
 import { newReference } from "../enquiries/enquiry.service";
 import type { Resource } from "./resource.entity";
 import type { Services } from "../../services";
-import { itemAnchor } from "../reports/reports.routes";
+import { presentReportReference } from "../reports/report.presenter";
 import { listQuerySchema, slugParam, languageTagParam } from "./catalogue.schemas";
-import { PresenterContext, presentApiResource, presentCard, presentDetail } from "./resource.presenter";
-
-/** Reads the names of codes once per request. */
-export async function presenterContext(services: Services): Promise<PresenterContext> {
-  const [languages, countries] = await Promise.all([services.reference.languageMap(), services.reference.countryNames()]);
-  return { languages, countries };
-}
-
-/** A report item that references a listing, as its page and the API show it. */
-function presentReportReference(ref: Awaited<ReturnType<Services["reports"]["itemsFor"]>>[number]) {
-  return {
-    report: { slug: ref.report.slug, title: ref.report.title, path: `/reports/${ref.report.slug}` },
-    number: ref.item.number,
-    action: ref.item.action,
-    relation: ref.relation,
-    note: ref.note,
-    path: `/reports/${ref.report.slug}#${itemAnchor(ref.item.number)}`,
-  };
-}
+import { presentApiResource, presentCard, presentDetail, presenterContext } from "./resource.presenter";
 
 const detailPath = (resource: Resource) => `/resources/${encodeURIComponent(resource.slug)}`;
 
 /** Pages of the catalogue: home, list, listing, topics, languages. */
-export function cataloguePages(services: Services): Router {
+export function cataloguePages(services: Pick<Services, "catalogue" | "topics" | "reference" | "reports" | "enquiries" | "enquiryLimiter">): Router {
   const router = Router();
   const { catalogue, topics, reference } = services;
 
@@ -48,7 +30,7 @@ export function cataloguePages(services: Services): Router {
       catalogue.countByLanguage(),
       reference.listLanguages(),
       catalogue.latest(6),
-      presenterContext(services),
+      presenterContext(services.reference),
     ]);
     res.render("catalogue/home", {
       title: "Regional Training Catalogue",
@@ -74,7 +56,7 @@ export function cataloguePages(services: Services): Router {
   /** The listing page, with its "Ask the owner" form (as sent, with its errors, after a refused enquiry). */
   async function renderListing(req: Request, res: Response, resource: Resource, form: EnquiryFormState = { values: {}, errors: {}, message: null }, status = 200) {
     const [ctx, reportItems, countries, toCurators] = await Promise.all([
-      presenterContext(services),
+      presenterContext(services.reference),
       services.reports.itemsFor(resource.id),
       reference.listCountries(),
       services.enquiries.routedToCurators(resource.ownerId),
@@ -127,7 +109,7 @@ export function cataloguePages(services: Services): Router {
   router.get("/resources/:slug/enquiries/sent", async (req, res) => {
     const resource = await visibleListing(req);
     const reference = typeof req.query.reference === "string" && /^RTC-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(req.query.reference) ? req.query.reference : null;
-    const detail = presentDetail(resource, await presenterContext(services));
+    const detail = presentDetail(resource, await presenterContext(services.reference));
     res.render("enquiries/sent", { title: "Your question was sent", resource: detail, reference });
   });
 
@@ -151,7 +133,7 @@ export function cataloguePages(services: Services): Router {
     const [parent, family, ctx, result] = await Promise.all([
       topics.parentOf(topic),
       topics.withDescendants(topic),
-      presenterContext(services),
+      presenterContext(services.reference),
       catalogue.list({ topic: topic.slug, page: 1, pageSize: 50 }),
     ]);
     res.render("topics/show", {
@@ -178,7 +160,7 @@ export function cataloguePages(services: Services): Router {
     const tag = languageTagParam.safeParse(req.params.tag);
     const language = tag.success ? await reference.findLanguage(tag.data) : null;
     if (!language) throw new NotFoundError(message("errors.notFound.language"));
-    const [ctx, result] = await Promise.all([presenterContext(services), catalogue.list({ language: language.tag, page: 1, pageSize: 50 })]);
+    const [ctx, result] = await Promise.all([presenterContext(services.reference), catalogue.list({ language: language.tag, page: 1, pageSize: 50 })]);
     res.render("languages/show", {
       title: `Listings in ${language.name}`,
       language,
@@ -192,14 +174,14 @@ export function cataloguePages(services: Services): Router {
 }
 
 /** The read API of the catalogue, under `/api/v1`. */
-export function catalogueApi(services: Services): Router {
+export function catalogueApi(services: Pick<Services, "catalogue" | "topics" | "reference" | "reports">): Router {
   const router = Router();
   const { catalogue, topics, reference } = services;
 
   router.get("/resources", async (req, res) => {
     const query = parseQuery(listQuerySchema, req);
     const result = await catalogue.list(query, catalogueViewer(req.user ?? null));
-    const ctx = await presenterContext(services);
+    const ctx = await presenterContext(services.reference);
     res.json({
       data: result.resources.map((r) => presentApiResource(r, ctx)),
       meta: { total: result.total, page: result.page, pageSize: result.pageSize, totalPages: result.totalPages, sort: result.sort },
@@ -210,7 +192,7 @@ export function catalogueApi(services: Services): Router {
     const slug = slugParam.safeParse(req.params.slug);
     const resource = slug.success ? await catalogue.findVisibleBySlug(slug.data, catalogueViewer(req.user ?? null)) : null;
     if (!resource) throw new NotFoundError("No listing has this slug.");
-    const [ctx, reportItems] = await Promise.all([presenterContext(services), services.reports.itemsFor(resource.id)]);
+    const [ctx, reportItems] = await Promise.all([presenterContext(services.reference), services.reports.itemsFor(resource.id)]);
     res.json({ data: { ...presentApiResource(resource, ctx), reportItems: reportItems.map(presentReportReference) } });
   });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SORTS } from "./catalogue.service";
 import { DELIVERY_MODES, RESOURCE_KINDS } from "./vocabulary";
 import { message } from "../../i18n/message";
+import { LANGUAGE_TAG } from "../../http/field-rules";
 
 const slug = z
   .string()
@@ -30,7 +31,7 @@ export const listQuerySchema = z
     language: z
       .string()
       .max(16)
-      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, message("validation.languageTag"))
+      .regex(LANGUAGE_TAG, message("validation.languageTag"))
       .optional(),
     kind: z.enum(RESOURCE_KINDS, { error: message("validation.choice") }).optional(),
     mode: z.enum(DELIVERY_MODES, { error: message("validation.choice") }).optional(),
@@ -54,4 +55,4 @@ export type ListQuery = z.output<typeof listQuerySchema>;
 /** A path slug: refused before it reaches the database when it could never match. */
 export const slugParam = z.string().max(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
 
-export const languageTagParam = z.string().max(16).regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/);
+export const languageTagParam = z.string().max(16).regex(LANGUAGE_TAG);

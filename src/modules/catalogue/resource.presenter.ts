@@ -4,6 +4,7 @@ import { compareText } from "../../http/compare";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { renderMarkdown } from "../../http/markdown";
 import type { Language } from "../reference/reference.entities";
+import type { ReferenceService } from "../reference/reference.service";
 import type { CourseSession } from "./course-session.entity";
 import type { Resource } from "./resource.entity";
 import { deliveryModeName, kindName } from "./vocabulary";
@@ -13,6 +14,12 @@ export interface PresenterContext {
   languages: Map<string, Language>;
   countries: Map<string, string>;
   today?: string;
+}
+
+/** Reads the names of codes once per request (the reference service keeps them a while). */
+export async function presenterContext(reference: Pick<ReferenceService, "languageMap" | "countryNames">): Promise<PresenterContext> {
+  const [languages, countries] = await Promise.all([reference.languageMap(), reference.countryNames()]);
+  return { languages, countries };
 }
 
 export const DEFAULT_OWNERSHIP_STATEMENT =

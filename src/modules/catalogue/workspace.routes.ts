@@ -16,9 +16,8 @@ import type { Organisation } from "../organisations/organisation.entity";
 import { SESSION_STATUSES } from "./course-session.entity";
 import { ConflictError, EDITABLE_FIELDS, fieldsOf, ListingEditor } from "./listing-editor.service";
 import type { Resource } from "./resource.entity";
-import { presentDetail } from "./resource.presenter";
-import { itemAnchor } from "../reports/reports.routes";
-import { presenterContext } from "./catalogue.routes";
+import { presentDetail, presenterContext } from "./resource.presenter";
+import { itemAnchor } from "../reports/report.presenter";
 import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "./vocabulary";
 import { editionFormSchema, listingFormSchema, removeFormSchema, sessionFormSchema, statusFormSchema } from "./workspace.schemas";
 
@@ -69,7 +68,7 @@ function formValues(resource: Resource | null) {
 }
 
 /** The contributors' workspace: their organisation's listings, in every status. */
-export function workspacePages(services: Services, editor: ListingEditor): Router {
+export function workspacePages(services: Pick<Services, "organisations" | "topics" | "reference" | "catalogue" | "audit" | "reports" | "review" | "confirmation">, editor: ListingEditor): Router {
   const router = Router();
   const { organisations, topics, reference, catalogue, audit } = services;
   router.use("/workspace", requireSignIn, (req, _res, next) => {
@@ -185,7 +184,7 @@ export function workspacePages(services: Services, editor: ListingEditor): Route
   interface PartForm { part: "edition" | "session" | "status"; values: Record<string, string | string[]>; errors: Record<string, string>; message: string }
 
   async function renderListing(req: Request, res: Response, resource: Resource, failed: PartForm | null = null) {
-    const [ctx, options] = await Promise.all([presenterContext(services), formOptions()]);
+    const [ctx, options] = await Promise.all([presenterContext(services.reference), formOptions()]);
     res.status(failed ? 400 : 200).render("workspace/listing", {
       title: `${failed ? "Error: " : ""}${resource.title} (${resource.status})`,
       resource: presentDetail(resource, ctx),

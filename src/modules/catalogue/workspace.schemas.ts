@@ -3,6 +3,7 @@ import { SESSION_STATUSES } from "./course-session.entity";
 import { textFormShape } from "./listing-fields";
 import { DELIVERY_MODES, RESOURCE_KINDS } from "./vocabulary";
 import { message } from "../../i18n/message";
+import { isCalendarDay, isEmail, isHttpUrl, isLanguageTag, isTimeZone, LANGUAGE_TAG } from "../../http/field-rules";
 
 // Messages are catalogue keys (src/i18n/locales/en.json), shown in the reader's language next to each field.
 const tooLong = (maximum: number) => message("validation.tooLong", { maximum });
@@ -21,7 +22,7 @@ const url = z
   .string()
   .trim()
   .max(500, tooLong(500))
-  .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), message("validation.url"))
+  .refine((v) => v === "" || isHttpUrl(v), message("validation.url"))
   .transform((v) => (v === "" ? null : v));
 
 /** Checkboxes: absent, one value, or several. */
@@ -54,7 +55,7 @@ export const listingFormSchema = z
       .string()
       .trim()
       .max(254, tooLong(254))
-      .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), message("validation.email"))
+      .refine((v) => v === "" || isEmail(v), message("validation.email"))
       .transform((v) => (v === "" ? null : v.toLowerCase())),
     visibility: z.enum(["public", "members"], { error: message("listing.errors.chooseVisibility") }),
     topicSlugs: many,
@@ -75,15 +76,12 @@ export const statusFormSchema = z
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, message("validation.date"))
-  .refine((v) => {
-    const parsed = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(v);
-  }, message("listing.errors.notRealDate"));
+  .refine(isCalendarDay, message("listing.errors.notRealDate"));
 
 export const editionFormSchema = z
   .object({
     ...csrf,
-    languageTag: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, message("listing.errors.chooseLanguage")),
+    languageTag: z.string().regex(LANGUAGE_TAG, message("listing.errors.chooseLanguage")),
     title: text(300),
     url,
     format: text(40),
@@ -103,13 +101,13 @@ export const sessionFormSchema = z
     online: z.enum(["true"]).optional().transform((v) => v === "true"),
     languageTag: z
       .string()
-      .regex(/^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$/, message("listing.errors.chooseLanguage"))
+      .refine((v) => v === "" || isLanguageTag(v), message("listing.errors.chooseLanguage"))
       .transform((v) => (v === "" ? null : v)),
     status: z.enum(SESSION_STATUSES, { error: message("listing.errors.chooseStatus") }),
     timeZone: z
       .string()
       .max(64)
-      .refine((v) => v === "" || Intl.supportedValuesOf("timeZone").includes(v) || v === "UTC", message("listing.errors.timeZone"))
+      .refine((v) => v === "" || isTimeZone(v), message("listing.errors.timeZone"))
       .transform((v) => (v === "" ? null : v)),
     seatsPerCountry: z
       .string()
@@ -120,7 +118,7 @@ export const sessionFormSchema = z
       .transform((v) => v ?? null),
     applicationOpens: z.union([z.literal(""), day]).optional().transform((v) => (v ? v : null)),
     applicationDeadline: z.union([z.literal(""), day]).optional().transform((v) => (v ? v : null)),
-    interpretationLanguages: many.pipe(z.array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, message("listing.errors.chooseLanguage"))).max(10, message("listing.errors.atMost10"))),
+    interpretationLanguages: many.pipe(z.array(z.string().regex(LANGUAGE_TAG, message("listing.errors.chooseLanguage"))).max(10, message("listing.errors.atMost10"))),
   })
   .strict()
   .refine((v) => v.endDate === null || v.endDate >= v.startDate, { path: ["endDate"], message: message("listing.errors.endBeforeStart") })

@@ -1,6 +1,5 @@
 import { stringify } from "csv-stringify/sync";
 import { Router, type Response } from "express";
-import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { todayUtc } from "../../http/dates";
 import { NotFoundError } from "../../http/errors";
@@ -9,7 +8,7 @@ import { parseQuery } from "../../http/validate";
 import type { Services } from "../../services";
 import { slugParam } from "../catalogue/catalogue.schemas";
 import { neutraliseCell } from "../transfer/listing-row";
-import { CountryCoverage, CoverageOverview, CoverageService, CoverageTopicRow, OrganisationCoverage, ReportCoverage, TopicLanguageMatrix } from "./coverage.service";
+import { CountryCoverage, CoverageOverview, CoverageTopicRow, OrganisationCoverage, ReportCoverage, TopicLanguageMatrix } from "./coverage.service";
 import { horizontalBarChart } from "./svg-chart";
 import { translator, type Translate } from "../../i18n/i18n";
 import { message } from "../../i18n/message";
@@ -181,9 +180,9 @@ const dated = (name: string) => `${name}-${todayUtc()}.csv`;
  * "Coverage at a glance": where the public catalogue has listings (by topic and language, by
  * organisation and country) and how much of each progress report it answers; each table also as CSV.
  */
-export function coveragePages(services: Services, dataSource: DataSource): Router {
+export function coveragePages(services: Pick<Services, "coverage" | "enquiries">): Router {
   const router = Router();
-  const coverage = new CoverageService(dataSource);
+  const { coverage } = services;
 
   router.get("/coverage", async (req, res) => {
     parseQuery(noQuery, req);

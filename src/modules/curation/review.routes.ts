@@ -28,7 +28,7 @@ interface FailedForm {
 }
 
 /** The curators' review queue: listings of unverified organisations waiting to be made public. */
-export function reviewPages(services: Services): Router {
+export function reviewPages(services: Pick<Services, "review">): Router {
   const router = Router();
   const { review } = services;
 

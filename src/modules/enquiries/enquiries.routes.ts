@@ -15,7 +15,7 @@ import { message } from "../../i18n/message";
 const idOf = (req: Request) => (/^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN);
 
 /** The workspace inbox of enquiries, replies and closing; the curators' overdue list and erasure. */
-export function enquiryPages(services: Services): Router {
+export function enquiryPages(services: Pick<Services, "enquiries" | "organisations" | "editor">): Router {
   const router = Router();
   const { enquiries, organisations } = services;
 

@@ -1,5 +1,4 @@
 import { Router } from "express";
-import type { DataSource } from "typeorm";
 import type { Services } from "../../services";
 
 /**
@@ -10,7 +9,7 @@ import type { Services } from "../../services";
  * caught up with the database yet), the app is not ready, so that a balancer waits for it; search
  * answers from the database meanwhile.
  */
-export function healthRoutes(dataSource: DataSource, services: Pick<Services, "engine" | "outbox" | "worker" | "indexCatchUp" | "mailOutbox" | "mailWorker" | "mailer" | "jobRuns">): Router {
+export function healthRoutes(services: Pick<Services, "database" | "engine" | "outbox" | "worker" | "indexCatchUp" | "mailOutbox" | "mailWorker" | "mailer" | "jobRuns">): Router {
   const router = Router();
 
   router.get("/healthz", (_req, res) => {
@@ -18,13 +17,7 @@ export function healthRoutes(dataSource: DataSource, services: Pick<Services, "e
   });
 
   router.get("/readyz", async (_req, res) => {
-    let database: "ok" | "unavailable" = "ok";
-    try {
-      if (!dataSource.isInitialized) throw new Error("not initialised");
-      await dataSource.query("SELECT 1");
-    } catch {
-      database = "unavailable";
-    }
+    const database: "ok" | "unavailable" = (await services.database.answers()) ? "ok" : "unavailable";
     let ready = database === "ok";
     let search: Record<string, unknown> = { engine: "none", mode: "database" };
     let mail: Record<string, unknown> = { transport: services.mailer.enabled ? "smtp" : "log" };

@@ -7,6 +7,7 @@ import { requireSignIn } from "../accounts/auth";
 import { canCurate, isCurator } from "../accounts/policies";
 import { Organisation, ORGANISATION_KINDS } from "./organisation.entity";
 import { message } from "../../i18n/message";
+import { isEmail, isHttpUrl } from "../../http/field-rules";
 
 const optional = (max: number) =>
   z
@@ -25,7 +26,7 @@ const profileFields = {
     .string()
     .trim()
     .max(500)
-    .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), message("validation.url"))
+    .refine((v) => v === "" || isHttpUrl(v), message("validation.url"))
     .transform((v) => v || null),
   description: optional(4000),
   contactName: optional(200),
@@ -33,7 +34,7 @@ const profileFields = {
     .string()
     .trim()
     .max(254)
-    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), message("validation.email"))
+    .refine((v) => v === "" || isEmail(v), message("validation.email"))
     .transform((v) => (v ? v.toLowerCase() : null)),
 };
 const adminProfileSchema = z.object(profileFields).strict();
@@ -50,7 +51,7 @@ const verificationSchema = z.object({ _csrf: z.string().optional(), verified: z.
 const LABELS = { name: "Name", shortName: "Acronym", kind: "Kind", countryCode: "Country", website: "Website", description: "About", contactName: "Contact name", contactEmail: "Contact email" };
 
 /** An organisation's profile, for its admins and the curators; verification, for curators. */
-export function organisationAdminPages(services: Services): Router {
+export function organisationAdminPages(services: Pick<Services, "organisations" | "reference">): Router {
   const router = Router();
   const { organisations, reference } = services;
   const actor = (req: Request) => ({ id: req.user!.id, label: req.user!.email });

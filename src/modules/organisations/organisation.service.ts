@@ -90,7 +90,8 @@ export class OrganisationService {
    * code, created verified when missing; an existing one is left as it is (curators may have edited
    * it). Returns how many were created.
    */
-  async ensureKnown(manager: EntityManager, bodies: Array<{ code: string; name: string; kind: OrganisationKind; countryCode: string | null }>): Promise<number> {
+  async ensureKnown(bodies: Array<{ code: string; name: string; kind: OrganisationKind; countryCode: string | null }>, manager?: EntityManager): Promise<number> {
+    if (!manager) return this.dataSource.transaction((m) => this.ensureKnown(bodies, m));
     let created = 0;
     const repo = manager.getRepository(Organisation);
     for (const body of bodies) {

@@ -8,7 +8,7 @@ import { presentOrganisation } from "./organisation.presenter";
 import { message } from "../../i18n/message";
 
 /** The directory of contributing organisations, as pages and as API. */
-export function organisationPages(services: Services): Router {
+export function organisationPages(services: Pick<Services, "organisations" | "catalogue" | "reference">): Router {
   const router = Router();
   const { organisations, catalogue, reference } = services;
 
@@ -43,7 +43,7 @@ export function organisationPages(services: Services): Router {
   return router;
 }
 
-export function organisationApi(services: Services): Router {
+export function organisationApi(services: Pick<Services, "organisations" | "catalogue" | "reference">): Router {
   const router = Router();
   const { organisations, catalogue, reference } = services;
 

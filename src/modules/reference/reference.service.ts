@@ -1,6 +1,9 @@
 import type { DataSource, Repository } from "typeorm";
 import { Audience, Country, Language } from "./reference.entities";
 
+/** How long a value read from the reference data is reused. */
+const REFERENCE_TTL_MS = 30_000;
+
 /** Countries, languages and audiences: the reference data every listing points at. */
 export class ReferenceService {
   private readonly countries: Repository<Country>;
@@ -45,13 +48,23 @@ export class ReferenceService {
 
   private cache = new Map<string, { at: number; value: Promise<unknown> }>();
 
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * The one cache of what is read from the reference data (names of codes, the topic tree, what
+   * search documents and search answers look up): each value is read again after 30 s, and a
+   * failed read is not kept.
+   */
+  cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < 30_000) return hit.value as Promise<T>;
+    if (hit && Date.now() - hit.at < REFERENCE_TTL_MS) return hit.value as Promise<T>;
     const value = load();
     this.cache.set(key, { at: Date.now(), value });
     // A failed read is not kept.
     value.catch(() => this.cache.delete(key));
     return value;
+  }
+
+  /** Forgets every cached value (after the taxonomy or reference data changed). */
+  forget(): void {
+    this.cache.clear();
   }
 }

@@ -10,7 +10,9 @@ import { requireSignIn } from "../accounts/auth";
 import { canCurate, catalogueViewer } from "../accounts/policies";
 import { LINK_RELATIONS } from "./report.entities";
 import { detectReportFormat, ReportFormat } from "./report-parser";
-import { ItemView, ReportUnreadableError } from "./report.service";
+import { itemAnchor, presentItem, RELATION_NAMES } from "./report.presenter";
+import { ReportUnreadableError } from "./report.service";
+import { isCalendarDay } from "../../http/field-rules";
 
 const reportFilterShape = {
   section: z.string().regex(/^\d{1,2}$/, message("validation.sectionNumber")).transform(Number).optional(),
@@ -71,49 +73,10 @@ const importForm = z
   })
   .strict();
 
-/** A real calendar day (not 2017-02-30). */
-export function isCalendarDay(value: string): boolean {
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}
-
-const RELATION_NAMES: Record<string, string> = { delivers: "Delivers", supports: "Supports", mentions: "Mentions" };
-
 const actorOf = (req: Request) => ({ id: req.user!.id, label: req.user!.email });
 
-/** "3.4" → "item-3-4": an item's anchor on the report's page. */
-export const itemAnchor = (number: string) => `item-${number.replace(/\./g, "-")}`;
-
-function presentLink(view: ItemView["links"][number]) {
-  return {
-    id: view.link.id,
-    relation: view.link.relation,
-    relationName: RELATION_NAMES[view.link.relation],
-    note: view.link.note,
-    resource: { slug: view.resource.slug, title: view.resource.title, path: `/resources/${view.resource.slug}`, owner: view.resource.owner?.name ?? null, status: view.resource.status, visibility: view.resource.visibility },
-  };
-}
-
-function presentItem(view: ItemView) {
-  return {
-    number: view.item.number,
-    anchor: itemAnchor(view.item.number),
-    section: { position: view.section.position, title: view.section.title },
-    action: view.item.action,
-    who: view.item.who,
-    parties: view.parties.map((p) =>
-      p.organisation
-        ? { kind: "organisation", matched: p.matched, name: p.organisation.name, slug: p.organisation.slug, path: `/organisations/${p.organisation.slug}` }
-        : { kind: "country", matched: p.matched, name: p.country?.name ?? p.matched, code: p.country?.code ?? null },
-    ),
-    details: view.item.details,
-    footnotes: view.item.footnotes ?? [],
-    links: view.links.map(presentLink),
-  };
-}
-
 /** Progress reports: the list, each report as a document, and for curators import and linking. */
-export function reportPages(services: Services): Router {
+export function reportPages(services: Pick<Services, "reports" | "search" | "catalogue">): Router {
   const router = Router();
   const { reports, search, catalogue } = services;
 
@@ -268,7 +231,7 @@ export function reportPages(services: Services): Router {
 }
 
 /** The reports' read API, under `/api/v1`. */
-export function reportApi(services: Services): Router {
+export function reportApi(services: Pick<Services, "reports">): Router {
   const router = Router();
   const { reports } = services;
 

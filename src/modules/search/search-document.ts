@@ -42,30 +42,24 @@ export interface DocumentContext {
   countries: Map<string, string>;
 }
 
-/** How long the shared document context is reused before it is read again. */
-const CONTEXT_TTL_MS = 30_000;
-
-/** Loads topics, languages and countries by key, shared by every document for a while. */
+/** Loads topics, languages and countries by key, shared by every document (in the reference data's cache). */
 export class DocumentContextLoader {
-  private cached: { at: number; context: DocumentContext } | null = null;
-
   constructor(
     private readonly topics: TopicService,
     private readonly reference: ReferenceService,
   ) {}
 
-  async load(): Promise<DocumentContext> {
-    if (this.cached && Date.now() - this.cached.at < CONTEXT_TTL_MS) return this.cached.context;
-    const [tree, languages, countries] = await Promise.all([this.topics.tree(), this.reference.languageMap(), this.reference.countryNames()]);
-    const topicsById = new Map(tree.flatMap((n) => [n.topic, ...n.children]).map((t) => [t.id, t]));
-    const context = { topicsById, languages, countries };
-    this.cached = { at: Date.now(), context };
-    return context;
+  load(): Promise<DocumentContext> {
+    return this.reference.cached("document-context", async () => {
+      const [tree, languages, countries] = await Promise.all([this.topics.tree(), this.reference.languageMap(), this.reference.countryNames()]);
+      const topicsById = new Map(tree.flatMap((n) => [n.topic, ...n.children]).map((t) => [t.id, t]));
+      return { topicsById, languages, countries };
+    });
   }
 
   /** Forget the cache (after the taxonomy or reference data changed). */
   reset(): void {
-    this.cached = null;
+    this.reference.forget();
   }
 }
 

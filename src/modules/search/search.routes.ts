@@ -48,7 +48,7 @@ function pageNotFound(query: ListQuery, result: SearchResult): NotFoundError {
 }
 
 /** The catalogue's search page (`/catalogue`) and search API (`/api/v1/search`). */
-export function searchPages(services: Services): Router {
+export function searchPages(services: Pick<Services, "search">): Router {
   const router = Router();
 
   router.get("/catalogue", async (req, res) => {
@@ -140,7 +140,7 @@ function apiBody(result: SearchResult): Buffer {
   return body;
 }
 
-export function searchApi(services: Services): Router {
+export function searchApi(services: Pick<Services, "search">): Router {
   const router = Router();
 
   router.get("/search", async (req, res) => {

@@ -118,8 +118,6 @@ interface Vocabulary {
   stamp: number;
 }
 
-const VOCABULARY_TTL_MS = 30_000;
-
 /** The most matches for which the database fallback counts facet values. */
 export const DATABASE_FACET_LIMIT = 1000;
 
@@ -132,7 +130,8 @@ const WORD_LIST_TTL_MS = 10 * 60_000;
  * (the result then says it is degraded). Both apply the same filters and return the same shape.
  */
 export class SearchService {
-  private vocabularyCache: { at: number; value: Vocabulary; signature: string } | null = null;
+  /** The vocabulary last read, kept to tell whether a name changed since (its stamp moves on only then). */
+  private vocabularySeen: { value: Vocabulary; signature: string } | null = null;
   private wordListCache: { at: number; list: WordList } | null = null;
   private wordListLoading: Promise<WordList> | null = null;
 
@@ -157,25 +156,26 @@ export class SearchService {
     this.catchUp = catchUp;
   }
 
-  private async vocabulary(): Promise<Vocabulary> {
-    if (this.vocabularyCache && Date.now() - this.vocabularyCache.at < VOCABULARY_TTL_MS) return this.vocabularyCache.value;
-    const [tree, languages, organisations, countries] = await Promise.all([
-      this.topics.tree(),
-      this.reference.listLanguages(),
-      this.organisations.listAll(),
-      this.reference.listCountries(),
-    ]);
-    const maps = {
-      topics: new Map(tree.flatMap((n) => [n.topic, ...n.children]).map((t) => [t.slug, t.name])),
-      languages: new Map(languages.map((l) => [l.tag, l.name])),
-      organisations: new Map(organisations.map((o) => [o.slug, o.name])),
-      countries: new Map(countries.map((c) => [c.code, c.name])),
-    };
-    const signature = JSON.stringify(Object.values(maps).map((m) => [...m]));
-    const previous = this.vocabularyCache;
-    const value: Vocabulary = previous?.signature === signature ? previous.value : { ...maps, stamp: (previous?.value.stamp ?? 0) + 1 };
-    this.vocabularyCache = { at: Date.now(), value, signature };
-    return value;
+  private vocabulary(): Promise<Vocabulary> {
+    return this.reference.cached(`search-vocabulary:${this.indexUid}`, async () => {
+      const [tree, languages, organisations, countries] = await Promise.all([
+        this.topics.tree(),
+        this.reference.listLanguages(),
+        this.organisations.listAll(),
+        this.reference.listCountries(),
+      ]);
+      const maps = {
+        topics: new Map(tree.flatMap((n) => [n.topic, ...n.children]).map((t) => [t.slug, t.name])),
+        languages: new Map(languages.map((l) => [l.tag, l.name])),
+        organisations: new Map(organisations.map((o) => [o.slug, o.name])),
+        countries: new Map(countries.map((c) => [c.code, c.name])),
+      };
+      const signature = JSON.stringify(Object.values(maps).map((m) => [...m]));
+      const previous = this.vocabularySeen;
+      const value: Vocabulary = previous?.signature === signature ? previous.value : { ...maps, stamp: (previous?.value.stamp ?? 0) + 1 };
+      this.vocabularySeen = { value, signature };
+      return value;
+    });
   }
 
   /** Refuses filter values that name nothing, as the database list does. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SESSION_STATUSES } from "../catalogue/course-session.entity";
 import { LISTING_TEXT_FIELDS, type ListingTextFieldName, textRowShape } from "../catalogue/listing-fields";
+import { isCalendarDay, isEmail, isHttpUrl, isTimeZone } from "../../http/field-rules";
 
 /**
  * One listing of a bulk import or export, in the JSON Lines row format documented in the README:
@@ -34,7 +35,7 @@ const httpUrl = z
   .string({ error: "must be text" })
   .trim()
   .max(500, "must be at most 500 characters")
-  .refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an address starting with http:// or https://")
+  .refine((v) => v === "" || isHttpUrl(v), "must be an address starting with http:// or https://")
   .transform((v) => (v === "" ? null : v))
   .nullish()
   .transform((v) => v ?? null);
@@ -44,10 +45,7 @@ const names = (max: number) => z.array(z.string({ error: "must be a list of text
 const day = z
   .string({ error: "must be a date (YYYY-MM-DD)" })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
-  .refine((v) => {
-    const parsed = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(v);
-  }, "is not a real date");
+  .refine(isCalendarDay, "is not a real date");
 
 const seats = z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 100000").nullish().transform((v) => v ?? null);
 
@@ -70,7 +68,7 @@ export const sessionRowSchema = z
     language: optionalText(80),
     status: z.enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(", ")}` }).optional().default("planned"),
     venue: optionalText(200),
-    timeZone: optionalText(64).refine((v) => v === null || v === "UTC" || Intl.supportedValuesOf("timeZone").includes(v), "must be a time zone such as Asia/Bangkok"),
+    timeZone: optionalText(64).refine((v) => v === null || isTimeZone(v), "must be a time zone such as Asia/Bangkok"),
     capacity: seats,
     seatsPerCountry: seats,
     applicationOpens: day.nullish().transform((v) => v ?? null),
@@ -98,7 +96,7 @@ export const listingRowSchema = z
     visibility: z.enum(["public", "members"], { error: "must be public or members" }).optional().default("public"),
     status: z.enum(["draft", "published", "archived"], { error: "must be draft, published or archived" }).optional().default("draft"),
     contact: z
-      .object({ name: optionalText(200), email: optionalText(254).refine((v) => v === null || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address") })
+      .object({ name: optionalText(200), email: optionalText(254).refine((v) => v === null || isEmail(v), "must be an email address") })
       .strict()
       .optional()
       .default({ name: null, email: null }),

@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { Router, type Request, type RequestHandler } from "express";
 import multer from "multer";
-import { In, IsNull, LessThan, type DataSource } from "typeorm";
 import { z } from "zod";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import { parseQuery, parseWith } from "../../http/validate";
@@ -11,16 +9,11 @@ import { requireSignIn } from "../accounts/auth";
 import { canCreateListingFor, canCurate, canUseWorkspace, isCurator } from "../accounts/policies";
 import type { Actor } from "../audit/audit.service";
 import type { Organisation } from "../organisations/organisation.entity";
-import { ImportBatch } from "./import-batch.entity";
+import type { ImportBatch } from "./import-batch.entity";
+import { BATCH_TTL_MS } from "./import-batch.service";
 import { detectFormat, ListingFileError, MAX_UPLOAD_BYTES, readListingFile, TRANSFER_FORMATS, TransferFormat, writeListingFile } from "./listing-file";
 import { ImportPlan, ImportRejectedError, ImportScope } from "./listing-importer.service";
 import { CSV_COLUMNS } from "./listing-row";
-
-/** How long an uploaded file waits for its commit. */
-const BATCH_TTL_MS = 24 * 60 * 60 * 1000;
-
-/** Uploads a person may have waiting for their commit; older ones are dropped. */
-const OPEN_BATCHES = 5;
 
 /** Rows of each kind the plan page lists before it says "and N more". */
 const ROWS_SHOWN = 200;
@@ -54,8 +47,6 @@ const uploadSchema = z
 
 const exportQuery = z.object({ org: z.string().max(100).optional(), format: z.enum(TRANSFER_FORMATS, { error: "must be csv or jsonl" }) }).strict();
 
-const TOKEN = /^[a-f0-9]{32}$/;
-
 /** Decodes an upload as UTF-8, refusing anything that is not text. */
 function textOf(buffer: Buffer): string {
   try {
@@ -66,10 +57,8 @@ function textOf(buffer: Buffer): string {
 }
 
 /** Bulk import and export of listings in the workspace. */
-export function transferPages(services: Services, dataSource: DataSource): Router {
+export function transferPages({ organisations, importer, exporter, importBatches }: Pick<Services, "organisations" | "importer" | "exporter" | "importBatches">): Router {
   const router = Router();
-  const { organisations, importer, exporter } = services;
-  const batches = () => dataSource.getRepository(ImportBatch);
 
   /** The organisation a request works for (a curator names it with `?org=`), if this person may import for it. */
   async function organisationFor(req: Request): Promise<Organisation | null> {
@@ -81,7 +70,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
   /** A batch this person uploaded and may still commit, or a 404. */
   async function batchFor(req: Request): Promise<ImportBatch> {
     const token = String(req.params.token);
-    const batch = TOKEN.test(token) ? await batches().findOneBy({ token }) : null;
+    const batch = await importBatches.find(token);
     if (!batch || batch.userId !== req.user!.id) throw new NotFoundError(message("errors.notFound.import"));
     if (!batch.committedAt && Date.now() - batch.createdAt.getTime() > BATCH_TTL_MS) throw new NotFoundError(message("errors.notFound.importExpired"));
     return batch;
@@ -145,12 +134,7 @@ export function transferPages(services: Services, dataSource: DataSource): Route
     if (!plan.ok) {
       return res.status(400).render("workspace/import-plan", { title: `Import of ${fileName}`, batch: { fileName, token: null }, organisation, curator, committed: false, ...planView(plan) });
     }
-    // Uploads that were never committed are kept a week, then dropped; each person keeps a few at most.
-    await batches().delete({ createdAt: LessThan(new Date(Date.now() - 7 * BATCH_TTL_MS)) });
-    const open = await batches().find({ select: { id: true }, where: { userId: req.user!.id, committedAt: IsNull() }, order: { id: "DESC" } });
-    if (open.length >= OPEN_BATCHES) await batches().delete({ id: In(open.slice(OPEN_BATCHES - 1).map((b) => b.id)) });
-    const token = randomBytes(16).toString("hex");
-    await batches().insert({ token, userId: req.user!.id, organisationId: several ? null : organisation!.id, fileName, format, content, plan, committedAt: null });
+    const token = await importBatches.keep({ userId: req.user!.id, organisationId: several ? null : organisation!.id, fileName, format, content, plan });
     res.redirect(303, `/workspace/import/${token}`);
   });
 
@@ -170,12 +154,12 @@ export function transferPages(services: Services, dataSource: DataSource): Route
     try {
       const result = await importer.commit(rows, scope, actorOf(req), { byCurator: canCurate(req.user ?? null) });
       const { changedIds: _ids, ...plan } = result;
-      await batches().update({ id: batch.id }, { committedAt: new Date(), content: "", plan });
+      await importBatches.committed(batch.id, plan);
       res.redirect(303, `/workspace/import/${batch.token}`);
     } catch (error) {
       if (!(error instanceof ImportRejectedError)) throw error;
       // The catalogue changed since the dry run: show what is wrong now.
-      await batches().update({ id: batch.id }, { plan: error.plan });
+      await importBatches.replanned(batch.id, error.plan);
       res.status(409).render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: false, message: error.messageKey, ...planView(error.plan) });
     }
   });
