@@ -26,9 +26,9 @@ const actorOf = (req: Request): Actor => ({ id: req.user!.id, label: req.user!.e
 /** The workspace's listings table: an organisation (curators), words in the title, acronym or owner, a status. */
 const workspaceQuery = z
   .object({
-    org: z.string().regex(/^[a-z0-9-]{1,100}$/, "must be an organisation's slug").optional(),
-    q: z.string().max(200, "must be at most 200 characters").transform((v) => v.trim()).optional(),
-    status: z.enum(["draft", "pending", "published", "archived"], { error: "must be draft, pending, published or archived" }).optional(),
+    org: z.string().regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug")).optional(),
+    q: z.string().max(200).transform((v) => v.trim()).optional(),
+    status: z.enum(["draft", "pending", "published", "archived"], { error: message("validation.choice") }).optional(),
   })
   .strict();
 

@@ -49,7 +49,7 @@ export function reviewPages(services: Pick<Services, "review">): Router {
   const decision = (path: string, decide: (req: Request, id: number) => Promise<string>) => {
     router.post(path, async (req, res) => {
       const id = idParam(req.params.id);
-      if (id === null) throw new NotFoundError("No listing has this address.");
+      if (id === null) throw new NotFoundError(message("errors.notFound.ownListing"));
       try {
         const done = await decide(req, id);
         res.redirect(303, `/workspace/review?done=${done}`);

@@ -45,7 +45,7 @@ const uploadSchema = z
   })
   .strict();
 
-const exportQuery = z.object({ org: z.string().max(100).optional(), format: z.enum(TRANSFER_FORMATS, { error: "must be csv or jsonl" }) }).strict();
+const exportQuery = z.object({ org: z.string().max(100).optional(), format: z.enum(TRANSFER_FORMATS, { error: message("validation.choice") }) }).strict();
 
 /** Decodes an upload as UTF-8, refusing anything that is not text. */
 function textOf(buffer: Buffer): string {
