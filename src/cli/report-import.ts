@@ -6,6 +6,7 @@ import { openDatabase } from "../db/data-source";
 import { AppError } from "../http/errors";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { detectReportFormat, ReportFormat } from "../modules/reports/report-parser";
+import { ReportExistsError } from "../modules/reports/report.service";
 import { buildServices } from "../services";
 import { isCalendarDay } from "../http/field-rules";
 
@@ -45,6 +46,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ReportExistsError) {
+    const { plan, existing } = error;
+    process.stderr.write(
+      `\nNothing was imported: "${existing.title}" is at /reports/${existing.slug} already. Give --slug ${existing.slug} to update it (${plan.created.length} items added, ${plan.updated.length} changed, ${plan.removed.length} removed), or another --slug to import the file as a new report.\n`,
+    );
+    process.exit(2);
+  }
   if (error instanceof AppError && error.fields?.title) {
     process.stderr.write(`\nReport import failed: the file carries no title for the report (a CSV never does): give one with --title "Title". Nothing was imported.\n`);
     process.exit(2);

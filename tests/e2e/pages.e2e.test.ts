@@ -61,6 +61,7 @@ const CURATOR = () => [
   REPORT,
   `${REPORT}/items/1.1/link?q=roadmap`,
   unlinkPath,
+  `${REPORT}/delete`,
   "/coverage",
 ];
 const PAGES: Record<Role, () => string[]> = { visitor: () => [...PUBLIC(), "/sign-in"], editor: CONTRIBUTOR, admin: ADMIN, curator: CURATOR };

@@ -4,7 +4,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_REPORT } from "../../src/modules/demo/demo-data";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
-import { ReportUnreadableError } from "../../src/modules/reports/report.service";
+import { ReportExistsError, ReportUnreadableError } from "../../src/modules/reports/report.service";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation } from "../helpers/factories";
 import { Agent, signedIn, visitor } from "../helpers/sessions";
@@ -157,11 +157,71 @@ describe("importing reports", () => {
     expect(again.updated).toEqual([]);
   });
 
-  it("never replaces a report whose title matches unless its address is given", async () => {
+  it("never replaces nor duplicates a report whose title matches unless its address is given, and says what updating it would change", async () => {
     const before = await tableCounts();
-    await expect(t.services.reports.importReport(REPORT_TEXT, {}, SYSTEM_ACTOR)).resolves.toMatchObject({ report: { slug: "ad-hoc-group-progress-report-october-2017" } });
-    await expect(t.services.reports.importReport(REPORT_TEXT, {}, SYSTEM_ACTOR)).rejects.toMatchObject({ fields: { slug: expect.stringMatching(/exists already: give ad-hoc-group-progress-report-october-2017 as the address/) } });
+    const refused = await t.services.reports.importReport(REPORT_TEXT, {}, SYSTEM_ACTOR).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ReportExistsError);
+    const exists = refused as ReportExistsError;
+    expect(exists.existing.slug).toBe(SLUG);
+    expect(exists.fields?.slug).toMatch(new RegExp(`/reports/${SLUG}`));
+    // The plan is what the update would do: the revision made above (3.4) goes back.
+    expect(exists.plan.updated).toEqual(["3.4"]);
+    expect(exists.plan.created).toEqual([]);
+    expect(await tableCounts()).toEqual(before);
+    // Given another address, the same file is a new report, as asked.
+    await expect(t.services.reports.importReport(REPORT_TEXT, { slug: "a-second-copy" }, SYSTEM_ACTOR)).resolves.toMatchObject({ report: { slug: "a-second-copy" } });
     expect((await tableCounts()).report_items).toBe(before.report_items + 29);
+    await t.services.reports.deleteReport("a-second-copy", SYSTEM_ACTOR);
+  });
+
+  it("offers a curator who uploads a report of the same title to update it, showing what would change", async () => {
+    const { agent, token } = people.curator;
+    const revised = REPORT_TEXT.replace("Conduct pilot, joint information campaign", "Conduct a pilot, joint information campaign");
+    const before = await tableCounts();
+    const offer = await agent.post("/reports/import").field("_csrf", token).attach("file", Buffer.from(revised), "report.txt").expect(409);
+    expect(offer.text).toContain("Update “Ad Hoc Group Progress Report: October 2017”?");
+    expect(offer.text).toMatch(/Change: [^<]*2\.3/);
+    expect(offer.text).toContain(`<input type="hidden" name="slug" value="${SLUG}">`);
+    expect(await tableCounts()).toEqual(before);
+    // Only the person who uploaded has the file at hand.
+    await people.admin.agent.post("/reports/import/update").type("form").send({ _csrf: people.admin.token, slug: SLUG }).expect(404);
+    await agent.post("/reports/import/update").type("form").send({ _csrf: token, slug: "another-report" }).expect(400);
+    const done = await agent.post("/reports/import/update").type("form").send({ _csrf: token, slug: SLUG }).expect(200);
+    expect(done.text).toContain("Progress report imported");
+    expect((await storedItems(SLUG)).find((i) => i.number === "2.3")!.action).toBe("Conduct a pilot, joint information campaign");
+    expect(await t.dataSource.query("SELECT slug FROM reports WHERE title = 'Ad Hoc Group Progress Report: October 2017' ORDER BY slug")).toEqual(expect.arrayContaining([{ slug: SLUG }]));
+    expect((await tableCounts()).reports).toBe(before.reports);
+    // Once used, the file is gone from the session.
+    await agent.post("/reports/import/update").type("form").send({ _csrf: token, slug: SLUG }).expect(400);
+  });
+
+  it("lets curators delete a report with its items and links, after a confirmation, and audits it", async () => {
+    await t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "to-delete", format: "csv", title: "A report to delete" }, SYSTEM_ACTOR);
+    const { report, item } = await t.services.reports.item("to-delete", "1.1");
+    const listing = (await t.services.catalogue.findAnyBySlug("immlo-training-program"))!;
+    await t.services.reports.link(item.id, listing.id, "supports", null, SYSTEM_ACTOR);
+    const { agent, token } = people.curator;
+    expect((await agent.get("/reports/to-delete").expect(200)).text).toContain('href="/reports/to-delete/delete"');
+    expect((await request(t.app).get("/reports/to-delete").expect(200)).text).not.toContain("/delete");
+    const confirm = await agent.get("/reports/to-delete/delete").expect(200);
+    expect(confirm.text).toContain("Delete “A report to delete”?");
+    expect(confirm.text).toContain("6 sections, 29 items and 1 link to a listing go with it.");
+    for (const other of ["editor", "admin"] as const) {
+      await people[other].agent.get("/reports/to-delete/delete").expect(404);
+      await people[other].agent.post("/reports/to-delete/delete").type("form").send({ _csrf: people[other].token }).expect(404);
+    }
+    await people.visitor.agent.post("/reports/to-delete/delete").type("form").send({ _csrf: people.visitor.token }).expect(303);
+    expect(await t.services.reports.findBySlug("to-delete")).not.toBeNull();
+    const deleted = await agent.post("/reports/to-delete/delete").type("form").send({ _csrf: token }).expect(303);
+    expect(deleted.headers.location).toBe("/reports?deleted=1");
+    expect((await agent.get(deleted.headers.location).expect(200)).text).toContain("The report was deleted");
+    await request(t.app).get("/reports/to-delete").expect(404);
+    for (const table of ["report_sections", "report_items"]) expect(Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table} WHERE report_id = ?`, [report.id]))[0].n)).toBe(0);
+    expect(Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM report_item_links WHERE item_id = ?", [item.id]))[0].n)).toBe(0);
+    expect(await t.services.catalogue.findAnyBySlug("immlo-training-program")).not.toBeNull();
+    const [event] = await t.dataSource.query("SELECT action, actor_label, entity_type FROM audit_events ORDER BY id DESC LIMIT 1");
+    expect(event).toEqual({ action: "report.deleted", actor_label: "curator@reports.example", entity_type: "report" });
+    await agent.post("/reports/to-delete/delete").type("form").send({ _csrf: token }).expect(404);
   });
 
   it("refuses item numbers it could not keep or link to, and dates that do not exist", async () => {

@@ -85,6 +85,16 @@ describe("npm run report:import", { timeout: 120_000 }, () => {
     expect(run.output()).toContain("--title");
     expect(run.output()).not.toContain("line 1");
   });
+
+  it("refuses to duplicate a report of the same title, and says which --slug updates it", async () => {
+    const dataDir = tempDir();
+    const file = "seeds/reports/ahg-progress-report-2017-10.txt";
+    const first = runEntry("src/cli/report-import.ts", { DATA_DIR: dataDir }, [file]);
+    expect(await first.exited).toBe(0);
+    const again = runEntry("src/cli/report-import.ts", { DATA_DIR: dataDir }, [file]);
+    expect(await again.exited).toBe(2);
+    expect(again.output()).toContain("Give --slug ad-hoc-group-progress-report-october-2017 to update it (0 items added, 0 changed, 0 removed)");
+  });
 });
 
 describe("npm run seed", { timeout: 120_000 }, () => {

@@ -35,6 +35,29 @@ export class ReportUnreadableError extends AppError {
   }
 }
 
+/**
+ * A report imported without its address whose title (or address from the title) is a report's that
+ * exists: nothing was imported; `plan` is what importing it as an update of that report would do.
+ */
+export class ReportExistsError extends AppError {
+  constructor(
+    readonly existing: Report,
+    readonly plan: ReportImportResult,
+  ) {
+    super(409, "report_exists", message("reports.importPage.exists", { title: existing.title }), { slug: message("reports.importPage.existsField", { slug: existing.slug }) });
+  }
+}
+
+/** What deleting a report takes with it. */
+export interface ReportRemoval {
+  report: Report;
+  sections: number;
+  items: number;
+  links: number;
+}
+
+const ROLLBACK = Symbol("rollback");
+
 /** An item of a report as pages and the API show it. */
 export interface ItemView {
   item: ReportItem;
@@ -103,9 +126,11 @@ export class ReportService {
     if (tooLong) throw new ReportUnreadableError(tooLong.line, `line ${tooLong.line}: expected an item number of at most five parts of up to four digits, found “${tooLong.number.slice(0, 30)}”`);
     const slug = options.slug ?? slugify(parsed.title);
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 120) throw new ValidationError({ slug: message("reports.importPage.slug") });
-    // Updating a report takes its address: a new report whose title happens to match never replaces one.
-    if (options.slug === undefined && (await this.findBySlug(slug))) {
-      throw new ValidationError({ slug: `a report at /reports/${slug} exists already: give ${slug} as the address to update it, or another address` }, "A report with this title exists already. Nothing was imported.");
+    // Updating a report takes its address: a report of the same title is never replaced, nor
+    // duplicated, unasked. The curator is shown what updating it would change.
+    if (options.slug === undefined) {
+      const existing = (await this.findBySlug(slug)) ?? (await this.findByTitle(parsed.title));
+      if (existing) throw new ReportExistsError(existing, await this.dryRun(parsed, existing.slug, options));
     }
     return this.dataSource.transaction(async (manager) => {
       const result = await this.store(manager, parsed, slug, options);
@@ -116,6 +141,65 @@ export class ReportService {
         changes: { created: [null, result.created.length], updated: [null, result.updated.length], removed: [null, result.removed.length], format: [null, options.format ?? "text"] },
       });
       return result;
+    });
+  }
+
+  /** What storing a parsed report under this address would do, with nothing kept. */
+  private async dryRun(parsed: ParsedReport, slug: string, options: ImportReportOptions): Promise<ReportImportResult> {
+    let plan: ReportImportResult | null = null;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        plan = await this.store(manager, parsed, slug, options);
+        throw ROLLBACK;
+      });
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+    }
+    return plan!;
+  }
+
+  /** A report whose title is this one, compared without case or spacing. */
+  async findByTitle(title: string): Promise<Report | null> {
+    const key = (text: string) => text.normalize("NFKC").replace(/\s+/g, " ").trim().toLocaleLowerCase();
+    const all = await this.dataSource.getRepository(Report).find({ order: { id: "ASC" } });
+    return all.find((r) => key(r.title) === key(title)) ?? null;
+  }
+
+  /** What deleting a report would take with it: its sections, items and links to listings. */
+  async removal(slug: string): Promise<ReportRemoval> {
+    return this.removalIn(this.dataSource.manager, slug);
+  }
+
+  private async removalIn(manager: EntityManager, slug: string): Promise<ReportRemoval> {
+    const report = await manager.getRepository(Report).findOneBy({ slug });
+    if (!report) throw new NotFoundError(message("errors.notFound.report"));
+    const itemIds = (await manager.getRepository(ReportItem).find({ where: { reportId: report.id }, select: { id: true } })).map((i) => i.id);
+    const [sections, links] = await Promise.all([
+      manager.getRepository(ReportSection).countBy({ reportId: report.id }),
+      itemIds.length ? manager.getRepository(ReportItemLink).countBy({ itemId: In(itemIds) }) : 0,
+    ]);
+    return { report, sections, items: itemIds.length, links };
+  }
+
+  /** Deletes a report with its sections, items, parties and links (a curator's act, audited); the listings stay. */
+  async deleteReport(slug: string, actor: Actor): Promise<ReportRemoval> {
+    return this.dataSource.transaction(async (manager) => {
+      const removal = await this.removalIn(manager, slug);
+      const itemIds = (await manager.getRepository(ReportItem).find({ where: { reportId: removal.report.id }, select: { id: true } })).map((i) => i.id);
+      if (itemIds.length) {
+        await manager.getRepository(ReportItemLink).delete({ itemId: In(itemIds) });
+        await manager.getRepository(ReportItemParty).delete({ itemId: In(itemIds) });
+        await manager.getRepository(ReportItem).delete({ id: In(itemIds) });
+      }
+      await manager.getRepository(ReportSection).delete({ reportId: removal.report.id });
+      await manager.getRepository(Report).delete({ id: removal.report.id });
+      await this.audit.record(manager, actor, {
+        action: "report.deleted",
+        entityType: "report",
+        entityId: removal.report.id,
+        changes: { slug: [removal.report.slug, null], title: [removal.report.title, null], sections: [removal.sections, null], items: [removal.items, null], links: [removal.links, null] },
+      });
+      return removal;
     });
   }
 

@@ -11,8 +11,17 @@ import { canCurate, catalogueViewer } from "../accounts/policies";
 import { LINK_RELATIONS } from "./report.entities";
 import { detectReportFormat, ReportFormat } from "./report-parser";
 import { itemAnchor, presentItem, RELATION_NAMES } from "./report.presenter";
-import { ReportUnreadableError } from "./report.service";
+import { ImportReportOptions, ReportExistsError, ReportImportResult, ReportUnreadableError } from "./report.service";
 import { isCalendarDay } from "../../http/field-rules";
+
+declare module "express-session" {
+  interface SessionData {
+    /** A report file whose title is an existing report's, kept until the curator says whether to update that report with it. */
+    reportUpdate?: { content: string; slug: string; options: ImportReportOptions };
+  }
+}
+
+const presentResult = (result: ReportImportResult) => ({ slug: result.report.slug, title: result.report.title, sections: result.sections, created: result.created, updated: result.updated, unchanged: result.unchanged.length, removed: result.removed });
 
 const reportFilterShape = {
   section: z.string().regex(/^\d{1,2}$/, message("validation.sectionNumber")).transform(Number).optional(),
@@ -83,11 +92,12 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
   const viewerOf = (req: Request) => ({ ...catalogueViewer(req.user ?? null), curator: canCurate(req.user ?? null) });
 
   router.get("/reports", async (req, res) => {
-    parseQuery(z.object({}).strict(), req);
+    const query = parseQuery(z.object({ deleted: z.literal("1").optional() }).strict(), req);
     const list = await reports.list();
     res.render("reports/index", {
       title: "Progress reports",
       curator: canCurate(req.user ?? null),
+      deleted: query.deleted === "1" && canCurate(req.user ?? null),
       reports: list.map((r) => ({ slug: r.report.slug, title: r.report.title, publishedOn: r.report.publishedOn, items: r.items, linked: r.linked, sections: r.sections })),
     });
   });
@@ -113,20 +123,55 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
         throw new ValidationError({ file: message("reports.importPage.notUtf8") }, message("reports.importPage.unreadableFile"));
       }
       const format: ReportFormat = form.format === "" ? detectReportFormat(content, req.file.originalname) : form.format;
-      const result = await reports.importReport(content, { format, slug: form.slug || undefined, title: form.title || undefined, publishedOn: form.publishedOn || undefined }, actorOf(req));
-      res.render("reports/import", {
-        title: "Progress report imported",
-        values: {},
-        errors: {},
-        message: null,
-        result: { slug: result.report.slug, title: result.report.title, sections: result.sections, created: result.created, updated: result.updated, unchanged: result.unchanged.length, removed: result.removed },
-      });
+      const options: ImportReportOptions = { format, slug: form.slug || undefined, title: form.title || undefined, publishedOn: form.publishedOn || undefined };
+      try {
+        const result = await reports.importReport(content, options, actorOf(req));
+        res.render("reports/import", { title: "Progress report imported", values: {}, errors: {}, message: null, result: presentResult(result) });
+      } catch (error) {
+        if (!(error instanceof ReportExistsError)) throw error;
+        // The file stays with the curator's session while they decide; the page shows what updating would change.
+        req.session.reportUpdate = { content, slug: error.existing.slug, options };
+        res.status(409).render("reports/update", { title: "Update a progress report", existing: { slug: error.existing.slug, title: error.existing.title }, plan: presentResult(error.plan) });
+      }
     } catch (error) {
       if (error instanceof ReportUnreadableError || error instanceof ValidationError) {
         return renderImport(res, values, error.fieldKeys ?? {}, error.messageKey, 400);
       }
       throw error;
     }
+  });
+
+  router.post("/reports/import/update", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    const form = parseWith(z.object({ _csrf: z.string().optional(), slug: z.string().regex(/^[a-z0-9-]{1,120}$/) }).strict(), req.body ?? {});
+    const pending = req.session.reportUpdate;
+    if (!pending || pending.slug !== form.slug) return renderImport(res, { format: "", slug: form.slug, title: "", publishedOn: "" }, { file: message("reports.importPage.nothingPending") }, message("reports.importPage.nothingUploaded"), 400);
+    try {
+      const result = await reports.importReport(pending.content, { ...pending.options, slug: pending.slug }, actorOf(req));
+      delete req.session.reportUpdate;
+      res.render("reports/import", { title: "Progress report imported", values: {}, errors: {}, message: null, result: presentResult(result) });
+    } catch (error) {
+      if (error instanceof ReportUnreadableError || error instanceof ValidationError) {
+        delete req.session.reportUpdate;
+        return renderImport(res, { format: "", slug: form.slug, title: "", publishedOn: "" }, error.fieldKeys ?? {}, error.messageKey, 400);
+      }
+      throw error;
+    }
+  });
+
+  // Deleting a report asks first, on a page of its own that says what goes with it.
+  router.get("/reports/:slug/delete", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    parseQuery(z.object({}).strict(), req);
+    const removal = await reports.removal(String(req.params.slug));
+    res.render("reports/delete", { title: "Delete a progress report", report: { slug: removal.report.slug, title: removal.report.title }, removal: { sections: removal.sections, items: removal.items, links: removal.links } });
+  });
+
+  router.post("/reports/:slug/delete", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    parseWith(z.object({ _csrf: z.string().optional() }).strict(), req.body ?? {});
+    await reports.deleteReport(String(req.params.slug), actorOf(req));
+    res.redirect(303, "/reports?deleted=1");
   });
 
   router.get("/reports/:slug", async (req, res) => {
