@@ -20,6 +20,7 @@ import { catalogueApi, cataloguePages } from "./modules/catalogue/catalogue.rout
 import { workspacePages } from "./modules/catalogue/workspace.routes";
 import { reviewPages } from "./modules/curation/review.routes";
 import { confirmationPages } from "./modules/confirmation/confirmation.routes";
+import { linkPages } from "./modules/links/links.routes";
 import { developmentMailbox, enquiryPages } from "./modules/enquiries/enquiries.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { organisationAdminPages } from "./modules/organisations/organisation-admin.routes";
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(organisationAdminPages(services));
   app.use(enquiryPages(services));
   app.use(confirmationPages(services));
+  app.use(linkPages(services));
   app.use(peoplePages(services, services.mailer, config));
   app.use(developmentMailbox(config, services.mailer));
   app.use(searchPages(services));

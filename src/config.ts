@@ -42,6 +42,14 @@ export interface Config {
     /** Enquiries older than this many months are deleted, with their threads. */
     retentionMonths: number;
   };
+  linkCheck: {
+    /** Longest one request of the link check may take. */
+    timeoutMs: number;
+    /** Pause between two requests to the same host. */
+    pauseMs: number;
+    /** Fetch loopback addresses too (tests against a local server; refused in production). */
+    allowLoopback: boolean;
+  };
   /** Signs the one-click confirm links of the re-confirmation digest; derived from the session secret unless set. */
   confirmLinkSecret: string;
   jobs: {
@@ -141,6 +149,19 @@ const envSchema = z.object({
     .min(1, "must be a whole number of months from 1 to 120")
     .max(120, "must be a whole number of months from 1 to 120")
     .default(24),
+  LINK_CHECK_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds from 100 to 120000" })
+    .int("must be a whole number of milliseconds from 100 to 120000")
+    .min(100, "must be a whole number of milliseconds from 100 to 120000")
+    .max(120000, "must be a whole number of milliseconds from 100 to 120000")
+    .default(10000),
+  LINK_CHECK_PAUSE_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds from 0 to 60000" })
+    .int("must be a whole number of milliseconds from 0 to 60000")
+    .min(0, "must be a whole number of milliseconds from 0 to 60000")
+    .max(60000, "must be a whole number of milliseconds from 0 to 60000")
+    .default(1000),
+  LINK_CHECK_ALLOW_LOOPBACK: booleanText.optional(),
   CONFIRM_LINK_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JOBS: booleanText.optional(),
   JOB_CONFIRMATION_DIGEST: cronPattern.default("0 6 * * 1"),
@@ -192,6 +213,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     if (production) problems.push("SESSION_SECRET is required in production (at least 32 characters)");
     else sessionSecret = persistedSecret(dataDir, "session-secret");
   }
+  if (production && e.LINK_CHECK_ALLOW_LOOPBACK) problems.push("LINK_CHECK_ALLOW_LOOPBACK is for tests against a local server and is refused in production");
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -211,6 +233,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? "Regional Training Catalogue <no-reply@localhost>" },
     enquiries: { retentionMonths: e.ENQUIRY_RETENTION_MONTHS },
+    linkCheck: { timeoutMs: e.LINK_CHECK_TIMEOUT_MS, pauseMs: e.LINK_CHECK_PAUSE_MS, allowLoopback: e.LINK_CHECK_ALLOW_LOOPBACK ?? false },
     confirmLinkSecret: e.CONFIRM_LINK_SECRET ?? createHmac("sha256", sessionSecret as string).update("confirm-links").digest("base64url"),
     jobs: { enabled: e.JOBS ?? e.NODE_ENV !== "test", confirmationDigest: e.JOB_CONFIRMATION_DIGEST, linkCheck: e.JOB_LINK_CHECK, enquiryRetention: e.JOB_ENQUIRY_RETENTION },
     search: {

@@ -19,6 +19,7 @@ import { ReviewService } from "./modules/curation/review.service";
 import { randomBytes } from "node:crypto";
 import { ConfirmLinks } from "./modules/confirmation/confirm-links";
 import { ConfirmationService } from "./modules/confirmation/confirmation.service";
+import { LinkCheckService } from "./modules/links/link-check.service";
 import { JobRuns } from "./modules/jobs/job-runs.service";
 import { MailOutbox } from "./modules/mail/mail-outbox.service";
 import { MailWorker, type MailWorkerOptions } from "./modules/mail/mail-worker";
@@ -44,7 +45,7 @@ export interface ServiceOptions {
   indexUid?: string;
   logger?: Logger;
   /** What mail and enquiries need of the configuration; without it mail goes to the log only. */
-  config?: Pick<Config, "env" | "mail" | "publicUrl" | "enquiries"> & Partial<Pick<Config, "confirmLinkSecret">>;
+  config?: Pick<Config, "env" | "mail" | "publicUrl" | "enquiries"> & Partial<Pick<Config, "confirmLinkSecret" | "linkCheck">>;
   /** The mailer; built from `config` when not given. */
   mailer?: Mailer;
   /** Enquiry rate limits (the defaults when not given). */
@@ -96,7 +97,8 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const coverage = new CoverageService(dataSource);
   const importBatches = new ImportBatches(dataSource);
   const database = new DatabaseCheck(dataSource);
-  return { database, listings, writer, referenceData, coverage, importBatches, review, jobRuns, confirmLinks, confirmation, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
+  const links = new LinkCheckService(dataSource, config.linkCheck ?? { timeoutMs: 10_000, pauseMs: 1000, allowLoopback: false });
+  return { database, listings, writer, referenceData, coverage, importBatches, review, jobRuns, confirmLinks, confirmation, links, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -9,6 +9,7 @@ import { Topic } from "../modules/catalogue/topic.entity";
 import { Enquiry } from "../modules/enquiries/enquiry.entity";
 import { EnquiryMessage } from "../modules/enquiries/enquiry-message.entity";
 import { JobRun } from "../modules/jobs/job-run.entity";
+import { LinkCheck } from "../modules/links/link-check.entity";
 import { MailOutboxEntry } from "../modules/mail/mail-outbox.entity";
 import { Organisation } from "../modules/organisations/organisation.entity";
 import { Audience, Country, Language } from "../modules/reference/reference.entities";
@@ -37,6 +38,7 @@ export const entities = [
   EnquiryMessage,
   MailOutboxEntry,
   JobRun,
+  LinkCheck,
   AuditEvent,
   SearchOutboxEntry,
   SearchIndexVersion,

@@ -12,6 +12,7 @@ export const TABLES = [
   "invitations",
   "job_runs",
   "languages",
+  "link_checks",
   "mail_outbox",
   "organisations",
   "report_item_links",

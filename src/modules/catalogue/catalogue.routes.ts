@@ -18,7 +18,7 @@ import { presentApiResource, presentCard, presentDetail, presenterContext } from
 const detailPath = (resource: Resource) => `/resources/${encodeURIComponent(resource.slug)}`;
 
 /** Pages of the catalogue: home, list, listing, topics, languages. */
-export function cataloguePages(services: Pick<Services, "catalogue" | "topics" | "reference" | "reports" | "enquiries" | "enquiryLimiter">): Router {
+export function cataloguePages(services: Pick<Services, "catalogue" | "topics" | "reference" | "reports" | "enquiries" | "enquiryLimiter" | "links">): Router {
   const router = Router();
   const { catalogue, topics, reference } = services;
 
@@ -55,11 +55,12 @@ export function cataloguePages(services: Pick<Services, "catalogue" | "topics" |
 
   /** The listing page, with its "Ask the owner" form (as sent, with its errors, after a refused enquiry). */
   async function renderListing(req: Request, res: Response, resource: Resource, form: EnquiryFormState = { values: {}, errors: {}, message: null }, status = 200) {
-    const [ctx, reportItems, countries, toCurators] = await Promise.all([
+    const [ctx, reportItems, countries, toCurators, linkWarnings] = await Promise.all([
       presenterContext(services.reference),
       services.reports.itemsFor(resource.id),
       reference.listCountries(),
       services.enquiries.routedToCurators(resource.ownerId),
+      services.links.warningsForListing(resource),
     ]);
     const detail = presentDetail(resource, ctx);
     // The form needs the session's CSRF token, so a visitor's session starts here.
@@ -68,6 +69,8 @@ export function cataloguePages(services: Pick<Services, "catalogue" | "topics" |
       title: detail.title,
       resource: detail,
       reportItems: reportItems.map(presentReportReference),
+      // Addresses whose last two checks failed, with the day of the last one.
+      linkWarnings,
       enquiry: presentEnquiryForm(detail, form, { toCurators, countries, retentionMonths: services.enquiries.retentionMonths }),
     });
   }

@@ -18,6 +18,7 @@ import { ConflictError, EDITABLE_FIELDS, fieldsOf, ListingEditor } from "./listi
 import type { Resource } from "./resource.entity";
 import { presentDetail, presenterContext } from "./resource.presenter";
 import { itemAnchor } from "../reports/report.presenter";
+import { fixHref } from "../links/links.routes";
 import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "./vocabulary";
 import { editionFormSchema, listingFormSchema, removeFormSchema, sessionFormSchema, statusFormSchema } from "./workspace.schemas";
 
@@ -68,7 +69,7 @@ function formValues(resource: Resource | null) {
 }
 
 /** The contributors' workspace: their organisation's listings, in every status. */
-export function workspacePages(services: Pick<Services, "organisations" | "topics" | "reference" | "catalogue" | "audit" | "reports" | "review" | "confirmation">, editor: ListingEditor): Router {
+export function workspacePages(services: Pick<Services, "organisations" | "topics" | "reference" | "catalogue" | "audit" | "reports" | "review" | "confirmation" | "links">, editor: ListingEditor): Router {
   const router = Router();
   const { organisations, topics, reference, catalogue, audit } = services;
   router.use("/workspace", requireSignIn, (req, _res, next) => {
@@ -112,7 +113,7 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     const organisation = await organisationFor(req);
     if (filter.org && !organisation && isCurator(req.user ?? null)) throw new NotFoundError();
     if (!organisation && !isCurator(req.user ?? null)) throw new NotFoundError(message("errors.notFound.noOrganisation"));
-    const [all, due] = await Promise.all([editor.listForOwner(organisation?.id ?? null), services.confirmation.due(organisation?.id ?? null)]);
+    const [all, due, failingLinks] = await Promise.all([editor.listForOwner(organisation?.id ?? null), services.confirmation.due(organisation?.id ?? null), organisation ? services.links.failing(organisation.id) : Promise.resolve([])]);
     const words = filter.q ? foldForFilter(filter.q) : null;
     const listings = all.filter((r) => (!filter.status || r.status === filter.status) && (!words || words.every((w) => foldForFilter(`${r.title} ${r.acronym ?? ""} ${r.owner?.name ?? ""}`).some((x) => x.includes(w)))));
     const today = todayUtc();
@@ -149,6 +150,9 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
       // Published listings due for their yearly confirmation within 30 days, or past due.
       due: due.slice(0, 100).map((d) => ({ id: d.id, title: d.title, version: d.version, dueAt: d.dueAt, confirmedSince: d.confirmedSince, overdue: d.overdue })),
       dueCount: due.length,
+      // The organisation's addresses that failed their last two checks.
+      failingLinks: failingLinks.slice(0, 50).map((l) => ({ label: l.label, url: l.url, lastCheckedAt: l.lastCheckedAt, fix: fixHref(l, isCurator(req.user ?? null), organisation?.slug ?? null) })),
+      failingCount: failingLinks.length,
       counts: { draft: all.filter((l) => l.status === "draft").length, pending: all.filter((l) => l.status === "pending").length, published: all.filter((l) => l.status === "published").length, archived: all.filter((l) => l.status === "archived").length },
     });
   });

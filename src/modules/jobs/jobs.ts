@@ -17,6 +17,15 @@ export function scheduledJobs(services: Services, config: Pick<Config, "jobs">):
       },
     },
     {
+      name: "link-check",
+      schedule: config.jobs.linkCheck,
+      leaseMs: 6 * HOUR,
+      run: async () => {
+        const run = await services.links.checkAll();
+        return `${run.addresses} addresses of ${run.targets} listings, editions and organisations checked; ${run.failed} failed; ${Math.round(run.seconds)} s`;
+      },
+    },
+    {
       name: "enquiry-retention",
       schedule: config.jobs.enquiryRetention,
       leaseMs: HOUR,
