@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { createTestApp, TestApp } from "../helpers/app";
 import { seriousViolations, sidewaysOverflow } from "../helpers/axe";
 import { BrowserRun, hasChromium, startBrowser } from "../helpers/browser";
+import { focusRingContrast } from "../helpers/focus";
 import { TEST_PASSWORD } from "../helpers/sessions";
 
 /**
@@ -123,6 +124,34 @@ describe.runIf(hasChromium)("every main page on a 390 px phone", () => {
     }
     expect(problems).toEqual([]);
   }, 180_000);
+});
+
+describe.runIf(hasChromium)("the keyboard", () => {
+  it.each(["visitor", "curator"] as const)("skips to the content first on every page, as %s", async (role) => {
+    const page = pages[role];
+    for (const path of PAGES[role]()) {
+      await page.goto(`${run.base}${path}`);
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim()), path).toBe("Skip to content");
+      await page.keyboard.press("Enter");
+      expect(await page.evaluate(() => document.activeElement?.id), path).toBe("main");
+    }
+  }, 120_000);
+
+  it("draws a focus ring of at least 3:1 on every stop of the curator's report page, workspace and coverage", async () => {
+    const page = pages.curator;
+    for (const path of [REPORT, "/workspace", "/coverage", unlinkPath]) {
+      await page.goto(`${run.base}${path}`);
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press("Tab");
+        // A short page runs out of stops: focus leaves the document.
+        if (await page.evaluate(() => !document.hasFocus() || document.activeElement === document.body)) break;
+        const ring = await focusRingContrast(page);
+        expect(ring, `${path}: focus stop ${i + 1} has a visible ring`).not.toBeNull();
+        expect(ring!.ratio, `${path}: ${ring!.element}: ${ring!.ring} on ${ring!.background}`).toBeGreaterThanOrEqual(3);
+      }
+    }
+  }, 120_000);
 });
 
 describe.runIf(hasChromium)("coverage charts on a phone", () => {
