@@ -55,9 +55,9 @@ export class OrganisationService {
     const taken = (value: string) => others.find((o) => [o.name, o.shortName, o.slug].some((n) => n !== null && nameKey(n) === nameKey(value)));
     const problems: Record<string, string> = {};
     const byName = fields.name ? taken(fields.name) : undefined;
-    if (byName) problems.name = `is already used by ${byName.name}`;
+    if (byName) problems.name = message("organisations.errors.usedBy", { organisation: byName.name });
     const byAcronym = fields.shortName ? taken(fields.shortName) : undefined;
-    if (byAcronym) problems.shortName = `is already used by ${byAcronym.name}`;
+    if (byAcronym) problems.shortName = message("organisations.errors.usedBy", { organisation: byAcronym.name });
     return problems;
   }
 
