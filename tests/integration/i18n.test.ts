@@ -99,6 +99,18 @@ describe("choosing the interface language", () => {
     const res = await request(t.app).get("/no-such-page?lang=km").expect(404);
     expect(htmlLang(res.text)).toEqual(["km", "ltr"]);
   });
+
+  it("says why a page was not found, and which filter names nothing, in the reader's language; the API keeps English", async () => {
+    const listing = await request(t.app).get("/resources/no-such-listing?lang=id").expect(404);
+    expect(listing.text).toContain("Tidak ada entri pada alamat ini. Entri tersebut mungkin telah diarsipkan, atau tautannya salah ketik.");
+    expect(listing.text).not.toContain("No listing has this address");
+    const topic = await request(t.app).get("/topics/no-such-topic?lang=vi").expect(404);
+    expect(topic.text).toContain("Không có chủ đề nào tại địa chỉ này. Xem danh sách chủ đề.");
+    const filter = await request(t.app).get("/catalogue?topic=no-such-topic&lang=ms").expect(400);
+    expect(filter.text).toContain("tiada topik bernama &#34;no-such-topic&#34;; lihat senarai topik");
+    const api = await request(t.app).get("/api/v1/resources?topic=no-such-topic&lang=fil").expect(400);
+    expect(api.body.error.fields.topic).toBe('no topic is called "no-such-topic"; see the list of topics');
+  });
 });
 
 describe("fonts for the region's scripts", () => {
