@@ -7,6 +7,7 @@ import { CatalogueService } from "./modules/catalogue/catalogue.service";
 import { ListingEditor } from "./modules/catalogue/listing-editor.service";
 import { ListingRepository } from "./modules/catalogue/listing.repository";
 import { ListingWriter } from "./modules/catalogue/listing-writer.service";
+import { DuplicateFinder } from "./modules/catalogue/duplicates";
 import { TopicService } from "./modules/catalogue/topic.service";
 import { OrganisationService } from "./modules/organisations/organisation.service";
 import { ReferenceDataLoader } from "./modules/reference/reference-data";
@@ -67,6 +68,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const listings = new ListingRepository(dataSource);
   const outbox = new SearchOutbox(dataSource, searchText, documentContext, listings);
   const writer = new ListingWriter(dataSource, listings, audit, outbox);
+  const duplicates = new DuplicateFinder(dataSource);
   const organisations = new OrganisationService(dataSource, listings, audit, outbox);
   const referenceData = new ReferenceDataLoader(dataSource, organisations);
   const catalogue = new CatalogueService(dataSource, topics, organisations, reference, searchText, listings, writer);
@@ -79,7 +81,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const accounts = new AccountService(dataSource, audit);
   const editor = new ListingEditor(listings, writer);
   const signInLimiter = new SignInLimiter(dataSource);
-  const importer = new ListingImporter(dataSource, audit, listings, writer, organisations);
+  const importer = new ListingImporter(dataSource, audit, listings, writer, organisations, duplicates);
   const exporter = new ListingExporter(listings);
   const reports = new ReportService(dataSource, audit);
   const config = options.config ?? { env: "development" as const, mail: { smtpUrl: null, from: "Regional Training Catalogue <no-reply@localhost>" }, publicUrl: "http://localhost:3000", enquiries: { retentionMonths: 24 } };
@@ -98,7 +100,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const importBatches = new ImportBatches(dataSource);
   const database = new DatabaseCheck(dataSource);
   const links = new LinkCheckService(dataSource, config.linkCheck ?? { timeoutMs: 10_000, pauseMs: 1000, allowLoopback: false });
-  return { database, listings, writer, referenceData, coverage, importBatches, review, jobRuns, confirmLinks, confirmation, links, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
+  return { database, listings, writer, referenceData, coverage, importBatches, duplicates, review, jobRuns, confirmLinks, confirmation, links, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -6,21 +6,22 @@ import { openDatabase } from "../db/data-source";
 import { AppError } from "../http/errors";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { detectFormat, MAX_UPLOAD_BYTES, readListingFile, TRANSFER_FORMATS, TransferFormat } from "../modules/transfer/listing-file";
-import { describePlan, ImportRejectedError, ImportScope } from "../modules/transfer/listing-importer.service";
+import { describePlan, ImportDuplicatesError, ImportRejectedError, ImportScope } from "../modules/transfer/listing-importer.service";
 import { buildServices } from "../services";
 import { createProgress } from "./progress";
 
 const USAGE = `Usage:
-  npm run import -- --org ORGANISATION-SLUG FILE [--dry-run] [--format csv|jsonl]
-  npm run import -- --several FILE [--dry-run] [--format csv|jsonl]
+  npm run import -- --org ORGANISATION-SLUG FILE [--dry-run] [--distinct] [--format csv|jsonl]
+  npm run import -- --several FILE [--dry-run] [--distinct] [--format csv|jsonl]
 FILE is CSV or JSON Lines (see the README). Rows are matched to listings by externalId.
 --dry-run    list what would be created, updated and rejected, and change nothing
---several    rows name their "organisation"; unknown organisations are created unverified`;
+--several    rows name their "organisation"; unknown organisations are created unverified
+--distinct   import new rows that look like saved listings (same address, title, or title and start date): they are different ones`;
 
 /** `npm run import`: a bulk import of listings from the command line, with a progress bar. */
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { org: { type: "string" }, several: { type: "boolean" }, "dry-run": { type: "boolean" }, format: { type: "string" }, help: { type: "boolean" } },
+    options: { org: { type: "string" }, several: { type: "boolean" }, "dry-run": { type: "boolean" }, distinct: { type: "boolean" }, format: { type: "string" }, help: { type: "boolean" } },
     allowPositionals: true,
   });
   const file = positionals[0];
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
         if (!plan.ok) process.exitCode = 1;
         return;
       }
-      const result = await services.importer.commit(rows, scope, SYSTEM_ACTOR, { onProgress, byCurator: true });
+      const result = await services.importer.commit(rows, scope, SYSTEM_ACTOR, { onProgress, byCurator: true, distinct: values.distinct ?? false });
       bars.stop();
       process.stdout.write(`Imported ${file} (${format}).\n${describePlan(result)}\n`);
       if (result.changedIds.length) process.stdout.write("The search index catches up as soon as the app's search worker runs.\n");
@@ -71,6 +72,11 @@ async function main(): Promise<void> {
       bars.stop();
       if (error instanceof ImportRejectedError) {
         process.stdout.write(`Nothing was imported: every row must be valid.\n${describePlan(error.plan)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (error instanceof ImportDuplicatesError) {
+        process.stdout.write(`Nothing was imported: new rows look like saved listings. Check them; if they are different listings, import again with --distinct.\n${describePlan(error.plan)}\n`);
         process.exitCode = 1;
         return;
       }

@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import type { Organisation } from "../../src/modules/organisations/organisation.entity";
 import { ImportBatch } from "../../src/modules/transfer/import-batch.entity";
 import { readListingFile, writeListingFile } from "../../src/modules/transfer/listing-file";
-import { ImportRejectedError, ImportScope } from "../../src/modules/transfer/listing-importer.service";
+import { ImportOptions, ImportRejectedError, ImportScope } from "../../src/modules/transfer/listing-importer.service";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation } from "../helpers/factories";
 import { runEntry } from "../helpers/process";
@@ -39,8 +39,8 @@ async function tableCounts(): Promise<Record<string, number>> {
   return counts;
 }
 
-async function importText(content: string, scope: ImportScope, format: "jsonl" | "csv" = "jsonl") {
-  return t.services.importer.commit(readListingFile(content, format), scope, SYSTEM_ACTOR);
+async function importText(content: string, scope: ImportScope, format: "jsonl" | "csv" = "jsonl", options: ImportOptions = {}) {
+  return t.services.importer.commit(readListingFile(content, format), scope, SYSTEM_ACTOR, options);
 }
 
 beforeAll(async () => {
@@ -224,7 +224,8 @@ describe("bulk import", () => {
     expect(await tableCounts()).toEqual(before);
     // Into a fresh organisation, the same file gives listings whose export is the same file.
     const orgC = await buildOrganisation(t, { slug: "org-c", name: "Organisation C" });
-    await importText(writeListingFile(rows, "jsonl"), { kind: "organisation", organisation: orgC });
+    // Copies of another organisation's listings, sessions and all: the importer says they are meant.
+    await importText(writeListingFile(rows, "jsonl"), { kind: "organisation", organisation: orgC }, "jsonl", { distinct: true });
     expect(writeListingFile(await t.services.exporter.rows(orgC.id), "jsonl")).toBe(writeListingFile(rows, "jsonl"));
   });
 

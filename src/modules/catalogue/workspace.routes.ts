@@ -14,6 +14,7 @@ import { canCreateListingFor, canManageListing, canUseWorkspace, canViewAudit, i
 import type { Actor } from "../audit/audit.service";
 import type { Organisation } from "../organisations/organisation.entity";
 import { SESSION_STATUSES } from "./course-session.entity";
+import type { Duplicate } from "./duplicates";
 import { ConflictError, EDITABLE_FIELDS, fieldsOf, ListingEditor } from "./listing-editor.service";
 import type { Resource } from "./resource.entity";
 import { presentDetail, presenterContext } from "./resource.presenter";
@@ -69,7 +70,7 @@ function formValues(resource: Resource | null) {
 }
 
 /** The contributors' workspace: their organisation's listings, in every status. */
-export function workspacePages(services: Pick<Services, "organisations" | "topics" | "reference" | "catalogue" | "audit" | "reports" | "review" | "confirmation" | "links">, editor: ListingEditor): Router {
+export function workspacePages(services: Pick<Services, "organisations" | "topics" | "reference" | "catalogue" | "audit" | "reports" | "review" | "confirmation" | "links" | "duplicates">, editor: ListingEditor): Router {
   const router = Router();
   const { organisations, topics, reference, catalogue, audit } = services;
   router.use("/workspace", requireSignIn, (req, _res, next) => {
@@ -157,8 +158,8 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     });
   });
 
-  const renderForm = async (res: Response, locals: { title: string; editing?: string; action: string; values: Record<string, unknown>; errors: Record<string, string>; message: string | null; version?: number; organisation: Organisation | null }, status = 200) => {
-    res.status(status).render("workspace/form", { ...locals, labels: FIELD_LABELS, options: await formOptions(), textFields: TEXT_FIELD_GROUPS });
+  const renderForm = async (res: Response, locals: { title: string; editing?: string; action: string; values: Record<string, unknown>; errors: Record<string, string>; message: string | null; version?: number; organisation: Organisation | null; duplicates?: Duplicate[] }, status = 200) => {
+    res.status(status).render("workspace/form", { duplicates: [], ...locals, labels: FIELD_LABELS, options: await formOptions(), textFields: TEXT_FIELD_GROUPS });
   };
 
   router.get("/workspace/listings/new", async (req, res) => {
@@ -175,7 +176,15 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     const organisation = await organisationFor(req);
     if (!organisation || !canCreateListingFor(req.user ?? null, organisation.id)) throw new NotFoundError(message("errors.notFound.chooseOrganisation"));
     try {
-      const { _csrf, version: _v, ...fields } = parseWith(listingFormSchema, req.body ?? {}, message("listing.form.needsAttention"));
+      const { _csrf, version: _v, distinct, ...fields } = parseWith(listingFormSchema, req.body ?? {}, message("listing.form.needsAttention"));
+      // A listing like one saved already is kept only once the contributor says it is a different one.
+      if (distinct !== "yes") {
+        const [alike] = await services.duplicates.find([{ title: fields.title, url: fields.url, ownerId: organisation.id, startDates: [] }]);
+        if (alike.length) {
+          await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: typed(req.body ?? {}), errors: { title: message("listing.duplicates.found") }, message: message("listing.form.needsAttention"), organisation, duplicates: alike }, 400);
+          return;
+        }
+      }
       const created = await catalogue.create({ ...fields, ownerId: organisation.id, status: "draft" }, actorOf(req));
       res.redirect(303, `/workspace/listings/${created.id}?saved=created`);
     } catch (error) {
@@ -221,7 +230,7 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     try {
       input = parseWith(listingFormSchema, req.body ?? {}, message("listing.form.needsAttention"));
       if (input.version === undefined) throw new ValidationError({ version: message("listing.errors.reload") });
-      const { _csrf, version, ...fields } = input;
+      const { _csrf, version, distinct: _distinct, ...fields } = input;
       await editor.update(resource.id, version, fields, actorOf(req));
       res.redirect(303, `/workspace/listings/${resource.id}?saved=updated`);
     } catch (error) {

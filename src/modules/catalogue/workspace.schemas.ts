@@ -60,6 +60,8 @@ export const listingFormSchema = z
     visibility: z.enum(["public", "members"], { error: message("listing.errors.chooseVisibility") }),
     topicSlugs: many,
     audienceSlugs: many,
+    /** Ticked when the form warned of a listing like this one: the contributor says it is a different one. */
+    distinct: z.enum(["yes"], { error: message("listing.errors.unknownAction") }).optional(),
   })
   .strict();
 

@@ -4,6 +4,8 @@ import type { Actor, AuditService } from "../audit/audit.service";
 import { sessionValuesOf, type SessionValues } from "../catalogue/course-session.entity";
 import { EDITABLE_FIELDS, type ListingFields, PUBLISHED_NEEDS_TOPIC, SECOND_EDITION, editionKey } from "../catalogue/listing-editor.service";
 import { pickTexts } from "../catalogue/listing-fields";
+import type { Duplicate, DuplicateFinder } from "../catalogue/duplicates";
+import { message } from "../../i18n/message";
 import { waitsForReview } from "../catalogue/listing-rules";
 import type { ListingRepository } from "../catalogue/listing.repository";
 import type { ListingChange, ListingWriter, NewListing } from "../catalogue/listing-writer.service";
@@ -16,6 +18,9 @@ import { ListingRow, listingRowSchema } from "./listing-row";
 import { ReferenceResolver } from "./reference-resolver";
 
 export type RowAction = "create" | "update" | "unchanged" | "reject";
+
+/** Why a row looks like a saved listing, in the command line's words. */
+const DUPLICATE_REASONS: Record<Duplicate["reason"], string> = { url: "same address", title: "same title and owner", "title-date": "same title and a session starting" };
 
 /** Rejected rows listed by `describePlan`. */
 const MAX_LISTED = 50;
@@ -32,6 +37,11 @@ export function describePlan(plan: ImportPlan): string {
     lines.push(`  line ${row.line}${row.externalId ? ` (${row.externalId})` : ""}: ${Object.entries(row.errors).map(([field, reason]) => `${field} ${reason}`).join("; ")}`);
   }
   if (rejected.length > MAX_LISTED) lines.push(`  ... and ${rejected.length - MAX_LISTED} more rejected rows`);
+  const alike = plan.rows.filter((r) => r.duplicates?.length);
+  if (alike.length) lines.push(`${alike.length} new ${alike.length === 1 ? "row looks" : "rows look"} like saved listings (import them with --distinct if they are different ones):`);
+  for (const row of alike.slice(0, MAX_LISTED)) {
+    lines.push(`  line ${row.line}${row.externalId ? ` (${row.externalId})` : ""}: ${row.duplicates!.map((d) => `${DUPLICATE_REASONS[d.reason]}${d.date ? ` ${d.date}` : ""} as "${d.title}" (${d.slug})`).join("; ")}`);
+  }
   return lines.join("\n");
 }
 
@@ -49,6 +59,8 @@ export interface PlannedRow {
   errors: Record<string, string>;
   /** Published by the file, but waiting for a curator's review first (an unverified organisation). */
   review?: boolean;
+  /** For a new listing: saved listings it looks like (`DuplicateFinder`), to be told apart before the import. */
+  duplicates?: Duplicate[];
 }
 
 export interface ImportPlan {
@@ -77,6 +89,14 @@ export class ImportRejectedError extends AppError {
     const first = plan.rows.find((r) => r.action === "reject")!;
     const [field, reason] = Object.entries(first.errors)[0];
     super(400, "import_rejected", `${plan.counts.reject} row${plan.counts.reject === 1 ? "" : "s"} cannot be imported, so nothing was imported. First: line ${first.line}, ${field} ${reason}.`);
+  }
+}
+
+/** New rows look like saved listings and the importer did not say they are distinct: nothing was imported. */
+export class ImportDuplicatesError extends AppError {
+  constructor(readonly plan: ImportPlan) {
+    const rows = plan.rows.filter((r) => r.duplicates?.length).length;
+    super(409, "import_duplicates", message("transfer.errors.duplicates", { count: rows }), { distinct: message("transfer.errors.sayDistinct") });
   }
 }
 
@@ -152,6 +172,8 @@ export interface ImportOptions {
    * public at once. Otherwise those of an unverified organisation wait for review (`waitsForReview`).
    */
   byCurator?: boolean;
+  /** The importer says the new rows that look like saved listings are different ones: they are imported. */
+  distinct?: boolean;
 }
 
 /**
@@ -168,6 +190,7 @@ export class ListingImporter {
     private readonly listings: ListingRepository,
     private readonly writer: ListingWriter,
     private readonly organisations: OrganisationService,
+    private readonly duplicates: DuplicateFinder,
   ) {}
 
   async plan(rows: FileRow[], scope: ImportScope, options: ImportOptions = {}): Promise<ImportPlan> {
@@ -179,6 +202,7 @@ export class ListingImporter {
       .transaction(async (manager) => {
         const { plan, resolved, existing } = await this.check(manager, rows, scope, options);
         if (!plan.ok) throw new ImportRejectedError(plan);
+        if (!options.distinct && plan.rows.some((r) => r.duplicates?.length)) throw new ImportDuplicatesError(plan);
         const changedIds = await this.write(manager, plan, resolved, existing, scope, actor, options);
         return { ...plan, changedIds };
       })
@@ -259,6 +283,15 @@ export class ListingImporter {
       row.changes = changes;
     }
     for (const row of planned) if (row.action === "reject" && Object.keys(row.errors).length === 0) row.errors.row = "cannot be imported";
+    // New listings that look like saved ones: the same address, title and owner, or title and start date.
+    const creating = [...resolved].filter(([index]) => planned[index].action === "create");
+    const found = await this.duplicates.find(
+      creating.map(([, value]) => ({ title: value.columns.title, url: value.columns.url, ownerId: value.ownerId, startDates: value.sessions.map((s) => s.startDate) })),
+      manager,
+    );
+    creating.forEach(([index], i) => {
+      if (found[i].length) planned[index].duplicates = found[i];
+    });
     // Only what the import writes is sent for review: a row unchanged stays where it waits already.
     for (const row of planned) if (row.review && row.action !== "create" && row.action !== "update") delete row.review;
 

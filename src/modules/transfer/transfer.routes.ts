@@ -12,7 +12,7 @@ import type { Organisation } from "../organisations/organisation.entity";
 import type { ImportBatch } from "./import-batch.entity";
 import { BATCH_TTL_MS } from "./import-batch.service";
 import { detectFormat, ListingFileError, MAX_UPLOAD_BYTES, readListingFile, TRANSFER_FORMATS, TransferFormat, writeListingFile } from "./listing-file";
-import { ImportPlan, ImportRejectedError, ImportScope } from "./listing-importer.service";
+import { ImportDuplicatesError, ImportPlan, ImportRejectedError, ImportScope } from "./listing-importer.service";
 import { CSV_COLUMNS } from "./listing-row";
 
 /** Rows of each kind the plan page lists before it says "and N more". */
@@ -90,6 +90,7 @@ export function transferPages({ organisations, importer, exporter, importBatches
       ok: plan.ok,
       newOrganisations: plan.newOrganisations,
       review: plan.rows.filter((r) => r.review).length,
+      alike: plan.rows.filter((r) => r.duplicates?.length).length,
       groups: (["reject", "create", "update", "unchanged"] as const).map((action) => ({ action, rows: shown(action).slice(0, ROWS_SHOWN), more: Math.max(0, shown(action).length - ROWS_SHOWN) })),
     };
   }
@@ -145,18 +146,23 @@ export function transferPages({ organisations, importer, exporter, importBatches
   });
 
   router.post("/workspace/import/:token/commit", async (req, res) => {
-    parseWith(z.object({ _csrf: z.string().optional() }).strict(), req.body ?? {});
+    const { distinct } = parseWith(z.object({ _csrf: z.string().optional(), distinct: z.enum(["yes"], { error: "must be yes when ticked" }).optional() }).strict(), req.body ?? {});
     const batch = await batchFor(req);
     if (batch.committedAt) return res.redirect(303, `/workspace/import/${batch.token}`);
     const { scope, organisation } = await scopeOf(batch);
     if (scope.kind === "several" ? !canCurate(req.user ?? null) : !canCreateListingFor(req.user ?? null, organisation!.id)) throw new NotFoundError(message("errors.notFound.import"));
     const rows = readListingFile(batch.content, batch.format as TransferFormat);
     try {
-      const result = await importer.commit(rows, scope, actorOf(req), { byCurator: canCurate(req.user ?? null) });
+      const result = await importer.commit(rows, scope, actorOf(req), { byCurator: canCurate(req.user ?? null), distinct: distinct === "yes" });
       const { changedIds: _ids, ...plan } = result;
       await importBatches.committed(batch.id, plan);
       res.redirect(303, `/workspace/import/${batch.token}`);
     } catch (error) {
+      if (error instanceof ImportDuplicatesError) {
+        // Nothing was imported: the rows that look like saved listings are shown, with the box to tick.
+        await importBatches.replanned(batch.id, error.plan);
+        return res.status(409).render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: false, message: error.messageKey, errors: error.fieldKeys ?? {}, ...planView(error.plan) });
+      }
       if (!(error instanceof ImportRejectedError)) throw error;
       // The catalogue changed since the dry run: show what is wrong now.
       await importBatches.replanned(batch.id, error.plan);

@@ -1,0 +1,163 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { CourseSession } from "./course-session.entity";
+import { visibleSql } from "./listing-rules";
+import { Resource } from "./resource.entity";
+
+/** Why a saved listing looks like the one being created. */
+export type DuplicateReason = "url" | "title" | "title-date";
+
+/** A listing about to be created (a form, an import row), as duplicates are looked for. */
+export interface DuplicateCandidate {
+  title: string;
+  url: string | null;
+  /** The organisation it is listed for; null for one an import is about to create (nothing of it is saved yet). */
+  ownerId: number | null;
+  /** Start dates of its sessions (YYYY-MM-DD). */
+  startDates: string[];
+}
+
+/** A saved listing that looks like a candidate, and why. */
+export interface Duplicate {
+  id: number;
+  slug: string;
+  title: string;
+  ownerId: number;
+  reason: DuplicateReason;
+  /** The candidate's own organisation's listing (any status), or another's published one. */
+  sameOwner: boolean;
+  /** The start date both have, for `title-date`. */
+  date?: string;
+}
+
+/**
+ * A title as compared for duplicates: Unicode-normalised, in lower case, punctuation and spacing
+ * counted as one space. Marks are kept (in Thai or Khmer they are letters' vowels).
+ */
+export function titleKey(title: string): string {
+  return title.normalize("NFKC").toLocaleLowerCase("en").replace(/[^\p{L}\p{M}\p{N}]+/gu, " ").trim();
+}
+
+/**
+ * An address as compared for duplicates: without its scheme, a leading `www.`, the fragment and a
+ * trailing slash, in lower case (a duplicate warning may be generous; the owner can say it is distinct).
+ */
+export function urlKey(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
+  const host = parsed.host.toLowerCase().replace(/^www\./, "");
+  const path = parsed.pathname.replace(/\/+$/, "");
+  return `${host}${path}${parsed.search}`.toLowerCase();
+}
+
+/** The stored forms an address with this key may have, trailing slash removed (the query removes it from the stored one too). */
+function urlVariants(key: string): string[] {
+  return ["http://", "https://", "http://www.", "https://www."].map((scheme) => `${scheme}${key}`);
+}
+
+/** Parameters per IN list: well inside SQLite's and Postgres's limits. */
+const CHUNK = 400;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** A date column as a driver gives it raw: a string, or (node-postgres) a Date at local midnight. */
+function day(value: string | Date): string {
+  if (!(value instanceof Date)) return String(value).slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+}
+
+interface Row {
+  id: number | string;
+  slug: string;
+  title: string;
+  url: string | null;
+  ownerId: number | string;
+}
+
+/**
+ * Finds saved listings that look like listings about to be created: the same address; the same
+ * title (as `titleKey` reads it) from the same organisation; or the same title with a session
+ * starting on the same day, from anyone. Other organisations' listings count only when published
+ * (the rule of `visibleSql`, for members), so that nobody learns of another's drafts. One call for
+ * many candidates (an import), with a few queries whatever their number.
+ */
+export class DuplicateFinder {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(candidates: DuplicateCandidate[], manager: EntityManager = this.dataSource.manager): Promise<Duplicate[][]> {
+    const found: Duplicate[][] = candidates.map(() => []);
+    if (candidates.length === 0) return found;
+    const visible = visibleSql("r", { member: true });
+    const base = () =>
+      manager
+        .getRepository(Resource)
+        .createQueryBuilder("r")
+        .select(["r.id AS id", "r.slug AS slug", "r.title AS title", "r.url AS url", "r.owner_id AS \"ownerId\""]);
+    const add = (index: number, row: Row, reason: DuplicateReason, date?: string) => {
+      const id = Number(row.id);
+      if (found[index].some((d) => d.id === id)) return;
+      const ownerId = Number(row.ownerId);
+      found[index].push({ id, slug: row.slug, title: row.title, ownerId, reason, sameOwner: ownerId === candidates[index].ownerId, ...(date ? { date } : {}) });
+    };
+    const mayShow = (index: number, row: Row, published: boolean) => published || Number(row.ownerId) === candidates[index].ownerId;
+
+    // The same address.
+    const byUrl = new Map<string, number[]>();
+    candidates.forEach((c, i) => {
+      const key = c.url ? urlKey(c.url) : null;
+      if (key) byUrl.set(key, [...(byUrl.get(key) ?? []), i]);
+    });
+    for (const part of chunks([...byUrl.keys()].flatMap(urlVariants))) {
+      const rows = await base()
+        .addSelect(`CASE WHEN ${visible.where} THEN 1 ELSE 0 END`, "published")
+        .where("rtrim(lower(r.url), '/') IN (:...urls)", { urls: part, ...visible.params })
+        .getRawMany<Row & { published: number | string }>();
+      for (const row of rows) {
+        const key = row.url ? urlKey(row.url) : null;
+        for (const index of (key && byUrl.get(key)) || []) if (mayShow(index, row, Number(row.published) === 1)) add(index, row, "url");
+      }
+    }
+
+    // The same title from the same organisation.
+    const owners = [...new Set(candidates.map((c) => c.ownerId).filter((id): id is number => id !== null))];
+    for (const ownerId of owners) {
+      const titles = new Map<string, number[]>();
+      candidates.forEach((c, i) => {
+        if (c.ownerId === ownerId) titles.set(titleKey(c.title), [...(titles.get(titleKey(c.title)) ?? []), i]);
+      });
+      const rows = await base().where("r.owner_id = :ownerId", { ownerId }).getRawMany<Row>();
+      for (const row of rows) for (const index of titles.get(titleKey(row.title)) ?? []) add(index, row, "title");
+    }
+
+    // The same title with a session on the same day, from anyone.
+    const byDate = new Map<string, number[]>();
+    candidates.forEach((c, i) => {
+      for (const date of new Set(c.startDates)) byDate.set(date, [...(byDate.get(date) ?? []), i]);
+    });
+    for (const part of chunks([...byDate.keys()])) {
+      const rows = await base()
+        .addSelect("s.start_date", "startDate")
+        .addSelect(`CASE WHEN ${visible.where} THEN 1 ELSE 0 END`, "published")
+        .innerJoin(CourseSession, "s", "s.resource_id = r.id")
+        .where("s.start_date IN (:...dates)", { dates: part, ...visible.params })
+        .getRawMany<Row & { startDate: string | Date; published: number | string }>();
+      for (const row of rows) {
+        const key = titleKey(row.title);
+        const date = day(row.startDate);
+        for (const index of byDate.get(date) ?? []) {
+          if (titleKey(candidates[index].title) === key && mayShow(index, row, Number(row.published) === 1)) add(index, row, "title-date", date);
+        }
+      }
+    }
+    return found;
+  }
+}
