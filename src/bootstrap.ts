@@ -16,7 +16,7 @@ export async function prepareData(config: Config, services: Services, logger: Lo
     const demo = await seedDemoCatalogue(services);
     logger.info({ created: demo.created }, "demo catalogue loaded into the empty database");
   }
-  if (config.demoData && (await services.reports.list()).length === 0) {
+  if (config.demoData && (await services.reports.list({ archived: true })).length === 0) {
     const report = await seedDemoReport(services);
     logger.info({ created: report.created }, "demo progress report imported and linked");
   }

@@ -195,6 +195,32 @@ describe("importing reports", () => {
     await agent.post("/reports/import/update").type("form").send({ _csrf: token, slug: SLUG }).expect(400);
   });
 
+  it("lets curators archive a report, out of the list and of coverage, and bring it back, audited", async () => {
+    await t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "to-archive", format: "csv", title: "A report to archive" }, SYSTEM_ACTOR);
+    const { agent, token } = people.curator;
+    const offer = await agent.get("/reports/to-archive/delete").expect(200);
+    expect(offer.text).toContain('action="/reports/to-archive/archive"');
+    await people.editor.agent.post("/reports/to-archive/archive").type("form").send({ _csrf: people.editor.token, archived: "yes" }).expect(404);
+    await agent.post("/reports/to-archive/archive").type("form").send({ _csrf: token, archived: "maybe" }).expect(400);
+    expect((await agent.post("/reports/to-archive/archive").type("form").send({ _csrf: token, archived: "yes" }).expect(303)).headers.location).toBe("/reports/to-archive");
+    const [event] = await t.dataSource.query("SELECT action FROM audit_events ORDER BY id DESC LIMIT 1");
+    expect(event.action).toBe("report.archived");
+    expect((await request(t.app).get("/reports").expect(200)).text).not.toContain('href="/reports/to-archive"');
+    expect((await request(t.app).get("/api/v1/reports").expect(200)).body.data.map((r: { slug: string }) => r.slug)).not.toContain("to-archive");
+    expect((await request(t.app).get("/coverage").expect(200)).text).not.toContain("A report to archive");
+    expect((await agent.get("/reports").expect(200)).text).toMatch(/href="\/reports\/to-archive">A report to archive<\/a> <span class="status status-archived">archived<\/span>/);
+    // Its page and its items' links stay, and say it is archived.
+    const page = (await request(t.app).get("/reports/to-archive").expect(200)).text;
+    expect(page).toContain("This report is archived");
+    expect(page).not.toContain('name="archived" value="no"');
+    expect((await agent.get("/reports/to-archive").expect(200)).text).toContain('name="archived" value="no"');
+    await agent.post("/reports/to-archive/archive").type("form").send({ _csrf: token, archived: "no" }).expect(303);
+    expect((await request(t.app).get("/reports").expect(200)).text).toContain('href="/reports/to-archive"');
+    expect((await request(t.app).get("/coverage").expect(200)).text).toContain("A report to archive");
+    const [back] = await t.dataSource.query("SELECT action FROM audit_events ORDER BY id DESC LIMIT 1");
+    expect(back.action).toBe("report.unarchived");
+  });
+
   it("lets curators delete a report with its items and links, after a confirmation, and audits it", async () => {
     await t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "to-delete", format: "csv", title: "A report to delete" }, SYSTEM_ACTOR);
     const { report, item } = await t.services.reports.item("to-delete", "1.1");

@@ -1,4 +1,4 @@
-import { DataSource, In, SelectQueryBuilder } from "typeorm";
+import { DataSource, In, IsNull, SelectQueryBuilder } from "typeorm";
 import { Resource } from "../catalogue/resource.entity";
 import { Topic } from "../catalogue/topic.entity";
 import { Language } from "../reference/reference.entities";
@@ -302,7 +302,8 @@ export class CoverageService {
   private async coverageOfReports(slug: string | null): Promise<ReportCoverage[]> {
     const reports = await this.dataSource.getRepository(Report).find({
       select: { id: true, slug: true, title: true, publishedOn: true },
-      where: slug === null ? {} : { slug },
+      // An archived report is out of coverage.
+      where: slug === null ? { archivedAt: IsNull() } : { slug, archivedAt: IsNull() },
     });
     if (reports.length === 0) return [];
 

@@ -31,6 +31,10 @@ export class Report {
   @DateTimeColumn({ nullable: true })
   importedAt: Date | null;
 
+  /** When a curator archived the report: kept and readable, but out of the list of reports and of coverage. */
+  @DateTimeColumn({ name: "archived_at", nullable: true })
+  archivedAt: Date | null;
+
   @OneToMany(() => ReportSection, (s) => s.report)
   sections?: ReportSection[];
 

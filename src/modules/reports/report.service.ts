@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, In } from "typeorm";
+import { DataSource, EntityManager, In, IsNull } from "typeorm";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import type { Actor, AuditService } from "../audit/audit.service";
 import type { Viewer } from "../catalogue/catalogue.service";
@@ -181,6 +181,20 @@ export class ReportService {
     return { report, sections, items: itemIds.length, links };
   }
 
+  /** Archives a report (out of the list and of coverage, its page and links kept), or brings it back; audited. */
+  async setArchived(slug: string, archived: boolean, actor: Actor): Promise<Report> {
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(Report);
+      const report = await repo.findOneBy({ slug });
+      if (!report) throw new NotFoundError(message("errors.notFound.report"));
+      if ((report.archivedAt !== null) === archived) return report;
+      report.archivedAt = archived ? new Date() : null;
+      await repo.update({ id: report.id }, { archivedAt: report.archivedAt });
+      await this.audit.record(manager, actor, { action: archived ? "report.archived" : "report.unarchived", entityType: "report", entityId: report.id, changes: { archived: [!archived, archived] } });
+      return report;
+    });
+  }
+
   /** Deletes a report with its sections, items, parties and links (a curator's act, audited); the listings stay. */
   async deleteReport(slug: string, actor: Actor): Promise<ReportRemoval> {
     return this.dataSource.transaction(async (manager) => {
@@ -289,9 +303,9 @@ export class ReportService {
     return { list, countryCodes };
   }
 
-  /** Every report, newest first, with how many of its items have linked listings that anyone may see. */
-  async list(): Promise<Array<{ report: Report; items: number; linked: number; sections: number }>> {
-    const reports = await this.dataSource.getRepository(Report).find({ order: { publishedOn: "DESC", id: "DESC" } });
+  /** Every current report (curators: archived ones too), newest first, with how many of its items have linked listings that anyone may see. */
+  async list(options: { archived?: boolean } = {}): Promise<Array<{ report: Report; items: number; linked: number; sections: number }>> {
+    const reports = await this.dataSource.getRepository(Report).find({ where: options.archived ? {} : { archivedAt: IsNull() }, order: { publishedOn: "DESC", id: "DESC" } });
     if (reports.length === 0) return [];
     const counts: Array<{ report_id: number; items: number | string; linked: number | string; sections: number | string }> = await this.dataSource
       .getRepository(ReportItem)

@@ -93,12 +93,12 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
 
   router.get("/reports", async (req, res) => {
     const query = parseQuery(z.object({ deleted: z.literal("1").optional() }).strict(), req);
-    const list = await reports.list();
+    const list = await reports.list({ archived: canCurate(req.user ?? null) });
     res.render("reports/index", {
       title: "Progress reports",
       curator: canCurate(req.user ?? null),
       deleted: query.deleted === "1" && canCurate(req.user ?? null),
-      reports: list.map((r) => ({ slug: r.report.slug, title: r.report.title, publishedOn: r.report.publishedOn, items: r.items, linked: r.linked, sections: r.sections })),
+      reports: list.map((r) => ({ slug: r.report.slug, title: r.report.title, publishedOn: r.report.publishedOn, items: r.items, linked: r.linked, sections: r.sections, archived: r.report.archivedAt !== null })),
     });
   });
 
@@ -164,7 +164,14 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     parseQuery(z.object({}).strict(), req);
     const removal = await reports.removal(String(req.params.slug));
-    res.render("reports/delete", { title: "Delete a progress report", report: { slug: removal.report.slug, title: removal.report.title }, removal: { sections: removal.sections, items: removal.items, links: removal.links } });
+    res.render("reports/delete", { title: "Delete a progress report", archived: removal.report.archivedAt !== null, report: { slug: removal.report.slug, title: removal.report.title }, removal: { sections: removal.sections, items: removal.items, links: removal.links } });
+  });
+
+  router.post("/reports/:slug/archive", requireSignIn, async (req, res) => {
+    if (!canCurate(req.user ?? null)) throw new NotFoundError();
+    const form = parseWith(z.object({ _csrf: z.string().optional(), archived: z.enum(["yes", "no"]) }).strict(), req.body ?? {});
+    const report = await reports.setArchived(String(req.params.slug), form.archived === "yes", actorOf(req));
+    res.redirect(303, `/reports/${report.slug}`);
   });
 
   router.post("/reports/:slug/delete", requireSignIn, async (req, res) => {
