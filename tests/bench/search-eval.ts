@@ -146,7 +146,15 @@ export async function evaluate(options: { server?: { url: string; key: string; b
         SYSTEM_ACTOR,
       );
     }
-    await services.indexer!.rebuild();
+    // As the server does: the worker builds the index from the database and drains the outbox, and
+    // search trusts the engine once the index has caught up.
+    services.worker!.start();
+    const deadline = Date.now() + 300_000;
+    while (!(await services.indexCatchUp.caughtUp())) {
+      if (Date.now() > deadline) throw new Error("the search index did not catch up with the database within 5 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await services.worker!.stop();
 
     // Default Meilisearch: the same listings' fields as written, no settings at all.
     const listings = await services.listings.findFull(await services.listings.publishedIdsAfter(0, 100_000));

@@ -2,6 +2,7 @@ import pino from "pino";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { User } from "../../src/modules/accounts/user.entity";
+import { confirmationCutoff } from "../../src/modules/catalogue/listing-rules";
 import { Resource } from "../../src/modules/catalogue/resource.entity";
 import { AuditEvent } from "../../src/modules/audit/audit-event.entity";
 import { scheduledJobs } from "../../src/modules/jobs/jobs";
@@ -189,6 +190,22 @@ describe("the search engine and confirmation", () => {
     expect(filtered.hits.map((h) => h.slug)).toEqual([fresh.slug]);
     const page = (await request(t.app).get("/catalogue?q=maritime+rescue").expect(200)).text;
     expect(page).toContain('class="card-stale">Not confirmed since');
+  });
+
+  it("finds the listings that fell past due in the last days, which the search worker refreshes each day", async () => {
+    const org = await buildOrganisation(t);
+    const fallen = await buildResource(t, { ownerId: org.id, title: "Fell due yesterday" });
+    const long = await buildResource(t, { ownerId: org.id, title: "Past due for months" });
+    const current = await buildResource(t, { ownerId: org.id, title: "Confirmed lately" });
+    const now = new Date();
+    const yesterdayCutoff = confirmationCutoff(new Date(now.getTime() - 86_400_000));
+    await t.dataSource.getRepository(Resource).update({ id: fallen.id }, { lastConfirmedAt: new Date(yesterdayCutoff.getTime() + 3_600_000) });
+    await confirmedDaysAgo(t, long.id, 500);
+    await confirmedDaysAgo(t, current.id, 10);
+    const ids = await t.services.listings.idsConfirmedBetween(confirmationCutoff(new Date(now.getTime() - 2 * 86_400_000)), confirmationCutoff(now));
+    expect(ids).toContain(fallen.id);
+    expect(ids).not.toContain(long.id);
+    expect(ids).not.toContain(current.id);
   });
 });
 

@@ -98,7 +98,12 @@ export function isConfirmedWithinYear(listing: { lastConfirmedAt: Date | null; p
   return confirmedSince(listing).getTime() >= confirmationCutoff(now).getTime();
 }
 
+/** `confirmedSince` in SQL, on the listing `alias`. */
+export function confirmedSinceSql(alias: string): string {
+  return `COALESCE(${alias}.last_confirmed_at, ${alias}.published_at, ${alias}.created_at)`;
+}
+
 /** The same in SQL, on the listing `alias`, comparing with the parameter `:confirmedCutoff` (`confirmationCutoff(now)`). */
 export function confirmedWithinYearSql(alias: string): string {
-  return `COALESCE(${alias}.last_confirmed_at, ${alias}.published_at, ${alias}.created_at) >= :confirmedCutoff`;
+  return `${confirmedSinceSql(alias)} >= :confirmedCutoff`;
 }

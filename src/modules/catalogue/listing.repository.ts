@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, In, IsNull } from "typeorm";
 import { CourseSession } from "./course-session.entity";
+import { confirmedSinceSql } from "./listing-rules";
 import { Resource } from "./resource.entity";
 
 /** A listing with all its parts: what a page, a card, an export, the editor and a search document read. */
@@ -149,6 +150,19 @@ export class ListingRepository {
   }
 
   /** Ids of listings with a session that started between `from` and `to` (dates), so their "next session" moved. */
+  /** Published listings whose last confirmation (or publication) fell between two moments: those that have just become past due. */
+  async idsConfirmedBetween(from: Date, to: Date): Promise<number[]> {
+    return numbers(
+      await this.dataSource
+        .getRepository(Resource)
+        .createQueryBuilder("r")
+        .select("r.id", "id")
+        .where("r.status = 'published'")
+        .andWhere(`${confirmedSinceSql("r")} >= :from AND ${confirmedSinceSql("r")} < :to`, { from, to })
+        .getRawMany(),
+    );
+  }
+
   async idsWithSessionsStartingBetween(from: string, to: string): Promise<number[]> {
     return numbers(
       await this.dataSource

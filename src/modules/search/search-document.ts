@@ -1,5 +1,5 @@
 import { SEARCHED_DETAILS, searchableDetails } from "../catalogue/listing-fields";
-import { confirmedSince, sessionPlace } from "../catalogue/listing-rules";
+import { confirmedSince, isConfirmedWithinYear, sessionPlace } from "../catalogue/listing-rules";
 import { compareText } from "../../http/compare";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -91,7 +91,7 @@ function nextSessionOf(resource: Resource, today: number, ctx: DocumentContext) 
  * the listing fields searched among the details, it makes the document's shape; an index built for
  * another shape is rebuilt at start.
  */
-export const SEARCH_DOCUMENT_VERSION = 5;
+export const SEARCH_DOCUMENT_VERSION = 6;
 
 export function documentShape(): string {
   return `${SEARCH_DOCUMENT_VERSION}:${SEARCHED_DETAILS.join(",")}`;
@@ -204,8 +204,11 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     status: resource.status,
     publishedAt: resource.publishedAt ? Math.floor(resource.publishedAt.getTime() / 1000) : null,
     updatedAt: Math.floor(resource.updatedAt.getTime() / 1000),
-    // When the owner last confirmed it (or else published or made it): filtered on and ranked by.
+    // When the owner last confirmed it (or else published or made it): filtered on.
     confirmedAt: Math.floor(confirmedSince(resource).getTime() / 1000),
+    // 1 while confirmed within a year, 0 once past due: ranked by, so that among otherwise equal
+    // matches a stale listing comes after the others (the worker refreshes it the day it falls due).
+    fresh: isConfirmedWithinYear(resource, now) ? 1 : 0,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { todayUtc } from "../../http/dates";
+import { confirmationCutoff } from "../catalogue/listing-rules";
 import type { ListingRepository } from "../catalogue/listing.repository";
 import type { SearchOutbox } from "./search-outbox.service";
 import type { SearchIndexer } from "./search-indexer";
@@ -159,7 +160,10 @@ export class SearchWorker {
     if (this.lastDateRefresh === today) return;
     const yesterdayButOne = todayUtc(new Date(Date.now() - 2 * 86_400_000));
     try {
-      const ids = await this.listings.idsWithSessionsStartingBetween(yesterdayButOne, today);
+      // Listings whose sessions started lately, and those that fell past due for confirmation lately.
+      const passed = await this.listings.idsWithSessionsStartingBetween(yesterdayButOne, today);
+      const fallenDue = await this.listings.idsConfirmedBetween(confirmationCutoff(new Date(Date.now() - 2 * 86_400_000)), confirmationCutoff(new Date()));
+      const ids = [...new Set([...passed, ...fallenDue])];
       if (ids.length && !(await this.indexer.sync(ids)).ok) return;
       this.lastDateRefresh = today;
     } catch {
