@@ -146,7 +146,7 @@ export function transferPages({ organisations, importer, exporter, importBatches
   });
 
   router.post("/workspace/import/:token/commit", async (req, res) => {
-    const { distinct } = parseWith(z.object({ _csrf: z.string().optional(), distinct: z.enum(["yes"], { error: "must be yes when ticked" }).optional() }).strict(), req.body ?? {});
+    const { distinct } = parseWith(z.object({ _csrf: z.string().optional(), distinct: z.enum(["yes"], { error: message("validation.choice") }).optional() }).strict(), req.body ?? {});
     const batch = await batchFor(req);
     if (batch.committedAt) return res.redirect(303, `/workspace/import/${batch.token}`);
     const { scope, organisation } = await scopeOf(batch);
