@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_REPORT } from "../../src/modules/demo/demo-data";
@@ -25,6 +27,7 @@ let unlinkPath: string;
 /** The listing with the most sessions and editions: the widest management page. */
 let richListingId: number;
 const REPORT = `/reports/${DEMO_REPORT.slug}`;
+const DEMO_REPORT_TITLE = "Ad Hoc Group Progress Report: October 2017";
 
 const PUBLIC = () => [
   "/",
@@ -54,6 +57,8 @@ const CURATOR = () => [
   "/workspace/import?org=rso",
   "/workspace/organisations",
   "/workspace/organisations/new",
+  "/workspace/review",
+  "/workspace/links",
   "/workspace/audit",
   "/workspace/enquiries",
   "/workspace/enquiries/overdue",
@@ -124,6 +129,23 @@ describe.runIf(hasChromium)("every main page on a 390 px phone", () => {
     }
     expect(problems).toEqual([]);
   }, 180_000);
+});
+
+describe.runIf(hasChromium)("a curator importing a report the catalogue has already, on a phone", () => {
+  it("is offered to update it, sees what would change, and updates it", async () => {
+    const page = pages.curator;
+    const text = readFileSync(path.resolve(__dirname, "../..", "seeds", DEMO_REPORT.file), "utf8").replace("Conduct pilot, joint information campaign", "Conduct a pilot, joint information campaign");
+    await page.goto(`${run.base}/reports/import`);
+    await page.setInputFiles("#file", { name: "report.txt", mimeType: "text/plain", buffer: Buffer.from(text) });
+    await page.click("main button[type=submit]");
+    expect(await page.locator("h1").textContent()).toBe(`Update “${DEMO_REPORT_TITLE}”?`);
+    expect(await page.locator("main").textContent()).toMatch(/Change: [^.]*2\.3/);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.click("button:has-text('Update the report')");
+    expect(await page.locator("h1").textContent()).toBe("Progress report imported");
+    expect(Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM reports"))[0].n)).toBe(1);
+  });
 });
 
 describe.runIf(hasChromium)("the keyboard", () => {
