@@ -371,6 +371,9 @@ describe("linking items to listings", () => {
     const empty = await people.curator.agent.get(`/reports/${SLUG}/items/1.1/link?q=zzzzqqq`).expect(200);
     expect(empty.text).toContain("No listing matches");
     await people.curator.agent.get(`/reports/${SLUG}/items/9.9/link`).expect(404);
+    // A listing linked already says with which relation, and that linking it again changes it.
+    const linked = await people.curator.agent.get(`/reports/${SLUG}/items/3.4/link?q=frontline`).expect(200);
+    expect(linked.text).toContain("linked already, as “delivers”: linking it again changes its relation and note");
   });
 
   for (const person of who) {

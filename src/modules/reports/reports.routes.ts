@@ -214,13 +214,13 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
     const q = typeof req.query.q === "string" ? req.query.q : typeof extra.values?.q === "string" ? (extra.values.q as string) : "";
     const found = q.trim() ? await search.search({ q: q.trim(), page: 1, pageSize: 20 }, { member: true }) : null;
     const linkedIds = new Set((item.links ?? []).map((l) => l.resourceId));
-    const linkedSlugs = new Set((item.links ?? []).map((l) => l.resource?.slug));
+    const linkedSlugs = new Map((item.links ?? []).map((l) => [l.resource?.slug, l.relation]));
     res.status(status).render("reports/link", {
       title: `Link a listing to item ${item.number}`,
       report,
       item: { number: item.number, action: item.action, anchor: itemAnchor(item.number), links: (item.links ?? []).map((l) => ({ id: l.id, relation: l.relation, title: l.resource?.title ?? "", slug: l.resource?.slug ?? "" })) },
       q,
-      hits: found ? found.hits.map((h) => ({ slug: h.slug, title: h.title, owner: h.owner?.name ?? null, kind: h.kind, kindName: h.kindName, linked: linkedSlugs.has(h.slug) })) : null,
+      hits: found ? found.hits.map((h) => ({ slug: h.slug, title: h.title, owner: h.owner?.name ?? null, kind: h.kind, kindName: h.kindName, linked: linkedSlugs.has(h.slug), linkedAs: linkedSlugs.get(h.slug) ?? null })) : null,
       degraded: found?.degraded ?? false,
       relations: LINK_RELATIONS.map((r) => ({ value: r, name: RELATION_NAMES[r] })),
       values: { relation: "delivers", note: "", resource: "", ...(extra.values ?? {}) },
