@@ -11,17 +11,18 @@ import { buildServices } from "../services";
 import { createProgress } from "./progress";
 
 const USAGE = `Usage:
-  npm run import -- --org ORGANISATION-SLUG FILE [--dry-run] [--distinct] [--format csv|jsonl]
-  npm run import -- --several FILE [--dry-run] [--distinct] [--format csv|jsonl]
+  npm run import -- --org ORGANISATION-SLUG FILE [--dry-run] [--distinct] [--format csv|jsonl] [--language TAG]
+  npm run import -- --several FILE [--dry-run] [--distinct] [--format csv|jsonl] [--language TAG]
 FILE is CSV or JSON Lines (see the README). Rows are matched to listings by externalId.
 --dry-run    list what would be created, updated and rejected, and change nothing
 --several    rows name their "organisation"; unknown organisations are created unverified
---distinct   import new rows that look like saved listings (same address, title, or title and start date): they are different ones`;
+--distinct   import new rows that look like saved listings (same address, title, or title and start date): they are different ones
+--language   the language of new listings whose row gives none and whose title's script suggests none (default en)`;
 
 /** `npm run import`: a bulk import of listings from the command line, with a progress bar. */
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { org: { type: "string" }, several: { type: "boolean" }, "dry-run": { type: "boolean" }, distinct: { type: "boolean" }, format: { type: "string" }, help: { type: "boolean" } },
+    options: { org: { type: "string" }, several: { type: "boolean" }, "dry-run": { type: "boolean" }, distinct: { type: "boolean" }, format: { type: "string" }, language: { type: "string" }, help: { type: "boolean" } },
     allowPositionals: true,
   });
   const file = positionals[0];
@@ -58,13 +59,13 @@ async function main(): Promise<void> {
     const onProgress = (stage: "checking" | "writing", done: number, total: number) => bars.update(stage, done, total);
     try {
       if (values["dry-run"]) {
-        const plan = await services.importer.plan(rows, scope, { onProgress, byCurator: true });
+        const plan = await services.importer.plan(rows, scope, { onProgress, byCurator: true, defaultLanguage: values.language });
         bars.stop();
         process.stdout.write(`Dry run of ${file} (${format}): nothing was changed.\n${describePlan(plan)}\n`);
         if (!plan.ok) process.exitCode = 1;
         return;
       }
-      const result = await services.importer.commit(rows, scope, SYSTEM_ACTOR, { onProgress, byCurator: true, distinct: values.distinct ?? false });
+      const result = await services.importer.commit(rows, scope, SYSTEM_ACTOR, { onProgress, byCurator: true, distinct: values.distinct ?? false, defaultLanguage: values.language });
       bars.stop();
       process.stdout.write(`Imported ${file} (${format}).\n${describePlan(result)}\n`);
       if (result.changedIds.length) process.stdout.write("The search index catches up as soon as the app's search worker runs.\n");

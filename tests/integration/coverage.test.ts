@@ -80,7 +80,7 @@ interface Expected {
 async function expectedCoverage(): Promise<Expected> {
   const rows = (sql: string) => t.dataSource.query(sql) as Promise<Array<Record<string, string | number | null>>>;
   const [resources, topics, resourceTopics, editions, sessions, organisations, languages, sections, items, links] = await Promise.all([
-    rows("SELECT id, owner_id, status, visibility FROM resources"),
+    rows("SELECT id, owner_id, status, visibility, language_tag FROM resources"),
     rows("SELECT id, slug, parent_id FROM topics"),
     rows("SELECT resource_id, topic_id FROM resource_topics"),
     rows("SELECT resource_id, language_tag FROM editions"),
@@ -104,6 +104,8 @@ async function expectedCoverage(): Promise<Expected> {
     const tags = new Set(
       [...editions, ...sessions].filter((e) => Number(e.resource_id) === id && e.language_tag !== null).map((e) => String(e.language_tag)),
     );
+    // The language of the listing's own text counts as one of its languages too.
+    if (r.language_tag !== null) tags.add(String(r.language_tag));
     const slugs = new Set<string>();
     for (const link of resourceTopics.filter((rt) => Number(rt.resource_id) === id)) {
       const topic = topicById.get(Number(link.topic_id))!;

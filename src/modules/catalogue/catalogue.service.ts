@@ -61,6 +61,8 @@ export interface ListResult {
 
 /** What it takes to create a listing. */
 export interface ResourceInput extends Partial<ListingTexts> {
+  /** The language the listing's text is written in. */
+  languageTag?: string | null;
   slug?: string;
   externalId?: string | null;
   kind: string;
@@ -97,9 +99,9 @@ export interface ResourceInput extends Partial<ListingTexts> {
 /** Sessions that still lie ahead (`listing-rules.ts`). */
 const UPCOMING_SESSION = upcomingSessionSql("cs");
 
-/** Each listing's languages: those of its editions and of its sessions. */
+/** Each listing's languages: the one its text is written in, and those of its editions and of its sessions. */
 const LANGUAGES_OF_LISTINGS =
-  "(SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)";
+  "(SELECT lr.id AS resource_id, lr.language_tag AS tag FROM resources lr WHERE lr.language_tag IS NOT NULL UNION SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)";
 
 /** Escapes LIKE wildcards so that a query is matched literally. */
 function likePattern(text: string): string {
@@ -155,7 +157,7 @@ export class CatalogueService {
       if (!language) unknown.language = message("catalogue.unknownFilter.language", { value: filters.language });
       else {
         qb.andWhere(
-          "(r.id IN (SELECT e.resource_id FROM editions e WHERE e.language_tag = :language) OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.language_tag = :language))",
+          "(r.language_tag = :language OR r.id IN (SELECT e.resource_id FROM editions e WHERE e.language_tag = :language) OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.language_tag = :language))",
           { language: language.tag },
         );
       }
@@ -357,6 +359,7 @@ export class CatalogueService {
       if (missing(topicSlugs, topics.map((t) => t.slug)).length) problems.topicSlugs = `names unknown topics: ${missing(topicSlugs, topics.map((t) => t.slug)).join(", ")}`;
       if (missing(audienceSlugs, audiences.map((a) => a.slug)).length) problems.audienceSlugs = `names unknown audiences: ${missing(audienceSlugs, audiences.map((a) => a.slug)).join(", ")}`;
       if (missing(tags, languages.map((l) => l.tag)).length) problems.languages = `unknown language tags: ${missing(tags, languages.map((l) => l.tag)).join(", ")}`;
+      if (input.languageTag && !(await manager.getRepository(Language).existsBy({ tag: input.languageTag }))) problems.languageTag = message("listing.errors.chooseLanguage");
       if (!(await this.organisations.findById(input.ownerId))) problems.owner = "no such organisation";
       if (Object.keys(problems).length) throw new ValidationError(problems);
 
@@ -376,6 +379,7 @@ export class CatalogueService {
               deliveryMode: input.deliveryMode ?? null,
               isFree: input.isFree ?? null,
               url: input.url ?? null,
+              languageTag: input.languageTag ?? null,
               visibility: input.visibility ?? "public",
               status: input.status ?? "draft",
             },

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { In } from "typeorm";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import type { Actor } from "../audit/audit.service";
-import { Audience } from "../reference/reference.entities";
+import { Audience, Language } from "../reference/reference.entities";
 import type { CourseSession } from "./course-session.entity";
 import { LISTING_TEXT_FIELDS, textsOf } from "./listing-fields";
 import { waitsForReview } from "./listing-rules";
@@ -19,7 +19,7 @@ export interface ListingFields extends Omit<ListingColumns, "status"> {
 }
 
 export const EDITABLE_FIELDS: Array<keyof ListingFields> = [
-  "kind", "title", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "deliveryMode", "isFree", "contactName", "contactEmail", "visibility", "topicSlugs", "audienceSlugs",
+  "kind", "title", "languageTag", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "deliveryMode", "isFree", "contactName", "contactEmail", "visibility", "topicSlugs", "audienceSlugs",
 ];
 
 /** Someone saved the listing since this form was opened: nothing was written. */
@@ -72,6 +72,7 @@ export function fieldsOf(resource: Resource): ListingFields {
   return {
     kind: resource.kind,
     title: resource.title,
+    languageTag: resource.languageTag ?? null,
     ...textsOf(resource),
     url: resource.url,
     deliveryMode: resource.deliveryMode,
@@ -106,7 +107,7 @@ export class ListingEditor {
     return this.listings.listForOwner(ownerId, limit);
   }
 
-  private async resolve(manager: EntityManager, fields: Pick<ListingFields, "topicSlugs" | "audienceSlugs">) {
+  private async resolve(manager: EntityManager, fields: Pick<ListingFields, "topicSlugs" | "audienceSlugs" | "languageTag">) {
     const topics = fields.topicSlugs.length ? await manager.getRepository(Topic).findBy({ slug: In(fields.topicSlugs) }) : [];
     const audiences = fields.audienceSlugs.length ? await manager.getRepository(Audience).findBy({ slug: In(fields.audienceSlugs) }) : [];
     const problems: Record<string, string> = {};
@@ -114,6 +115,7 @@ export class ListingEditor {
     if (unknownTopics.length) problems.topicSlugs = `names unknown topics: ${unknownTopics.join(", ")}`;
     const unknownAudiences = fields.audienceSlugs.filter((s) => !audiences.some((a) => a.slug === s));
     if (unknownAudiences.length) problems.audienceSlugs = `names unknown audiences: ${unknownAudiences.join(", ")}`;
+    if (fields.languageTag && !(await manager.getRepository(Language).existsBy({ tag: fields.languageTag }))) problems.languageTag = message("listing.errors.chooseLanguage");
     if (Object.keys(problems).length) throw new ValidationError(problems);
     return { topics, audiences };
   }

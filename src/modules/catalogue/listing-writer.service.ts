@@ -14,6 +14,8 @@ export interface ListingColumns extends ListingTexts {
   kind: ResourceKind | string;
   title: string;
   url: string | null;
+  /** The language the listing's own text is written in (a tag of the reference data); null: not given. */
+  languageTag: string | null;
   deliveryMode: string | null;
   isFree: boolean | null;
   contactName: string | null;

@@ -11,7 +11,7 @@ import {
 } from "typeorm";
 import { CreatedAtColumn, DateTimeColumn, UpdatedAtColumn } from "../../db/columns";
 import { Organisation } from "../organisations/organisation.entity";
-import { Audience } from "../reference/reference.entities";
+import { Audience, Language } from "../reference/reference.entities";
 import { CourseSession } from "./course-session.entity";
 import { Edition } from "./edition.entity";
 import { Topic } from "./topic.entity";
@@ -107,6 +107,15 @@ export class Resource {
 
   @Column({ type: "varchar", length: 500, nullable: true })
   url: string | null;
+
+  /** The language the listing's own text (its title, summary, description) is written in; null: not given. */
+  @Index("IDX_resources_language")
+  @Column({ type: "varchar", length: 16, nullable: true })
+  languageTag: string | null;
+
+  @ManyToOne(() => Language, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "language_tag", referencedColumnName: "tag", foreignKeyConstraintName: "FK_resources_language" })
+  language?: Language;
 
   @Column({ type: "varchar", length: 20, default: "public" })
   visibility: Visibility;

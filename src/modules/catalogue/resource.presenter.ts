@@ -31,6 +31,7 @@ const byLanguageName = (ctx: PresenterContext) => (a: string, b: string) =>
 /** Languages a listing is offered in: its editions' and its sessions' languages. */
 function languageTags(resource: Resource): string[] {
   const tags = new Set<string>();
+  if (resource.languageTag) tags.add(resource.languageTag);
   for (const e of resource.editions ?? []) tags.add(e.languageTag);
   for (const s of resource.sessions ?? []) if (s.languageTag) tags.add(s.languageTag);
   return [...tags];
@@ -148,6 +149,7 @@ export function presentApiResource(resource: Resource, ctx: PresenterContext) {
     externalId: resource.externalId,
     kind: resource.kind,
     title: resource.title,
+    language: resource.languageTag,
     ...textsOf(resource),
     owner: detail.owner ? { slug: detail.owner.slug, name: detail.owner.name, shortName: detail.owner.shortName } : null,
     topics: detail.topics.map((t) => ({ slug: t.slug, name: t.name })),

@@ -4,6 +4,7 @@ import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { idParam } from "../../http/input";
 import { TEXT_FIELD_LABELS, textFieldsIn } from "./listing-fields";
+import { suggestLanguage } from "./listing-language";
 import { shownSessionStatus } from "./listing-rules";
 import { parseQuery, parseWith } from "../../http/validate";
 import { i18n, translator } from "../../i18n/i18n";
@@ -158,7 +159,14 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     });
   });
 
+  /** The language to offer for a listing titled so: the one its script suggests, or the page's. */
+  async function suggestedLanguage(title: string, pageLanguage: string | undefined): Promise<string | null> {
+    return suggestLanguage(title, [...(await reference.languageMap()).values()], pageLanguage ?? null);
+  }
+
   const renderForm = async (res: Response, locals: { title: string; editing?: string; action: string; values: Record<string, unknown>; errors: Record<string, string>; message: string | null; version?: number; organisation: Organisation | null; duplicates?: Duplicate[] }, status = 200) => {
+    // A listing that does not say its language yet is offered the suggestion.
+    if (!locals.values.languageTag) locals.values.languageTag = await suggestedLanguage(typeof locals.values.title === "string" ? locals.values.title : "", res.req.language);
     res.status(status).render("workspace/form", { duplicates: [], ...locals, labels: FIELD_LABELS, options: await formOptions(), textFields: TEXT_FIELD_GROUPS });
   };
 
@@ -185,7 +193,8 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
           return;
         }
       }
-      const created = await catalogue.create({ ...fields, ownerId: organisation.id, status: "draft" }, actorOf(req));
+      const languageTag = fields.languageTag ?? (await suggestedLanguage(fields.title, req.language));
+      const created = await catalogue.create({ ...fields, languageTag, ownerId: organisation.id, status: "draft" }, actorOf(req));
       res.redirect(303, `/workspace/listings/${created.id}?saved=created`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -231,7 +240,7 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
       input = parseWith(listingFormSchema, req.body ?? {}, message("listing.form.needsAttention"));
       if (input.version === undefined) throw new ValidationError({ version: message("listing.errors.reload") });
       const { _csrf, version, distinct: _distinct, ...fields } = input;
-      await editor.update(resource.id, version, fields, actorOf(req));
+      await editor.update(resource.id, version, { ...fields, languageTag: fields.languageTag ?? resource.languageTag }, actorOf(req));
       res.redirect(303, `/workspace/listings/${resource.id}?saved=updated`);
     } catch (error) {
       if (error instanceof ConflictError) {

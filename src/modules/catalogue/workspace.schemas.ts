@@ -44,6 +44,14 @@ export const listingFormSchema = z
       .string()
       .transform((v) => v.trim())
       .pipe(z.string().min(3, message("validation.tooShort", { minimum: 3 })).max(300, tooLong(300))),
+    // The language of the listing's own text: a browser always sends the select's value, and an
+    // empty choice is refused. A client that sends no value at all keeps the saved language (a new
+    // listing gets the one the form would have suggested).
+    languageTag: z
+      .string()
+      .max(16)
+      .refine(isLanguageTag, message("listing.errors.chooseLanguage"))
+      .optional(),
     ...textFormShape,
     url,
     deliveryMode: z

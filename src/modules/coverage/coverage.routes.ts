@@ -58,6 +58,8 @@ function presentMatrix(matrix: TopicLanguageMatrix, l10n: Localise) {
       totalLevel: heatLevel(topic.total),
       totalHref: topic.total > 0 ? hrefWith("/catalogue", { topic: topic.slug }) : null,
       totalHeaders: `${rowHeaders} cov-all-languages`,
+      unstated: topic.unstated,
+      unstatedHeaders: `${rowHeaders} cov-no-language`,
       cells: matrix.languages.map((l) => {
         const count = topic.counts[l.tag] ?? 0;
         return {
@@ -72,6 +74,7 @@ function presentMatrix(matrix: TopicLanguageMatrix, l10n: Localise) {
   return {
     languages,
     listings: matrix.listings,
+    unstated: matrix.unstated,
     groups: matrix.groups.map((g) => {
       const theme = row(g.theme, null);
       return { theme, topics: g.topics.map((t) => row(t, theme.headerId)) };

@@ -16,9 +16,9 @@ export const NO_COUNTRY_NAME = "International / regional";
 /** Listings the public sees: published and public. Coverage never counts drafts or members-only listings. */
 const VISIBLE_LISTING = (alias: string) => `${alias}.status = 'published' AND ${alias}.visibility = 'public'`;
 
-/** Each listing's languages: those of its editions and of its sessions. */
+/** Each listing's languages: the one its text is written in, and those of its editions and of its sessions. */
 const LANGUAGES_OF_LISTINGS =
-  "(SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)";
+  "(SELECT lr.id AS resource_id, lr.language_tag AS tag FROM resources lr WHERE lr.language_tag IS NOT NULL UNION SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)";
 
 /** Each listing's topics, a listing under a sub-topic counted under its theme as well. */
 const TOPICS_OF_LISTINGS =
@@ -47,6 +47,8 @@ export interface CoverageTopicRow {
   counts: Record<string, number>;
   /** Distinct visible listings under the topic in any language, or in none named. */
   total: number;
+  /** Of those, the listings that name no language at all (not a gap: their language is not given). */
+  unstated: number;
 }
 
 export interface CoverageTopicGroup {
@@ -61,6 +63,8 @@ export interface TopicLanguageMatrix {
   groups: CoverageTopicGroup[];
   /** Visible listings in all. */
   listings: number;
+  /** Visible listings that name no language at all: neither their text's, nor an edition's or a session's. */
+  unstated: number;
 }
 
 export interface OrganisationCoverage {
@@ -169,7 +173,7 @@ export class CoverageService {
    * under the theme or any of its sub-topics once.
    */
   async topicLanguageMatrix(): Promise<TopicLanguageMatrix> {
-    const [cells, totals, perLanguage, listings, topics] = await Promise.all([
+    const [cells, totals, perLanguage, listings, topics, unstatedRows, unstated] = await Promise.all([
       this.visible()
         .innerJoin(TOPICS_OF_LISTINGS, "tol", "tol.resource_id = r.id")
         .innerJoin(LANGUAGES_OF_LISTINGS, "lang", "lang.resource_id = r.id")
@@ -193,7 +197,16 @@ export class CoverageService {
         .getRawMany<{ tag: string; n: Count }>(),
       this.visible().getCount(),
       this.dataSource.getRepository(Topic).find({ order: { position: "ASC", name: "ASC" } }),
+      this.visible()
+        .innerJoin(TOPICS_OF_LISTINGS, "tol", "tol.resource_id = r.id")
+        .andWhere(`r.id NOT IN (SELECT lol.resource_id FROM ${LANGUAGES_OF_LISTINGS} lol)`)
+        .select("tol.topic_id", "topicId")
+        .addSelect("COUNT(DISTINCT r.id)", "n")
+        .groupBy("tol.topic_id")
+        .getRawMany<{ topicId: Count; n: Count }>(),
+      this.visible().andWhere(`r.id NOT IN (SELECT lol.resource_id FROM ${LANGUAGES_OF_LISTINGS} lol)`).getCount(),
     ]);
+    const unstatedByTopic = new Map(unstatedRows.map((row) => [Number(row.topicId), Number(row.n)]));
 
     const languageCounts = new Map(perLanguage.map((row) => [row.tag, Number(row.n)]));
     const wanted = [...new Set<string>([...REGION_LANGUAGES, ...languageCounts.keys()])];
@@ -223,12 +236,13 @@ export class CoverageService {
         name: topic.name,
         counts: Object.fromEntries(languages.map((l) => [l.tag, found[l.tag] ?? 0])),
         total: topicTotals.get(topic.id) ?? 0,
+        unstated: unstatedByTopic.get(topic.id) ?? 0,
       };
     };
     const groups = topics
       .filter((t) => t.parentId === null)
       .map((theme) => ({ theme: row(theme), topics: topics.filter((t) => t.parentId === theme.id).map(row) }));
-    return { languages, groups, listings };
+    return { languages, groups, listings, unstated };
   }
 
   /** Organisations with visible listings and how many each owns, most first. */

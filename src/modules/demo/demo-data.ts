@@ -26,6 +26,8 @@ const demoSchema = z.object({
       slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
       kind: z.enum(RESOURCE_KINDS),
       title: z.string().min(1),
+      /** The language of the listing's text: the report describes every original in English. */
+      language: z.string(),
       acronym: z.string().nullable(),
       summary: z.string().nullable(),
       description: z.string().nullable(),
@@ -74,6 +76,7 @@ export async function seedDemoCatalogue({ catalogue, organisations }: Pick<Servi
         slug: r.slug,
         kind: r.kind,
         title: r.title,
+        languageTag: r.language,
         acronym: r.acronym,
         summary: r.summary,
         description: r.description,

@@ -113,7 +113,7 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
   }
   const uniqueTopics = [...new Map(topics.map((x) => [x.id, x])).values()];
 
-  const languageTags = [...new Set([...(resource.editions ?? []).map((e) => e.languageTag), ...(resource.sessions ?? []).flatMap((s) => (s.languageTag ? [s.languageTag] : []))])];
+  const languageTags = [...new Set([...(resource.languageTag ? [resource.languageTag] : []), ...(resource.editions ?? []).map((e) => e.languageTag), ...(resource.sessions ?? []).flatMap((s) => (s.languageTag ? [s.languageTag] : []))])];
   const countryCodes = [...new Set([resource.owner?.countryCode, ...(resource.sessions ?? []).map((s) => s.countryCode)].filter((c): c is string => Boolean(c)))];
 
   const editionTitles: Record<string, string> = {};

@@ -9,6 +9,7 @@ const BATCH = 500;
 export function rowOf(resource: Resource, withOrganisation: boolean): ListingRowJson {
   const row: ListingRowJson = { externalId: resource.externalId ?? `listing-${resource.id}`, kind: resource.kind, title: resource.title, topics: [] };
   if (withOrganisation && resource.owner) row.organisation = resource.owner.slug;
+  if (resource.languageTag) row.language = resource.languageTag;
   for (const field of LISTING_TEXT_FIELDS) {
     const text = resource[field.name];
     if (text) row[field.name] = text;

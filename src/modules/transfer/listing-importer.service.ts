@@ -16,6 +16,7 @@ import { nameKey } from "../../http/compare";
 import { FileRow } from "./listing-file";
 import { ListingRow, listingRowSchema } from "./listing-row";
 import { ReferenceResolver } from "./reference-resolver";
+import { suggestLanguage } from "../catalogue/listing-language";
 
 export type RowAction = "create" | "update" | "unchanged" | "reject";
 
@@ -121,7 +122,7 @@ interface Resolved {
   ownerName: string;
   externalId: string;
   /** The listing's own columns: those the workspace edits, and its status. */
-  columns: Omit<ListingFields, "topicSlugs" | "audienceSlugs"> & { status: ResourceStatus };
+  columns: Omit<ListingFields, "topicSlugs" | "audienceSlugs" | "languageTag"> & { status: ResourceStatus; languageTag: string | null | undefined };
   topicIds: number[];
   audienceSlugs: string[];
   editions: Array<{ languageTag: string; title: string | null; url: string | null; format: string | null }>;
@@ -174,6 +175,11 @@ export interface ImportOptions {
   byCurator?: boolean;
   /** The importer says the new rows that look like saved listings are different ones: they are imported. */
   distinct?: boolean;
+  /**
+   * The language of a new listing whose row gives none and whose title's script suggests none (a
+   * Latin title): the import page's language, or `--language` on the command line; English if unset.
+   */
+  defaultLanguage?: string;
 }
 
 /**
@@ -258,6 +264,10 @@ export class ListingImporter {
     for (const [index, value] of resolved) {
       const row = planned[index];
       const saved = value.ownerId !== null ? existing.get(`${value.ownerId}/${value.externalId}`) : undefined;
+      // A row that does not say its language keeps the saved one; a new listing gets the suggestion.
+      if (value.columns.languageTag === undefined) {
+        value.columns.languageTag = saved ? saved.languageTag : suggestLanguage(value.columns.title, resolver.languageList, options.defaultLanguage ?? "en");
+      }
       if (value.columns.status === "published" && waitsForReview({ publishedAt: saved?.publishedAt ?? null }, { verified: ownerVerified }, options.byCurator ?? false)) {
         value.columns.status = "pending";
         row.review = true;
@@ -377,6 +387,8 @@ export class ListingImporter {
       sessions.push({ startDate: s.start, endDate: s.end, city: s.city, countryCode, online: s.online, languageTag, status: s.status, venue: s.venue, timeZone: s.timeZone, capacity: s.capacity, seatsPerCountry: s.seatsPerCountry, applicationOpens: s.applicationOpens, applicationDeadline: s.applicationDeadline, interpretationLanguages: interpretationLanguages.length ? interpretationLanguages : null });
     });
 
+    // The language of the listing's own text; left out, it is decided once the row is matched.
+    const textLanguage = row.language === null ? undefined : language(row.language, "language");
     if (Object.keys(errors).length) return null;
     return {
       ownerId,
@@ -386,6 +398,7 @@ export class ListingImporter {
       columns: {
         kind: kind!,
         title: row.title,
+        languageTag: textLanguage ?? undefined,
         ...pickTexts(row),
         url: row.url,
         deliveryMode,
@@ -435,7 +448,7 @@ export class ListingImporter {
       if (!value) return;
       const ownerId = value.ownerId ?? newOwnerIds.get(value.newOwner!)!;
       if (row.action === "create") {
-        creates.push({ ownerId, externalId: value.externalId, columns: value.columns, topicIds: value.topicIds, audienceSlugs: value.audienceSlugs, editions: value.editions, sessions: value.sessions, submittedById: value.columns.status === "pending" ? actor.id : null });
+        creates.push({ ownerId, externalId: value.externalId, columns: { ...value.columns, languageTag: value.columns.languageTag ?? null }, topicIds: value.topicIds, audienceSlugs: value.audienceSlugs, editions: value.editions, sessions: value.sessions, submittedById: value.columns.status === "pending" ? actor.id : null });
       } else if (row.action === "update") {
         const saved = existing.get(`${ownerId}/${value.externalId}`)!;
         updates.push(this.updateOf(saved, value, row.changes, now, actor));

@@ -85,6 +85,7 @@ export const listingRowSchema = z
     organisation: optionalText(200),
     kind: requiredText(1, 80),
     title: requiredText(3, 300),
+    language: optionalText(80),
     ...textRowShape,
     url: httpUrl,
     topics: names(20),
@@ -112,6 +113,7 @@ export interface ListingRowJson extends Partial<Record<ListingTextFieldName, str
   organisation?: string;
   kind: string;
   title: string;
+  language?: string;
   url?: string;
   topics: string[];
   audiences?: string[];
@@ -132,7 +134,7 @@ export interface ListingRowJson extends Partial<Record<ListingTextFieldName, str
  * dates or `start/end` ranges.
  */
 export const CSV_COLUMNS: readonly string[] = [
-  "externalId", "organisation", "kind", "title", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "topics", "audiences",
+  "externalId", "organisation", "kind", "title", "language", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "topics", "audiences",
   "deliveryMode", "languages", "editions", "sessions", "visibility", "status", "contactName", "contactEmail", "isFree",
 ];
 
@@ -173,7 +175,7 @@ export function rowFromCsv(record: Record<string, string>): { value: Record<stri
   for (const key of Object.keys(record)) {
     if (!(CSV_COLUMNS as readonly string[]).includes(key)) problems[key] = "is not a known column";
   }
-  for (const key of ["externalId", "organisation", "kind", "title", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "deliveryMode", "visibility", "status"]) {
+  for (const key of ["externalId", "organisation", "kind", "title", "language", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "deliveryMode", "visibility", "status"]) {
     const v = cell(key);
     if (v !== "") value[key] = v;
   }
@@ -219,6 +221,7 @@ export function rowToCsv(row: ListingRowJson): Record<string, string> {
     organisation: row.organisation ?? "",
     kind: row.kind,
     title: row.title,
+    language: row.language ?? "",
     ...Object.fromEntries(LISTING_TEXT_FIELDS.map((f) => [f.name, row[f.name] ?? ""])),
     url: row.url ?? "",
     topics: row.topics.join("; "),

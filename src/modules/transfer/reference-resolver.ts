@@ -41,6 +41,8 @@ export class ReferenceResolver {
   readonly kinds: Vocabulary<string>;
   readonly modes: Vocabulary<string>;
   private readonly organisationList: Organisation[];
+  /** The catalogue's languages with their scripts, for suggesting a listing's language. */
+  readonly languageList: Language[];
 
   private constructor(data: { topics: Topic[]; audiences: Audience[]; languages: Language[]; countries: Country[]; organisations: Organisation[] }) {
     this.topics = new Vocabulary("topic", data.topics.map((t) => t.slug));
@@ -57,6 +59,7 @@ export class ReferenceResolver {
     this.modes = new Vocabulary("delivery mode", [...DELIVERY_MODES]);
     for (const m of DELIVERY_MODES) this.modes.add([m, deliveryModeName(m)], m);
     this.organisationList = data.organisations;
+    this.languageList = data.languages;
   }
 
   /**

@@ -126,7 +126,7 @@ export function transferPages({ organisations, importer, exporter, importBatches
     let plan: ImportPlan;
     try {
       const scope: ImportScope = several ? { kind: "several" } : { kind: "organisation", organisation: organisation! };
-      plan = await importer.plan(readListingFile(content, format), scope, { byCurator: curator });
+      plan = await importer.plan(readListingFile(content, format), scope, { byCurator: curator, defaultLanguage: req.language });
     } catch (error) {
       if (error instanceof ListingFileError) return render(400, { file: error.fields!.file }, message("transfer.errors.unreadable"));
       throw error;
@@ -153,7 +153,7 @@ export function transferPages({ organisations, importer, exporter, importBatches
     if (scope.kind === "several" ? !canCurate(req.user ?? null) : !canCreateListingFor(req.user ?? null, organisation!.id)) throw new NotFoundError(message("errors.notFound.import"));
     const rows = readListingFile(batch.content, batch.format as TransferFormat);
     try {
-      const result = await importer.commit(rows, scope, actorOf(req), { byCurator: canCurate(req.user ?? null), distinct: distinct === "yes" });
+      const result = await importer.commit(rows, scope, actorOf(req), { byCurator: canCurate(req.user ?? null), distinct: distinct === "yes", defaultLanguage: req.language });
       const { changedIds: _ids, ...plan } = result;
       await importBatches.committed(batch.id, plan);
       res.redirect(303, `/workspace/import/${batch.token}`);
