@@ -334,6 +334,14 @@ describe("report pages and API", () => {
     await request(t.app).get("/reports/no-such-report").expect(404);
   });
 
+  it("shows lists stored before they were mended (text straight inside <ul>) as real list items", async () => {
+    await t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "stored-before", format: "csv", title: "Stored before the mend" }, SYSTEM_ACTOR);
+    await t.dataSource.query("UPDATE report_items SET details = ? WHERE number = '6.2' AND report_id = (SELECT id FROM reports WHERE slug = 'stored-before')", ["<ul> - Jordan 2015 Secondment - UNHCR Ongoing Secondments</ul>"]);
+    const page = await request(t.app).get("/reports/stored-before").expect(200);
+    expect(page.text).toContain("<ul><li>Jordan 2015 Secondment</li><li>UNHCR Ongoing Secondments</li></ul>");
+    await t.services.reports.deleteReport("stored-before", SYSTEM_ACTOR);
+  });
+
   it("answers the API with sections, items and links", async () => {
     const list = await request(t.app).get("/api/v1/reports").expect(200);
     expect(list.body.data.find((r: { slug: string }) => r.slug === SLUG)).toMatchObject({ sections: 6, items: 29 });

@@ -12,6 +12,7 @@ import {
   ReportParseError,
   resolveWho,
   sanitiseReportHtml,
+  tidyReportHtml,
   WhoCandidate,
 } from "../../src/modules/reports/report-parser";
 
@@ -355,6 +356,11 @@ describe("lists in report cells", () => {
 
   it("splits text written into a list at its bullets, keeping a dash between lowercase words", () => {
     expect(details("<ol> - First one - supporting it - Second one</ol>")).toBe("<ol><li>First one - supporting it</li><li>Second one</li></ol>");
+  });
+
+  it("changes nothing in HTML it has mended already (pages tidy stored cells again)", () => {
+    for (const i of report.sections.flatMap((s) => s.items)) if (i.details) expect(tidyReportHtml(i.details), i.number).toBe(i.details);
+    expect(tidyReportHtml("<ul> - One - Two</ul>")).toBe("<ul><li>One</li><li>Two</li></ul>");
   });
 
   it("leaves no text directly inside a list anywhere in the 2017 report", () => {

@@ -174,7 +174,7 @@ function collapse(text: string): string {
  * lists came out as `<ul>` with no `<li>`, each left open), is a list of its own after the one
  * before; loose text beside paragraphs or lists is a paragraph of its own.
  */
-function tidyReportHtml(html: string): string {
+export function tidyReportHtml(html: string): string {
   const out: string[] = [];
   const open: string[] = [];
   let loose: string[] = [];

@@ -1,4 +1,5 @@
 import type { ItemView } from "./report.service";
+import { tidyReportHtml } from "./report-parser";
 
 /** Names of the links' relations. */
 export const RELATION_NAMES: Record<string, string> = { delivers: "Delivers", supports: "Supports", mentions: "Mentions" };
@@ -28,7 +29,8 @@ export function presentItem(view: ItemView) {
         ? { kind: "organisation", matched: p.matched, name: p.organisation.name, slug: p.organisation.slug, path: `/organisations/${p.organisation.slug}` }
         : { kind: "country", matched: p.matched, name: p.country?.name ?? p.matched, code: p.country?.code ?? null },
     ),
-    details: view.item.details,
+    // Stored sanitised at import; tidied again so that a report stored before lists were mended (text straight inside <ul>) shows valid lists.
+    details: view.item.details === null ? null : tidyReportHtml(view.item.details),
     footnotes: view.item.footnotes ?? [],
     links: view.links.map(presentLink),
   };
