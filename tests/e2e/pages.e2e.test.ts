@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_REPORT } from "../../src/modules/demo/demo-data";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { createTestApp, TestApp } from "../helpers/app";
+import { buildOrganisation } from "../helpers/factories";
 import { seriousViolations, sidewaysOverflow } from "../helpers/axe";
 import { BrowserRun, hasChromium, startBrowser } from "../helpers/browser";
 import { focusRingContrast } from "../helpers/focus";
@@ -26,6 +27,7 @@ let listing: { slug: string; id: number };
 let unlinkPath: string;
 /** The listing with the most sessions and editions: the widest management page. */
 let richListingId: number;
+let sentBackId: number;
 const REPORT = `/reports/${DEMO_REPORT.slug}`;
 const DEMO_REPORT_TITLE = "Ad Hoc Group Progress Report: October 2017";
 
@@ -59,6 +61,7 @@ const CURATOR = () => [
   "/workspace/organisations/new",
   "/workspace/review",
   "/workspace/links",
+  `/workspace/listings/${sentBackId}`,
   "/workspace/audit",
   "/workspace/enquiries",
   "/workspace/enquiries/overdue",
@@ -93,6 +96,11 @@ beforeAll(async () => {
     "SELECT r.id FROM resources r ORDER BY (SELECT COUNT(*) FROM course_sessions s WHERE s.resource_id = r.id) + (SELECT COUNT(*) FROM editions e WHERE e.resource_id = r.id) DESC, r.id LIMIT 1",
   );
   richListingId = Number(rich.id);
+  // A newcomer's listings: one awaiting review, one sent back with a long reason.
+  const newcomer = await buildOrganisation(t, { name: "Pages newcomer institute", verified: false });
+  await t.services.catalogue.create({ kind: "course", title: "Awaiting review on a phone", ownerId: newcomer.id, status: "pending", topicSlugs: ["trafficking-in-persons"] }, SYSTEM_ACTOR);
+  const back = await t.services.catalogue.create({ kind: "course", title: "Sent back on a phone", ownerId: newcomer.id, status: "pending" }, SYSTEM_ACTOR);
+  sentBackId = (await t.services.review.sendBack(back.id, back.version, "Please give the dates and who may take part: https://example.org/a-very-long-address-that-must-wrap-on-a-phone-screen", SYSTEM_ACTOR)).id;
   const [link] = await t.dataSource.query("SELECT l.id, i.number FROM report_item_links l JOIN report_items i ON i.id = l.item_id ORDER BY l.id LIMIT 1");
   unlinkPath = `${REPORT}/items/${link.number}/links/${link.id}/delete`;
   run = await startBrowser(t);
