@@ -67,9 +67,10 @@ export class Scheduler {
   }
 
   private tick(job: JobDefinition, cron: Cron): Promise<void> {
-    // The slot is the scheduled time this wake-up is for, the same in every instance (a timer may
-    // fire a little early or late).
-    const slot = cron.previousRuns(1, new Date(Date.now() + 500))[0] ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+    // The slot is the scheduled time this wake-up is for, the same in every instance: the latest one
+    // passed (with a few milliseconds for a timer that fires a little early), however late the
+    // wake-up comes, short of the next slot.
+    const slot = cron.previousRuns(1, new Date(Date.now() + 50))[0] ?? new Date(Math.floor(Date.now() / 1000) * 1000);
     return this.track(this.runSlot(job, slot));
   }
 
