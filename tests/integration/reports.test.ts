@@ -212,11 +212,13 @@ describe("importing reports", () => {
     // Its page and its items' links stay, and say it is archived.
     const page = (await request(t.app).get("/reports/to-archive").expect(200)).text;
     expect(page).toContain("This report is archived");
+    expect((await request(t.app).get("/api/v1/reports/to-archive").expect(200)).body.data.archived).toBe(true);
     expect(page).not.toContain('name="archived" value="no"');
     expect((await agent.get("/reports/to-archive").expect(200)).text).toContain('name="archived" value="no"');
     await agent.post("/reports/to-archive/archive").type("form").send({ _csrf: token, archived: "no" }).expect(303);
     expect((await request(t.app).get("/reports").expect(200)).text).toContain('href="/reports/to-archive"');
     expect((await request(t.app).get("/coverage").expect(200)).text).toContain("A report to archive");
+    expect((await request(t.app).get("/api/v1/reports/to-archive").expect(200)).body.data.archived).toBe(false);
     const [back] = await t.dataSource.query("SELECT action FROM audit_events ORDER BY id DESC LIMIT 1");
     expect(back.action).toBe("report.unarchived");
   });

@@ -305,6 +305,7 @@ export function reportApi(services: Pick<Services, "reports">): Router {
         slug: doc.report.slug,
         title: doc.report.title,
         publishedOn: doc.report.publishedOn,
+        archived: doc.report.archivedAt !== null,
         introduction: doc.report.introduction,
         sections: doc.sections.map((s) => ({
           position: s.position,
