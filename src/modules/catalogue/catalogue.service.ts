@@ -253,27 +253,26 @@ export class CatalogueService {
     return (await this.list({ sort: "newest", page: 1, pageSize: limit }, viewer)).resources;
   }
 
-  /** Number of visible listings per topic id (each listing counted once per topic it has). */
-  async countByTopic(viewer: Viewer = VISITOR): Promise<Map<number, number>> {
-    const rows: Array<{ topicId: number | string; n: number | string }> = await this.visible(viewer)
+  /** Number of visible listings per key, a listing counted once per key: `key` is an expression over the joined `rt` (its topics) and `t`. */
+  private async countByTopicKey(viewer: Viewer, key: string): Promise<Map<number, number>> {
+    const rows: Array<{ key: number | string; n: number | string }> = await this.visible(viewer)
       .innerJoin("resource_topics", "rt", "rt.resource_id = r.id")
-      .select("rt.topic_id", "topicId")
+      .innerJoin("topics", "t", "t.id = rt.topic_id")
+      .select(key, "key")
       .addSelect("COUNT(DISTINCT r.id)", "n")
-      .groupBy("rt.topic_id")
+      .groupBy(key)
       .getRawMany();
-    return new Map(rows.map((row) => [Number(row.topicId), Number(row.n)]));
+    return new Map(rows.map((row) => [Number(row.key), Number(row.n)]));
+  }
+
+  /** Number of visible listings per topic id (each listing counted once per topic it has). */
+  countByTopic(viewer: Viewer = VISITOR): Promise<Map<number, number>> {
+    return this.countByTopicKey(viewer, "rt.topic_id");
   }
 
   /** Number of visible listings under each top-level topic (a listing counted once however many of its children it has). */
-  async countByRootTopic(viewer: Viewer = VISITOR): Promise<Map<number, number>> {
-    const rows: Array<{ rootId: number | string; n: number | string }> = await this.visible(viewer)
-      .innerJoin("resource_topics", "rt", "rt.resource_id = r.id")
-      .innerJoin("topics", "t", "t.id = rt.topic_id")
-      .select("COALESCE(t.parent_id, t.id)", "rootId")
-      .addSelect("COUNT(DISTINCT r.id)", "n")
-      .groupBy("COALESCE(t.parent_id, t.id)")
-      .getRawMany();
-    return new Map(rows.map((row) => [Number(row.rootId), Number(row.n)]));
+  countByRootTopic(viewer: Viewer = VISITOR): Promise<Map<number, number>> {
+    return this.countByTopicKey(viewer, "COALESCE(t.parent_id, t.id)");
   }
 
   /** Number of visible listings per language tag, by editions and session languages. */

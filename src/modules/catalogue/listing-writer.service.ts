@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import type { Actor, AuditRecord, AuditService } from "../audit/audit.service";
 import type { SearchOutbox } from "../search/search-outbox.service";
-import { CourseSession, type SessionValues } from "./course-session.entity";
+import { CourseSession, SESSION_VALUE_KEYS, type SessionValues } from "./course-session.entity";
 import { Edition } from "./edition.entity";
 import type { ListingRepository } from "./listing.repository";
 import type { ListingTexts } from "./listing-fields";
@@ -90,25 +90,17 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 /** The slug a new listing is given: from its title, or from its acronym when the title is long. */
 export const listingSlugBase = (columns: Pick<ListingColumns, "title" | "acronym">) => slugify(columns.acronym && columns.title.length > 80 ? columns.acronym : columns.title);
 
+/** What a session holds where nothing is given. */
+const SESSION_DEFAULTS: Omit<SessionValues, "startDate"> = {
+  endDate: null, city: null, countryCode: null, online: false, languageTag: null, status: "planned", venue: null, timeZone: null,
+  capacity: null, seatsPerCountry: null, applicationOpens: null, applicationDeadline: null, interpretationLanguages: null,
+};
+
 /** A session's columns for an insert: what is not given is empty, "no languages" is null. */
 function sessionRow(resourceId: number, s: NewSession) {
-  return {
-    resourceId,
-    startDate: s.startDate,
-    endDate: s.endDate ?? null,
-    timeZone: s.timeZone ?? null,
-    venue: s.venue ?? null,
-    city: s.city ?? null,
-    countryCode: s.countryCode ?? null,
-    online: s.online ?? false,
-    languageTag: s.languageTag ?? null,
-    capacity: s.capacity ?? null,
-    seatsPerCountry: s.seatsPerCountry ?? null,
-    applicationOpens: s.applicationOpens ?? null,
-    applicationDeadline: s.applicationDeadline ?? null,
-    interpretationLanguages: s.interpretationLanguages?.length ? s.interpretationLanguages : null,
-    status: s.status ?? "planned",
-  };
+  const values = { ...SESSION_DEFAULTS, ...Object.fromEntries(SESSION_VALUE_KEYS.filter((k) => s[k] !== undefined && s[k] !== null).map((k) => [k, s[k]])) } as SessionValues;
+  if (!values.interpretationLanguages?.length) values.interpretationLanguages = null;
+  return { resourceId, ...values, startDate: s.startDate };
 }
 
 /**

@@ -1,5 +1,4 @@
 import { DataSource, EntityManager, In, IsNull } from "typeorm";
-import { CourseSession } from "./course-session.entity";
 import { confirmedSinceSql } from "./listing-rules";
 import { Resource } from "./resource.entity";
 
@@ -125,19 +124,16 @@ export class ListingRepository {
 
   // The search index's feed.
 
+  /** Ids of the listings that meet `where`, in id order, at most `limit` of them. */
+  private async idsWhere(where: string, params: Record<string, unknown>, limit?: number): Promise<number[]> {
+    const qb = this.dataSource.getRepository(Resource).createQueryBuilder("r").select("r.id", "id").where(where, params).orderBy("r.id", "ASC");
+    if (limit !== undefined) qb.limit(limit);
+    return numbers(await qb.getRawMany());
+  }
+
   /** Ids of published listings after `afterId`, in id order: for rebuilding the index page by page. */
-  async publishedIdsAfter(afterId: number, limit: number): Promise<number[]> {
-    return numbers(
-      await this.dataSource
-        .getRepository(Resource)
-        .createQueryBuilder("r")
-        .select("r.id", "id")
-        .where("r.status = :published", { published: "published" })
-        .andWhere("r.id > :afterId", { afterId })
-        .orderBy("r.id", "ASC")
-        .limit(limit)
-        .getRawMany(),
-    );
+  publishedIdsAfter(afterId: number, limit: number): Promise<number[]> {
+    return this.idsWhere("r.status = 'published' AND r.id > :afterId", { afterId }, limit);
   }
 
   countPublished(): Promise<number> {
@@ -145,32 +141,17 @@ export class ListingRepository {
   }
 
   /** Ids of listings changed at or after `since` (any status). */
-  async idsUpdatedSince(since: Date): Promise<number[]> {
-    return numbers(await this.dataSource.getRepository(Resource).createQueryBuilder("r").select("r.id", "id").where("r.updatedAt >= :since", { since }).getRawMany());
+  idsUpdatedSince(since: Date): Promise<number[]> {
+    return this.idsWhere("r.updatedAt >= :since", { since });
+  }
+
+  /** Published listings whose last confirmation (or publication) fell between two moments: those that have just become past due. */
+  idsConfirmedBetween(from: Date, to: Date): Promise<number[]> {
+    return this.idsWhere(`r.status = 'published' AND ${confirmedSinceSql("r")} >= :from AND ${confirmedSinceSql("r")} < :to`, { from, to });
   }
 
   /** Ids of listings with a session that started between `from` and `to` (dates), so their "next session" moved. */
-  /** Published listings whose last confirmation (or publication) fell between two moments: those that have just become past due. */
-  async idsConfirmedBetween(from: Date, to: Date): Promise<number[]> {
-    return numbers(
-      await this.dataSource
-        .getRepository(Resource)
-        .createQueryBuilder("r")
-        .select("r.id", "id")
-        .where("r.status = 'published'")
-        .andWhere(`${confirmedSinceSql("r")} >= :from AND ${confirmedSinceSql("r")} < :to`, { from, to })
-        .getRawMany(),
-    );
-  }
-
-  async idsWithSessionsStartingBetween(from: string, to: string): Promise<number[]> {
-    return numbers(
-      await this.dataSource
-        .getRepository(CourseSession)
-        .createQueryBuilder("cs")
-        .select("DISTINCT cs.resourceId", "id")
-        .where("cs.startDate >= :from AND cs.startDate <= :to", { from, to })
-        .getRawMany(),
-    );
+  idsWithSessionsStartingBetween(from: string, to: string): Promise<number[]> {
+    return this.idsWhere("r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.start_date >= :from AND cs.start_date <= :to)", { from, to });
   }
 }

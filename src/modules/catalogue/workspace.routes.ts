@@ -306,23 +306,18 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     await editor.addSession(id, session, actor);
   }, "session-added");
 
-  router.post("/workspace/listings/:id/editions/:partId/remove", async (req, res) => {
-    const resource = await managed(req);
-    parseWith(removeFormSchema, req.body ?? {});
-    const partId = idParam(req.params.partId);
-    if (partId === null) throw new NotFoundError(message("errors.notFound.edition"));
-    await editor.removeEdition(resource.id, partId, actorOf(req));
-    res.redirect(303, `/workspace/listings/${resource.id}?saved=edition-removed`);
-  });
-
-  router.post("/workspace/listings/:id/sessions/:partId/remove", async (req, res) => {
-    const resource = await managed(req);
-    parseWith(removeFormSchema, req.body ?? {});
-    const partId = idParam(req.params.partId);
-    if (partId === null) throw new NotFoundError(message("errors.notFound.session"));
-    await editor.removeSession(resource.id, partId, actorOf(req));
-    res.redirect(303, `/workspace/listings/${resource.id}?saved=session-removed`);
-  });
+  /** Removing an edition or a session: the listing's version moves on, and the page says what was done. */
+  for (const part of ["edition", "session"] as const) {
+    router.post(`/workspace/listings/:id/${part}s/:partId/remove`, async (req, res) => {
+      const resource = await managed(req);
+      parseWith(removeFormSchema, req.body ?? {});
+      const partId = idParam(req.params.partId);
+      if (partId === null) throw new NotFoundError(message(part === "edition" ? "errors.notFound.edition" : "errors.notFound.session"));
+      if (part === "edition") await editor.removeEdition(resource.id, partId, actorOf(req));
+      else await editor.removeSession(resource.id, partId, actorOf(req));
+      res.redirect(303, `/workspace/listings/${resource.id}?saved=${part}-removed`);
+    });
+  }
 
   router.get("/workspace/audit", async (req, res) => {
     const organisation = await organisationFor(req);
