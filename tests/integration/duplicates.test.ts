@@ -112,7 +112,9 @@ describe("the bulk import", () => {
     const res = await upload(file);
     expect(res.status).toBe(303);
     const plan = await editor.agent.get(res.headers.location).expect(200);
-    expect(plan.text).toContain("2 new listings look like ones in the catalogue already");
+    // DUP-3 has DUP-1's title, from the same organisation, in the same file.
+    expect(plan.text).toContain("3 new listings look like ones in the catalogue already");
+    expect(plan.text).toContain("line 1 of this file");
     expect(plan.text).toContain(`href="/resources/${othersPublished.slug}"`);
     expect(plan.text).toContain("the same title, with a session starting");
     expect(plan.text).toContain(`href="/workspace/listings/${own.id}"`);
@@ -129,6 +131,24 @@ describe("the bulk import", () => {
 
     await editor.agent.post(`${res.headers.location}/commit`).type("form").send({ _csrf: csrfTokenIn(plan.text), distinct: "yes" }).expect(303);
     expect(await count()).toBe(before + 4);
+  });
+
+  it("compares the new rows of one file with each other too", async () => {
+    const file = jsonl(
+      course("IN-1", { title: "Harbour patrol seminar", url: "https://example.com/harbour" }),
+      course("IN-2", { title: "harbour patrol seminar!" }),
+      course("IN-3", { title: "Another seminar", url: "http://www.example.com/harbour/" }),
+      course("IN-4", { title: "Distinct seminar" }),
+    );
+    const res = await upload(file);
+    const plan = await editor.agent.get(res.headers.location).expect(200);
+    expect(plan.text).toContain("2 new listings look like ones in the catalogue already");
+    expect(plan.text.match(/line 1 of this file/g)).toHaveLength(2);
+    const rows = (await t.services.importer.plan(readListingFile(file, "jsonl"), { kind: "organisation", organisation: mine })).rows;
+    expect(rows.map((r) => r.alsoInFile ?? [])).toEqual([[], [{ line: 1, reason: "title" }], [{ line: 1, reason: "url" }], []]);
+    const before = await count();
+    await editor.agent.post(`${res.headers.location}/commit`).type("form").send({ _csrf: csrfTokenIn(plan.text) }).expect(409);
+    expect(await count()).toBe(before);
   });
 
   it("does not ask about rows that update saved listings", async () => {

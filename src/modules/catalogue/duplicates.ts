@@ -161,3 +161,26 @@ export class DuplicateFinder {
     return found;
   }
 }
+
+/**
+ * The same comparisons among listings about to be created together (the new rows of one import
+ * file): for each, the earlier ones it looks like, by their position. Listings of an organisation
+ * not saved yet (`ownerId` null) are compared by address and by title and date only.
+ */
+export function duplicatesWithin(candidates: DuplicateCandidate[]): Array<Array<{ index: number; reason: DuplicateReason }>> {
+  const seen = { url: new Map<string, number>(), title: new Map<string, number>(), titleDate: new Map<string, number>() };
+  return candidates.map((c, i) => {
+    const alike: Array<{ index: number; reason: DuplicateReason }> = [];
+    const note = (map: Map<string, number>, key: string | null, reason: DuplicateReason) => {
+      if (key === null) return;
+      const earlier = map.get(key);
+      if (earlier === undefined) map.set(key, i);
+      else if (!alike.some((a) => a.index === earlier)) alike.push({ index: earlier, reason });
+    };
+    const title = titleKey(c.title);
+    note(seen.url, c.url ? urlKey(c.url) : null, "url");
+    note(seen.title, c.ownerId === null ? null : `${c.ownerId}\u0000${title}`, "title");
+    for (const date of new Set(c.startDates)) note(seen.titleDate, `${title}\u0000${date}`, "title-date");
+    return alike;
+  });
+}

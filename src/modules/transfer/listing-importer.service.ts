@@ -4,7 +4,7 @@ import type { Actor, AuditService } from "../audit/audit.service";
 import { sessionValuesOf, type SessionValues } from "../catalogue/course-session.entity";
 import { EDITABLE_FIELDS, type ListingFields, PUBLISHED_NEEDS_TOPIC, SECOND_EDITION, editionKey } from "../catalogue/listing-editor.service";
 import { pickTexts } from "../catalogue/listing-fields";
-import type { Duplicate, DuplicateFinder } from "../catalogue/duplicates";
+import { duplicatesWithin, type Duplicate, type DuplicateFinder } from "../catalogue/duplicates";
 import { message } from "../../i18n/message";
 import { waitsForReview } from "../catalogue/listing-rules";
 import type { ListingRepository } from "../catalogue/listing.repository";
@@ -19,6 +19,9 @@ import { ReferenceResolver } from "./reference-resolver";
 import { suggestLanguage } from "../catalogue/listing-language";
 
 export type RowAction = "create" | "update" | "unchanged" | "reject";
+
+/** A new row that looks like a saved listing or an earlier new row of the file. */
+export const looksAlike = (row: PlannedRow): boolean => Boolean(row.duplicates?.length || row.alsoInFile?.length);
 
 /** Why a row looks like a saved listing, in the command line's words. */
 const DUPLICATE_REASONS: Record<Duplicate["reason"], string> = { url: "same address", title: "same title and owner", "title-date": "same title and a session starting" };
@@ -38,10 +41,12 @@ export function describePlan(plan: ImportPlan): string {
     lines.push(`  line ${row.line}${row.externalId ? ` (${row.externalId})` : ""}: ${Object.entries(row.errors).map(([field, reason]) => `${field} ${reason}`).join("; ")}`);
   }
   if (rejected.length > MAX_LISTED) lines.push(`  ... and ${rejected.length - MAX_LISTED} more rejected rows`);
-  const alike = plan.rows.filter((r) => r.duplicates?.length);
+  const alike = plan.rows.filter(looksAlike);
   if (alike.length) lines.push(`${alike.length} new ${alike.length === 1 ? "row looks" : "rows look"} like saved listings (import them with --distinct if they are different ones):`);
   for (const row of alike.slice(0, MAX_LISTED)) {
-    lines.push(`  line ${row.line}${row.externalId ? ` (${row.externalId})` : ""}: ${row.duplicates!.map((d) => `${DUPLICATE_REASONS[d.reason]}${d.date ? ` ${d.date}` : ""} as "${d.title}" (${d.slug})`).join("; ")}`);
+    const saved = (row.duplicates ?? []).map((d) => `${DUPLICATE_REASONS[d.reason]}${d.date ? ` ${d.date}` : ""} as "${d.title}" (${d.slug})`);
+    const inFile = (row.alsoInFile ?? []).map((d) => `${d.reason === "title-date" ? "same title and start date" : DUPLICATE_REASONS[d.reason]} as line ${d.line}`);
+    lines.push(`  line ${row.line}${row.externalId ? ` (${row.externalId})` : ""}: ${[...saved, ...inFile].join("; ")}`);
   }
   return lines.join("\n");
 }
@@ -62,6 +67,8 @@ export interface PlannedRow {
   review?: boolean;
   /** For a new listing: saved listings it looks like (`DuplicateFinder`), to be told apart before the import. */
   duplicates?: Duplicate[];
+  /** For a new listing: earlier new rows of the same file it looks like, by line. */
+  alsoInFile?: Array<{ line: number; reason: Duplicate["reason"] }>;
 }
 
 export interface ImportPlan {
@@ -96,7 +103,7 @@ export class ImportRejectedError extends AppError {
 /** New rows look like saved listings and the importer did not say they are distinct: nothing was imported. */
 export class ImportDuplicatesError extends AppError {
   constructor(readonly plan: ImportPlan) {
-    const rows = plan.rows.filter((r) => r.duplicates?.length).length;
+    const rows = plan.rows.filter(looksAlike).length;
     super(409, "import_duplicates", message("transfer.errors.duplicates", { count: rows }), { distinct: message("transfer.errors.sayDistinct") });
   }
 }
@@ -208,7 +215,7 @@ export class ListingImporter {
       .transaction(async (manager) => {
         const { plan, resolved, existing } = await this.check(manager, rows, scope, options);
         if (!plan.ok) throw new ImportRejectedError(plan);
-        if (!options.distinct && plan.rows.some((r) => r.duplicates?.length)) throw new ImportDuplicatesError(plan);
+        if (!options.distinct && plan.rows.some(looksAlike)) throw new ImportDuplicatesError(plan);
         const changedIds = await this.write(manager, plan, resolved, existing, scope, actor, options);
         return { ...plan, changedIds };
       })
@@ -295,12 +302,12 @@ export class ListingImporter {
     for (const row of planned) if (row.action === "reject" && Object.keys(row.errors).length === 0) row.errors.row = "cannot be imported";
     // New listings that look like saved ones: the same address, title and owner, or title and start date.
     const creating = [...resolved].filter(([index]) => planned[index].action === "create");
-    const found = await this.duplicates.find(
-      creating.map(([, value]) => ({ title: value.columns.title, url: value.columns.url, ownerId: value.ownerId, startDates: value.sessions.map((s) => s.startDate) })),
-      manager,
-    );
+    const candidates = creating.map(([, value]) => ({ title: value.columns.title, url: value.columns.url, ownerId: value.ownerId, startDates: value.sessions.map((s) => s.startDate) }));
+    const found = await this.duplicates.find(candidates, manager);
+    const within = duplicatesWithin(candidates);
     creating.forEach(([index], i) => {
       if (found[i].length) planned[index].duplicates = found[i];
+      if (within[i].length) planned[index].alsoInFile = within[i].map((a) => ({ line: planned[creating[a.index][0]].line, reason: a.reason }));
     });
     // Only what the import writes is sent for review: a row unchanged stays where it waits already.
     for (const row of planned) if (row.review && row.action !== "create" && row.action !== "update") delete row.review;

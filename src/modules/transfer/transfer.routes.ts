@@ -12,7 +12,7 @@ import type { Organisation } from "../organisations/organisation.entity";
 import type { ImportBatch } from "./import-batch.entity";
 import { BATCH_TTL_MS } from "./import-batch.service";
 import { detectFormat, ListingFileError, MAX_UPLOAD_BYTES, readListingFile, TRANSFER_FORMATS, TransferFormat, writeListingFile } from "./listing-file";
-import { ImportDuplicatesError, ImportPlan, ImportRejectedError, ImportScope } from "./listing-importer.service";
+import { ImportDuplicatesError, ImportPlan, ImportRejectedError, ImportScope, looksAlike } from "./listing-importer.service";
 import { CSV_COLUMNS } from "./listing-row";
 
 /** Rows of each kind the plan page lists before it says "and N more". */
@@ -90,7 +90,7 @@ export function transferPages({ organisations, importer, exporter, importBatches
       ok: plan.ok,
       newOrganisations: plan.newOrganisations,
       review: plan.rows.filter((r) => r.review).length,
-      alike: plan.rows.filter((r) => r.duplicates?.length).length,
+      alike: plan.rows.filter(looksAlike).length,
       groups: (["reject", "create", "update", "unchanged"] as const).map((action) => ({ action, rows: shown(action).slice(0, ROWS_SHOWN), more: Math.max(0, shown(action).length - ROWS_SHOWN) })),
     };
   }
