@@ -66,7 +66,7 @@ describe("the workspace form", () => {
 });
 
 describe("the import", () => {
-  const row = (externalId: string, fields: Record<string, unknown> = {}) => JSON.stringify({ externalId, kind: "course", title: "Immigration course", topics: ["trafficking-in-persons"], ...fields });
+  const row = (externalId: string, fields: Record<string, unknown> = {}) => JSON.stringify({ externalId, kind: "course", title: `Immigration course ${externalId}`, topics: ["trafficking-in-persons"], ...fields });
 
   it("takes a row's language, and suggests one for a row that gives none: the title's script's, else the import's", async () => {
     const file = [row("L-1", { language: "Khmer" }), row("L-2", { title: "คู่มือการคัดแยกผู้เสียหาย" }), row("L-3")].join("\n");
