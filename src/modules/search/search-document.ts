@@ -101,6 +101,28 @@ export function documentShape(): string {
  * One search document per listing: everything people search and filter on. Text in scripts written
  * without spaces is pre-segmented; highlight sentinels are removed from the stored text.
  */
+/**
+ * The searchable form and concepts of a listing's topic and kind names in every language. They come
+ * from the reference data, the same few hundred names for every listing: each is read once (reading
+ * them was most of the time a document took to build).
+ */
+const nameRead = new Map<string, { form: string; concepts: string[] }>();
+function readNames(texts: string[]): { form: string; concepts: string[] } {
+  const forms: string[] = [];
+  const concepts: string[] = [];
+  for (const text of texts) {
+    let read = nameRead.get(text);
+    if (!read) {
+      read = { form: searchForm(text), concepts: conceptVocabulary().conceptsOf(text) };
+      if (nameRead.size >= 5_000) nameRead.clear();
+      nameRead.set(text, read);
+    }
+    if (read.form) forms.push(read.form);
+    concepts.push(...read.concepts);
+  }
+  return { form: forms.join(" "), concepts };
+}
+
 export function buildSearchDocument(resource: Resource, ctx: DocumentContext, now = new Date()): SearchDocument {
   const t = loadTranslations();
   const text = (value: string | null | undefined) => (value ? segmentWords(stripSentinels(value)) : null);
@@ -135,7 +157,8 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
   const summary = vocabulary.analyse(resource.summary);
   const body = vocabulary.analyse(description);
   const conceptsTitle = new Set([...title.concepts, ...titleTexts.slice(1).flatMap((x) => vocabulary.conceptsOf(x))]);
-  const conceptsTopics = new Set([...uniqueTopics.flatMap((x) => vocabulary.ofTopic(x.slug)), ...vocabulary.ofKind(resource.kind), ...topicTexts.flatMap((x) => vocabulary.conceptsOf(x))]);
+  const names = readNames(topicTexts);
+  const conceptsTopics = new Set([...uniqueTopics.flatMap((x) => vocabulary.ofTopic(x.slug)), ...vocabulary.ofKind(resource.kind), ...names.concepts]);
   const more = vocabulary.analyse(details);
   const conceptsText = new Set([...summary.concepts, ...body.concepts, ...more.concepts, ...(resource.audiences ?? []).flatMap((a) => vocabulary.conceptsOf(a.name))]);
   const sessionStarts = offered(resource).map((s) => dayStart(s.startDate)).sort((a, b) => a - b);
@@ -174,7 +197,7 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     sTitle: title.form,
     sAcronym: searchForm(resource.acronym),
     sEditions: searchForm(Object.values(editionTitles).join(" · ")),
-    sTopics: searchForm(topicTexts.join(" · ")),
+    sTopics: names.form,
     sOwner: searchForm([resource.owner?.name, resource.owner?.shortName].filter(Boolean).join(" · ")),
     sSummary: summary.form,
     sOther: searchForm(
