@@ -51,8 +51,10 @@ describe("scheduled jobs", () => {
     const breaks = await t.services.jobRuns.find("breaks");
     expect(breaks).toMatchObject({ lastOutcome: "failed", lastError: "the mail server is away", claimedUntil: null });
     const ready = await request(t.app).get("/readyz").expect(200);
-    const jobs = (ready.body as { checks: { jobs: Array<{ name: string; outcome: string; error: string | null }> } }).checks.jobs;
-    expect(jobs.find((j) => j.name === "breaks")).toMatchObject({ outcome: "failed", error: "the mail server is away" });
+    const jobs = (ready.body as { checks: { jobs: Array<{ name: string; outcome: string; error?: string | null }> } }).checks.jobs;
+    expect(jobs.find((j) => j.name === "breaks")).toMatchObject({ outcome: "failed" });
+    // The error's text may name internal hosts: curators read it on the link report, the public never.
+    expect(JSON.stringify(ready.body)).not.toContain("the mail server is away");
     expect(jobs.find((j) => j.name === "works")).toMatchObject({ outcome: "ok" });
   });
 

@@ -66,6 +66,9 @@ describe("the link checker", () => {
     expect(fetchableAddress("8.8.8.8", false)).toBe(true);
     expect(fetchableAddress("127.0.0.1", true)).toBe(true);
     expect(fetchableAddress("10.0.0.1", true)).toBe(false);
+    // Special-purpose ranges, whatever the installed ipaddr.js calls them.
+    for (const address of ["198.18.0.1", "198.19.255.254", "::ffff:198.18.0.1", "fec0::1", "64:ff9b:1::1", "100::1", "2001:10::1", "2001:20::1"]) expect(fetchableAddress(address, false), address).toBe(false);
+    expect(fetchableAddress("2606:4700:4700::1111", false)).toBe(true);
   });
 });
 

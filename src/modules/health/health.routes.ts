@@ -38,8 +38,9 @@ export function healthRoutes(services: Pick<Services, "database" | "engine" | "o
       // Mail waits in the outbox while the SMTP server is away: reported, not a reason to be unready.
       const mailOutbox = await services.mailOutbox.stats().catch(() => null);
       mail = { ...mail, state: services.mailWorker.healthy ? "ok" : "retrying", outbox: mailOutbox };
-      // Each job's last run: a failed one is reported, and the next slot tries again.
-      jobs = (await services.jobRuns.statuses().catch(() => [])).map((j) => ({ name: j.name, outcome: j.outcome, lastRunAt: j.lastStartedAt, finishedAt: j.lastFinishedAt, summary: j.summary, error: j.error }));
+      // Each job's last run: a failed one is reported (its error text only to curators, on the link
+      // report: it may name internal hosts), and the next slot tries again.
+      jobs = (await services.jobRuns.statuses().catch(() => [])).map((j) => ({ name: j.name, outcome: j.outcome, lastRunAt: j.lastStartedAt, finishedAt: j.lastFinishedAt, summary: j.summary }));
     }
     res
       .status(ready ? 200 : 503)

@@ -36,9 +36,17 @@ type Hop = { status: number; location: string | null } | { error: LinkError };
  */
 export function fetchableAddress(address: string, allowLoopback: boolean): boolean {
   if (!ipaddr.isValid(address)) return false;
-  const range = ipaddr.process(address).range();
-  return range === "unicast" || (allowLoopback && range === "loopback");
+  const parsed = ipaddr.process(address);
+  const range = parsed.range();
+  if (range === "loopback") return allowLoopback;
+  return range === "unicast" && !SPECIAL.some((cidr) => cidr[0].kind() === parsed.kind() && (parsed as { match(cidr: [typeof parsed, number]): boolean }).match(cidr as [typeof parsed, number]));
 }
+
+/**
+ * Special-purpose ranges never fetched, named here as well as by ipaddr.js, whose older releases
+ * call some of them unicast: benchmarking, site-local, NAT64 local use, discard-only, ORCHIDv2.
+ */
+const SPECIAL = ["198.18.0.0/15", "fec0::/10", "64:ff9b:1::/48", "100::/64", "2001:10::/28", "2001:20::/28"].map((cidr) => ipaddr.parseCIDR(cidr));
 
 /** The address to connect to for a host name: all it resolves to must be fetchable, or none is used. */
 async function resolveHost(hostname: string, allowLoopback: boolean): Promise<{ address: string; family: 4 | 6 } | LinkError> {

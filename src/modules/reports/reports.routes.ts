@@ -37,7 +37,7 @@ const reportPageQuery = z
     ...reportFilterShape,
     done: z.enum(LINK_DONE).optional(),
     item: z.string().regex(/^\d{1,4}(\.\d{1,4}){1,4}$/, message("validation.itemNumber")).optional(),
-    listing: z.string().regex(/^[a-z0-9-]{1,120}$/, message("validation.listingSlug")).optional(),
+    listing: z.string().regex(/^[a-z0-9-]{1,120}$/, message("validation.slug")).optional(),
     from: z.enum(LINK_RELATIONS).optional(),
   })
   .strict();
