@@ -30,24 +30,14 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: "countries",
-        columns: [
-          { name: "code", type: "varchar", length: "3", isPrimary: true },
-          str("name", 120, false),
-          bool("is_member", false),
-        ],
+        columns: [{ name: "code", type: "varchar", length: "3", isPrimary: true }, str("name", 120, false), bool("is_member", false)],
       }),
     );
 
     await queryRunner.createTable(
       new Table({
         name: "languages",
-        columns: [
-          { name: "tag", type: "varchar", length: "16", isPrimary: true },
-          str("name", 80, false),
-          str("native_name", 80, false),
-          str("script", 4, false),
-          bool("no_spaces", false),
-        ],
+        columns: [{ name: "tag", type: "varchar", length: "16", isPrimary: true }, str("name", 80, false), str("native_name", 80, false), str("script", 4, false), bool("no_spaces", false)],
       }),
     );
 
@@ -61,15 +51,11 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: "topics",
-        columns: [
-          id,
-          str("slug", 100, false),
-          str("name", 160, false),
-          int("parent_id", true),
-          { ...text("synonyms", false), default: "'[]'" },
-          { ...int("position"), default: 0 },
+        columns: [id, str("slug", 100, false), str("name", 160, false), int("parent_id", true), { ...text("synonyms", false), default: "'[]'" }, { ...int("position"), default: 0 }],
+        indices: [
+          { name: "IDX_topics_slug", columnNames: ["slug"], isUnique: true },
+          { name: "IDX_topics_parent", columnNames: ["parent_id"] },
         ],
-        indices: [{ name: "IDX_topics_slug", columnNames: ["slug"], isUnique: true }, { name: "IDX_topics_parent", columnNames: ["parent_id"] }],
         foreignKeys: [fk(["parent_id"], "topics", ["id"], "RESTRICT")],
       }),
     );
@@ -219,11 +205,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
           { name: "IDX_course_sessions_resource", columnNames: ["resource_id"] },
           { name: "IDX_course_sessions_start", columnNames: ["start_date"] },
         ],
-        foreignKeys: [
-          fk(["resource_id"], "resources", ["id"], "CASCADE"),
-          fk(["country_code"], "countries", ["code"], "RESTRICT"),
-          fk(["language_tag"], "languages", ["tag"], "RESTRICT"),
-        ],
+        foreignKeys: [fk(["resource_id"], "resources", ["id"], "CASCADE"), fk(["country_code"], "countries", ["code"], "RESTRICT"), fk(["language_tag"], "languages", ["tag"], "RESTRICT")],
       }),
     );
 
@@ -264,11 +246,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
           { name: "IDX_report_item_links_item_resource", columnNames: ["item_id", "resource_id"], isUnique: true },
           { name: "IDX_report_item_links_resource", columnNames: ["resource_id"] },
         ],
-        foreignKeys: [
-          fk(["item_id"], "report_items", ["id"], "CASCADE"),
-          fk(["resource_id"], "resources", ["id"], "CASCADE"),
-          fk(["created_by_id"], "users", ["id"], "SET NULL"),
-        ],
+        foreignKeys: [fk(["item_id"], "report_items", ["id"], "CASCADE"), fk(["resource_id"], "resources", ["id"], "CASCADE"), fk(["created_by_id"], "users", ["id"], "SET NULL")],
       }),
     );
 
@@ -317,15 +295,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: "search_outbox",
-        columns: [
-          id,
-          str("entity_type", 40, false),
-          int("entity_id"),
-          created,
-          { ...int("attempts"), default: 0 },
-          { name: "next_attempt_at", type: timestamp, isNullable: true },
-          text("last_error"),
-        ],
+        columns: [id, str("entity_type", 40, false), int("entity_id"), created, { ...int("attempts"), default: 0 }, { name: "next_attempt_at", type: timestamp, isNullable: true }, text("last_error")],
         indices: [
           { name: "IDX_search_outbox_entity", columnNames: ["entity_id"] },
           { name: "IDX_search_outbox_next_attempt", columnNames: ["next_attempt_at"] },

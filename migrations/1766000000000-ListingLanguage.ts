@@ -7,7 +7,10 @@ export class ListingLanguage1766000000000 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumn("resources", new TableColumn({ name: "language_tag", type: "varchar", length: "16", isNullable: true }));
     await queryRunner.createIndex("resources", new TableIndex({ name: "IDX_resources_language", columnNames: ["language_tag"] }));
-    await queryRunner.createForeignKey("resources", new TableForeignKey({ name: "FK_resources_language", columnNames: ["language_tag"], referencedTableName: "languages", referencedColumnNames: ["tag"], onDelete: "RESTRICT" }));
+    await queryRunner.createForeignKey(
+      "resources",
+      new TableForeignKey({ name: "FK_resources_language", columnNames: ["language_tag"], referencedTableName: "languages", referencedColumnNames: ["tag"], onDelete: "RESTRICT" }),
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

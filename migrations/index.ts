@@ -17,4 +17,22 @@ import { ReportArchive1765950000000 } from "./1765950000000-ReportArchive";
 import { ListingLanguage1766000000000 } from "./1766000000000-ListingLanguage";
 
 /** Every migration, oldest first. Listed by hand so that the same list works from TypeScript sources and tests. */
-export const migrations = [InitialSchema1764300000000, ResourceSearchText1764400000000, Accounts1764500000000, ImportBatches1764600000000, ReportDetails1764700000000, FilterIndexes1764800000000, SignInPauses1765000000000, ListingDetails1765000000001, SearchIndexVersions1765000000002, Enquiries1765100000000, UserLanguage1765300000000, JobRuns1765600000000, EnquiryLanguage1765700000000, ListingReview1765800000000, LinkChecks1765900000000, ReportArchive1765950000000, ListingLanguage1766000000000];
+export const migrations = [
+  InitialSchema1764300000000,
+  ResourceSearchText1764400000000,
+  Accounts1764500000000,
+  ImportBatches1764600000000,
+  ReportDetails1764700000000,
+  FilterIndexes1764800000000,
+  SignInPauses1765000000000,
+  ListingDetails1765000000001,
+  SearchIndexVersions1765000000002,
+  Enquiries1765100000000,
+  UserLanguage1765300000000,
+  JobRuns1765600000000,
+  EnquiryLanguage1765700000000,
+  ListingReview1765800000000,
+  LinkChecks1765900000000,
+  ReportArchive1765950000000,
+  ListingLanguage1766000000000,
+];

@@ -93,9 +93,7 @@ const booleanText = z
 const cronPattern = z.string().refine(validSchedule, { error: 'must be a cron pattern such as "0 3 * * *" (minute hour day month weekday, UTC; a sixth field first for seconds)' });
 
 const envSchema = z.object({
-  NODE_ENV: z
-    .enum(["development", "production", "test"], { error: "must be development, production or test" })
-    .default("development"),
+  NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("development"),
   PORT: z.coerce
     .number({ error: "must be a whole number from 1 to 65535" })
     .int("must be a whole number from 1 to 65535")
@@ -117,7 +115,7 @@ const envSchema = z.object({
     .optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be the site's address, such as https://catalogue.example.org" }).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an SMTP URL such as smtp://user:password@mail.example.org:587" }).optional(),
-  MAIL_FROM: z.string().min(3, "must be a sender such as \"Regional Training Catalogue <catalogue@example.org>\"").optional(),
+  MAIL_FROM: z.string().min(3, 'must be a sender such as "Regional Training Catalogue <catalogue@example.org>"').optional(),
   MEILI_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:7700" }).optional(),
   MEILI_MASTER_KEY: z.string().min(16, "must be at least 16 bytes").optional(),
   MEILI_INDEX: z
@@ -234,7 +232,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? "Regional Training Catalogue <no-reply@localhost>" },
     enquiries: { retentionMonths: e.ENQUIRY_RETENTION_MONTHS },
     linkCheck: { timeoutMs: e.LINK_CHECK_TIMEOUT_MS, pauseMs: e.LINK_CHECK_PAUSE_MS, allowLoopback: e.LINK_CHECK_ALLOW_LOOPBACK ?? false },
-    confirmLinkSecret: e.CONFIRM_LINK_SECRET ?? createHmac("sha256", sessionSecret as string).update("confirm-links").digest("base64url"),
+    confirmLinkSecret:
+      e.CONFIRM_LINK_SECRET ??
+      createHmac("sha256", sessionSecret as string)
+        .update("confirm-links")
+        .digest("base64url"),
     jobs: { enabled: e.JOBS ?? e.NODE_ENV !== "test", confirmationDigest: e.JOB_CONFIRMATION_DIGEST, linkCheck: e.JOB_LINK_CHECK, enquiryRetention: e.JOB_ENQUIRY_RETENTION },
     search: {
       url: e.MEILI_URL ?? null,

@@ -84,7 +84,12 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const importer = new ListingImporter(dataSource, audit, listings, writer, organisations, duplicates);
   const exporter = new ListingExporter(listings);
   const reports = new ReportService(dataSource, audit);
-  const config = options.config ?? { env: "development" as const, mail: { smtpUrl: null, from: "Regional Training Catalogue <no-reply@localhost>" }, publicUrl: "http://localhost:3000", enquiries: { retentionMonths: 24 } };
+  const config = options.config ?? {
+    env: "development" as const,
+    mail: { smtpUrl: null, from: "Regional Training Catalogue <no-reply@localhost>" },
+    publicUrl: "http://localhost:3000",
+    enquiries: { retentionMonths: 24 },
+  };
   const mailLogger = logger.child({ module: "mail" });
   const mailer = options.mailer ?? new Mailer(config, mailLogger);
   const mailOutbox = new MailOutbox(dataSource, { backoffMs: options.mail?.backoffMs });
@@ -100,7 +105,44 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const importBatches = new ImportBatches(dataSource);
   const database = new DatabaseCheck(dataSource);
   const links = new LinkCheckService(dataSource, config.linkCheck ?? { timeoutMs: 10_000, pauseMs: 1000, allowLoopback: false });
-  return { database, listings, writer, referenceData, coverage, importBatches, duplicates, review, jobRuns, confirmLinks, confirmation, links, mailer, mailOutbox, mailWorker, enquiries, enquiryLimiter, reports, accounts, signInLimiter, editor, importer, exporter, audit, outbox, reference, topics, organisations, catalogue, searchText, documentContext, indexer, search, worker, indexCatchUp, engine };
+  return {
+    database,
+    listings,
+    writer,
+    referenceData,
+    coverage,
+    importBatches,
+    duplicates,
+    review,
+    jobRuns,
+    confirmLinks,
+    confirmation,
+    links,
+    mailer,
+    mailOutbox,
+    mailWorker,
+    enquiries,
+    enquiryLimiter,
+    reports,
+    accounts,
+    signInLimiter,
+    editor,
+    importer,
+    exporter,
+    audit,
+    outbox,
+    reference,
+    topics,
+    organisations,
+    catalogue,
+    searchText,
+    documentContext,
+    indexer,
+    search,
+    worker,
+    indexCatchUp,
+    engine,
+  };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -22,7 +22,15 @@ FILE is CSV or JSON Lines (see the README). Rows are matched to listings by exte
 /** `npm run import`: a bulk import of listings from the command line, with a progress bar. */
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { org: { type: "string" }, several: { type: "boolean" }, "dry-run": { type: "boolean" }, distinct: { type: "boolean" }, format: { type: "string" }, language: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      org: { type: "string" },
+      several: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      distinct: { type: "boolean" },
+      format: { type: "string" },
+      language: { type: "string" },
+      help: { type: "boolean" },
+    },
     allowPositionals: true,
   });
   const file = positionals[0];

@@ -62,7 +62,11 @@ async function main(): Promise<void> {
     process.stdout.write(`created ${user.siteRole === "curator" ? "curator" : `${user.organisationRole} of ${values.org}`} ${user.email}\n`);
   } catch (error) {
     if (error instanceof ValidationError) {
-      process.stderr.write(`Not created:\n${Object.entries(error.fields ?? {}).map(([field, message]) => `  ${field} ${message}`).join("\n")}\n`);
+      process.stderr.write(
+        `Not created:\n${Object.entries(error.fields ?? {})
+          .map(([field, message]) => `  ${field} ${message}`)
+          .join("\n")}\n`,
+      );
       process.exitCode = 1;
     } else throw error;
   } finally {

@@ -249,8 +249,5 @@ export class PooledSqliteDataSource extends DataSource {
 
 /** Runs statements one after the other on a raw connection. */
 function runAll(connection: Sqlite3Database, statements: string[]): Promise<void> {
-  return statements.reduce(
-    (previous, sql) => previous.then(() => new Promise<void>((resolve, reject) => connection.run(sql, (error) => (error ? reject(error) : resolve())))),
-    Promise.resolve(),
-  );
+  return statements.reduce((previous, sql) => previous.then(() => new Promise<void>((resolve, reject) => connection.run(sql, (error) => (error ? reject(error) : resolve())))), Promise.resolve());
 }

@@ -25,12 +25,7 @@ export interface Pagination {
 }
 
 /** Links for a paged list; `params` are the list's other query values, kept on every link. */
-export function paginate(
-  path: string,
-  params: Record<string, string | number | boolean | undefined | null>,
-  page: number,
-  totalPages: number,
-): Pagination {
+export function paginate(path: string, params: Record<string, string | number | boolean | undefined | null>, page: number, totalPages: number): Pagination {
   const link = (n: number) => hrefWith(path, { ...params, page: n === 1 ? undefined : n });
   const numbers = new Set([1, totalPages, page - 2, page - 1, page, page + 1, page + 2].filter((n) => n >= 1 && n <= totalPages));
   const links: Array<PageLink | null> = [];

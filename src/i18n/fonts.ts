@@ -12,7 +12,12 @@ const FILE = /^\/(noto-(?:sans-khmer|sans-thai|sans-lao|sans-myanmar|sans-sinhal
 
 /** `/fonts/<package>-<subset>-<weight>-normal.woff2`, nothing else. */
 export function fontFiles(production: boolean): RequestHandler {
-  const roots = new Map(FONT_PACKAGES.map((name) => [name, express.static(path.dirname(require.resolve(`@fontsource/${name}/package.json`)) + "/files", { maxAge: production ? "30d" : 0, index: false, fallthrough: true })]));
+  const roots = new Map(
+    FONT_PACKAGES.map((name) => [
+      name,
+      express.static(path.dirname(require.resolve(`@fontsource/${name}/package.json`)) + "/files", { maxAge: production ? "30d" : 0, index: false, fallthrough: true }),
+    ]),
+  );
   return (req, res, next) => {
     const match = FILE.exec(req.path);
     const serve = match ? roots.get(match[1] as (typeof FONT_PACKAGES)[number]) : undefined;

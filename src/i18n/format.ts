@@ -2,12 +2,66 @@ import { interfaceLanguage } from "./languages";
 
 /** ISO 3166 alpha-3 codes of the region to the alpha-2 codes `Intl.DisplayNames` takes. */
 const ALPHA2: Record<string, string> = {
-  AFG: "AF", AUS: "AU", BGD: "BD", BTN: "BT", BRN: "BN", KHM: "KH", CHN: "CN", PRK: "KP", FJI: "FJ", FRA: "FR",
-  HKG: "HK", IND: "IN", IDN: "ID", IRN: "IR", IRQ: "IQ", JPN: "JP", JOR: "JO", KIR: "KI", LAO: "LA", MAC: "MO",
-  MYS: "MY", MDV: "MV", MNG: "MN", MMR: "MM", NRU: "NR", NPL: "NP", NZL: "NZ", PAK: "PK", PLW: "PW", PNG: "PG",
-  PHL: "PH", KOR: "KR", WSM: "WS", SGP: "SG", SLB: "SB", LKA: "LK", SYR: "SY", THA: "TH", TLS: "TL", TON: "TO",
-  TUR: "TR", ARE: "AE", USA: "US", VUT: "VU", VNM: "VN", GBR: "GB", CAN: "CA", DEU: "DE", NLD: "NL", CHE: "CH",
-  SWE: "SE", NOR: "NO", ITA: "IT", ESP: "ES", BEL: "BE", AUT: "AT", DNK: "DK", FIN: "FI", IRL: "IE", POL: "PL",
+  AFG: "AF",
+  AUS: "AU",
+  BGD: "BD",
+  BTN: "BT",
+  BRN: "BN",
+  KHM: "KH",
+  CHN: "CN",
+  PRK: "KP",
+  FJI: "FJ",
+  FRA: "FR",
+  HKG: "HK",
+  IND: "IN",
+  IDN: "ID",
+  IRN: "IR",
+  IRQ: "IQ",
+  JPN: "JP",
+  JOR: "JO",
+  KIR: "KI",
+  LAO: "LA",
+  MAC: "MO",
+  MYS: "MY",
+  MDV: "MV",
+  MNG: "MN",
+  MMR: "MM",
+  NRU: "NR",
+  NPL: "NP",
+  NZL: "NZ",
+  PAK: "PK",
+  PLW: "PW",
+  PNG: "PG",
+  PHL: "PH",
+  KOR: "KR",
+  WSM: "WS",
+  SGP: "SG",
+  SLB: "SB",
+  LKA: "LK",
+  SYR: "SY",
+  THA: "TH",
+  TLS: "TL",
+  TON: "TO",
+  TUR: "TR",
+  ARE: "AE",
+  USA: "US",
+  VUT: "VU",
+  VNM: "VN",
+  GBR: "GB",
+  CAN: "CA",
+  DEU: "DE",
+  NLD: "NL",
+  CHE: "CH",
+  SWE: "SE",
+  NOR: "NO",
+  ITA: "IT",
+  ESP: "ES",
+  BEL: "BE",
+  AUT: "AT",
+  DNK: "DK",
+  FIN: "FI",
+  IRL: "IE",
+  POL: "PL",
 };
 
 const cache = new Map<string, unknown>();
@@ -20,8 +74,7 @@ function cached<T>(key: string, make: () => T): T {
   return value;
 }
 
-const dayFormat = (lang: string) =>
-  cached(`day:${lang}`, () => new Intl.DateTimeFormat(interfaceLanguage(lang).intl, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }));
+const dayFormat = (lang: string) => cached(`day:${lang}`, () => new Intl.DateTimeFormat(interfaceLanguage(lang).intl, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }));
 const numberFormat = (lang: string) => cached(`number:${lang}`, () => new Intl.NumberFormat(interfaceLanguage(lang).intl));
 const regionNames = (lang: string) => cached(`region:${lang}`, () => new Intl.DisplayNames([interfaceLanguage(lang).intl], { type: "region", fallback: "none" }));
 const languageNames = (lang: string) => cached(`language:${lang}`, () => new Intl.DisplayNames([interfaceLanguage(lang).intl], { type: "language", fallback: "none" }));

@@ -29,7 +29,11 @@ function pick(group: keyof TranslationFile, slug: string | null | undefined, lan
 }
 
 /** Audience slugs are the English names, kebab-cased (as the catalogue stores them). */
-const audienceSlug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+const audienceSlug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 /** Vocabulary names in one language, with the stored English name as fallback. */
 export function vocabularyNames(lang: string) {

@@ -28,9 +28,29 @@ function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(44)} ${value}\n`);
 }
 
-const SUBJECTS = ["victim identification", "travel document examination", "people smuggling investigations", "border management", "maritime search and rescue", "financial investigation", "interviewing techniques", "refugee protection", "intelligence sharing", "returns and reintegration"];
+const SUBJECTS = [
+  "victim identification",
+  "travel document examination",
+  "people smuggling investigations",
+  "border management",
+  "maritime search and rescue",
+  "financial investigation",
+  "interviewing techniques",
+  "refugee protection",
+  "intelligence sharing",
+  "returns and reintegration",
+];
 const FORMS = ["Introduction to", "Advanced", "Regional workshop on", "Handbook on", "Quick reference guide to", "E-learning course on"];
-const TOPICS = ["trafficking-in-persons", "People smuggling", "TIP", "financial-investigation", "Document examination", "victim-identification-and-protection", "border-management", "Irregular maritime movements"];
+const TOPICS = [
+  "trafficking-in-persons",
+  "People smuggling",
+  "TIP",
+  "financial-investigation",
+  "Document examination",
+  "victim-identification-and-protection",
+  "border-management",
+  "Irregular maritime movements",
+];
 const LANGUAGES = ["en", "Thai", "km", "Vietnamese", "id", "Malay", "lo", "Burmese"];
 const COUNTRIES = ["THA", "Indonesia", "PHL", "Cambodia", "LKA", "MYS", "Viet Nam", "BGD"];
 const KINDS = ["course", "Workshop", "quick-reference-guide", "Handbook", "e-learning", "Curriculum"];

@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < PUBLISHES; i++) {
       const word = wordOf(i);
       const started = performance.now();
-      await services.catalogue.create({ kind: "course", title: `Border course ${word}`, summary: "A course for the benchmark", status: "published", visibility: "public", ownerId: owner.id }, SYSTEM_ACTOR);
+      await services.catalogue.create(
+        { kind: "course", title: `Border course ${word}`, summary: "A course for the benchmark", status: "published", visibility: "public", ownerId: owner.id },
+        SYSTEM_ACTOR,
+      );
       for (;;) {
         const result = await services.search.search({ q: word, page: 1, pageSize: 10, sort: "relevance" });
         if (result.total > 0) break;
@@ -66,7 +69,9 @@ async function main(): Promise<void> {
     const sorted = [...times].sort((a, b) => a - b);
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     process.stdout.write(`publish → searchable, ${PUBLISHES} publishes one after the other (save, outbox, worker, engine task, first search that finds it)\n`);
-    process.stdout.write(`${"  p50".padEnd(12)}${ms(percentile(sorted, 50))}\n${"  p90".padEnd(12)}${ms(percentile(sorted, 90))}\n${"  p99".padEnd(12)}${ms(percentile(sorted, 99))}\n${"  longest".padEnd(12)}${ms(sorted.at(-1)!)}\n`);
+    process.stdout.write(
+      `${"  p50".padEnd(12)}${ms(percentile(sorted, 50))}\n${"  p90".padEnd(12)}${ms(percentile(sorted, 90))}\n${"  p99".padEnd(12)}${ms(percentile(sorted, 99))}\n${"  longest".padEnd(12)}${ms(sorted.at(-1)!)}\n`,
+    );
   } finally {
     await dataSource.destroy();
     await server.stop();

@@ -152,7 +152,16 @@ function rawBody(entry: Entry, read: (q: string) => string): string {
   if (entry.language) filter.push(`languages = "${entry.language}"`);
   if (entry.kind) filter.push(`kind = "${entry.kind}"`);
   if (entry.upcoming) filter.push(`sessionStarts >= ${Math.floor(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`) / 1000)}`);
-  const sort = entry.sort === "newest" ? ["publishedAt:desc"] : entry.sort === "title" ? ["titleSort:asc"] : entry.sort === "next-session" ? ["nextSessionStart:asc", "titleSort:asc"] : entry.q ? undefined : ["titleSort:asc"];
+  const sort =
+    entry.sort === "newest"
+      ? ["publishedAt:desc"]
+      : entry.sort === "title"
+        ? ["titleSort:asc"]
+        : entry.sort === "next-session"
+          ? ["nextSessionStart:asc", "titleSort:asc"]
+          : entry.q
+            ? undefined
+            : ["titleSort:asc"];
   return JSON.stringify({
     q: read(entry.q),
     filter,
@@ -201,7 +210,7 @@ async function main(): Promise<void> {
 
     // Meilisearch's own ingest: the same documents, prepared beforehand, sent in batches of 1000.
     const documents = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const ids = await services.listings.publishedIdsAfter(after, 1000);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
@@ -246,7 +255,19 @@ async function main(): Promise<void> {
       const child = spawn(process.execPath, [...(process.env.APP_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", "src/server.ts"], {
         cwd: ROOT,
         stdio: ["ignore", "ignore", "inherit"],
-        env: { ...process.env, NODE_ENV: "production", SESSION_SECRET: "y".repeat(40), DATA_DIR: dir, PORT: String(port), HOST: "127.0.0.1", MEILI_URL: meili.url, MEILI_MASTER_KEY: key, LOG_LEVEL: process.env.APP_LOG_LEVEL ?? "warn", DEMO_DATA: "false", ...extraEnv },
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          SESSION_SECRET: "y".repeat(40),
+          DATA_DIR: dir,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          MEILI_URL: meili.url,
+          MEILI_MASTER_KEY: key,
+          LOG_LEVEL: process.env.APP_LOG_LEVEL ?? "warn",
+          DEMO_DATA: "false",
+          ...extraEnv,
+        },
       });
       apps.push(child);
       for (let i = 0; ; i++) {

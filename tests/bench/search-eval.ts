@@ -139,9 +139,23 @@ export async function evaluate(options: { server?: { url: string; key: string; b
       if (!owner) throw new Error(`resources.json: ${r.slug} names owner "${r.owner}", which is not a known organisation`);
       await services.catalogue.create(
         {
-          slug: r.slug, kind: r.kind as never, title: r.title, acronym: r.acronym, summary: r.summary, description: r.description, ownerId: owner.id,
-          deliveryMode: r.deliveryMode as never, duration: null, url: null, access: null, visibility: "public", status: "published", topicSlugs: r.topics, audienceSlugs: [],
-          editions: r.editions.map((e) => ({ languageTag: e.language, title: e.title, format: e.format })), sessions: [],
+          slug: r.slug,
+          kind: r.kind as never,
+          title: r.title,
+          acronym: r.acronym,
+          summary: r.summary,
+          description: r.description,
+          ownerId: owner.id,
+          deliveryMode: r.deliveryMode as never,
+          duration: null,
+          url: null,
+          access: null,
+          visibility: "public",
+          status: "published",
+          topicSlugs: r.topics,
+          audienceSlugs: [],
+          editions: r.editions.map((e) => ({ languageTag: e.language, title: e.title, format: e.format })),
+          sessions: [],
         } as never,
         SYSTEM_ACTOR,
       );
@@ -159,9 +173,17 @@ export async function evaluate(options: { server?: { url: string; key: string; b
     // Default Meilisearch: the same listings' fields as written, no settings at all.
     const listings = await services.listings.findFull(await services.listings.publishedIdsAfter(0, 100_000));
     const plainDocs = listings.map((r) => ({
-      id: r.id, slug: r.slug, title: r.title, acronym: r.acronym, summary: r.summary, description: r.description,
-      editionTitles: (r.editions ?? []).map((e) => e.title).filter(Boolean), topics: (r.topics ?? []).map((t) => t.name), kind: r.kind,
-      owner: r.owner?.name ?? null, ownerAcronym: r.owner?.shortName ?? null,
+      id: r.id,
+      slug: r.slug,
+      title: r.title,
+      acronym: r.acronym,
+      summary: r.summary,
+      description: r.description,
+      editionTitles: (r.editions ?? []).map((e) => e.title).filter(Boolean),
+      topics: (r.topics ?? []).map((t) => t.name),
+      kind: r.kind,
+      owner: r.owner?.name ?? null,
+      ownerAcronym: r.owner?.shortName ?? null,
     }));
     await engine.ensureIndex(plainIndex);
     const put = await engine.putDocuments(plainIndex, plainDocs);
@@ -170,7 +192,11 @@ export async function evaluate(options: { server?: { url: string; key: string; b
     const queries = readJson<{ queries: JudgedQuery[] }>("queries.json").queries;
     const filter = [`status = "published"`, `visibility = "public"`];
     const rawSearch = async (index: string, body: Record<string, unknown>) => {
-      const res = await fetch(`${server!.url}/indexes/${index}/search`, { method: "POST", headers: { authorization: `Bearer ${server!.key}`, "content-type": "application/json" }, body: JSON.stringify({ limit: 10, attributesToRetrieve: ["slug"], ...body }) });
+      const res = await fetch(`${server!.url}/indexes/${index}/search`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${server!.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ limit: 10, attributesToRetrieve: ["slug"], ...body }),
+      });
       if (!res.ok) throw new Error(`search ${index}: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { hits: Array<{ slug: string }> }).hits.map((h) => h.slug);
     };
@@ -238,13 +264,19 @@ export async function evaluate(options: { server?: { url: string; key: string; b
 
 /** The figures as a table: one line per language, the app's and default Meilisearch's side by side. */
 export function formatFigures(result: EvaluationResult): string {
-  const languages = Object.keys(result.app).filter((l) => l !== "all").sort();
+  const languages = Object.keys(result.app)
+    .filter((l) => l !== "all")
+    .sort();
   const f = (n: number) => n.toFixed(3);
-  const lines = [`${"language".padEnd(9)} ${"queries".padStart(7)}  ${"app nDCG@10".padStart(11)} ${"recall@10".padStart(9)} ${"MRR@10".padStart(7)}  |  ${"Meilisearch default nDCG@10".padStart(27)} ${"recall@10".padStart(9)} ${"MRR@10".padStart(7)}`];
+  const lines = [
+    `${"language".padEnd(9)} ${"queries".padStart(7)}  ${"app nDCG@10".padStart(11)} ${"recall@10".padStart(9)} ${"MRR@10".padStart(7)}  |  ${"Meilisearch default nDCG@10".padStart(27)} ${"recall@10".padStart(9)} ${"MRR@10".padStart(7)}`,
+  ];
   for (const language of [...languages, "all"]) {
     const a = result.app[language];
     const m = result.meilisearch[language];
-    lines.push(`${language.padEnd(9)} ${String(a.queries).padStart(7)}  ${f(a.ndcg).padStart(11)} ${f(a.recall).padStart(9)} ${f(a.mrr).padStart(7)}  |  ${f(m.ndcg).padStart(27)} ${f(m.recall).padStart(9)} ${f(m.mrr).padStart(7)}`);
+    lines.push(
+      `${language.padEnd(9)} ${String(a.queries).padStart(7)}  ${f(a.ndcg).padStart(11)} ${f(a.recall).padStart(9)} ${f(a.mrr).padStart(7)}  |  ${f(m.ndcg).padStart(27)} ${f(m.recall).padStart(9)} ${f(m.mrr).padStart(7)}`,
+    );
   }
   for (const [name, figures] of Object.entries(result.variants)) {
     lines.push("", `variant: ${name}`);

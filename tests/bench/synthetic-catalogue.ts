@@ -19,13 +19,39 @@ export function random(seed: number) {
 }
 
 const SUBJECTS = [
-  "victim identification", "travel document examination", "people smuggling investigations", "trafficking in persons",
-  "border management", "maritime search and rescue", "financial investigation", "interviewing techniques",
-  "biometric data exchange", "refugee protection", "civil registration", "information campaigns",
-  "intelligence sharing", "immigration liaison", "returns and reintegration", "child protection",
-  "online exploitation", "labour migration", "frontline induction", "training of trainers",
+  "victim identification",
+  "travel document examination",
+  "people smuggling investigations",
+  "trafficking in persons",
+  "border management",
+  "maritime search and rescue",
+  "financial investigation",
+  "interviewing techniques",
+  "biometric data exchange",
+  "refugee protection",
+  "civil registration",
+  "information campaigns",
+  "intelligence sharing",
+  "immigration liaison",
+  "returns and reintegration",
+  "child protection",
+  "online exploitation",
+  "labour migration",
+  "frontline induction",
+  "training of trainers",
 ];
-const FORMS = ["Introduction to", "Advanced", "Regional workshop on", "Handbook on", "Quick reference guide to", "E-learning course on", "Curriculum for", "Toolkit for", "Practitioners' course on", "Seminar on"];
+const FORMS = [
+  "Introduction to",
+  "Advanced",
+  "Regional workshop on",
+  "Handbook on",
+  "Quick reference guide to",
+  "E-learning course on",
+  "Curriculum for",
+  "Toolkit for",
+  "Practitioners' course on",
+  "Seminar on",
+];
 const PLACES = ["Bangkok", "Jakarta", "Manila", "Phnom Penh", "Colombo", "Kuala Lumpur", "Hanoi", "Dhaka", "Suva", "Jeju", "Semarang", "Vientiane"];
 const COUNTRIES = ["THA", "IDN", "PHL", "KHM", "LKA", "MYS", "VNM", "BGD", "FJI", "KOR", "IDN", "LAO"];
 const LANGUAGES = ["en", "id", "th", "km", "vi", "ms", "lo", "my", "tet", "si", "bn", "fil"];
@@ -96,7 +122,15 @@ export async function generateCatalogue(dataSource: DataSource, count: number, s
         for (let s = 0; s < sessionCount; s++) {
           const startDay = new Date(now + Math.floor((rand() * 900 - 300) * 86_400_000)).toISOString().slice(0, 10);
           const place = Math.floor(rand() * PLACES.length);
-          sessions.push({ resourceId: id, startDate: startDay, endDate: startDay, city: PLACES[place], countryCode: COUNTRIES[place], online: false, status: pick(["planned", "open", "completed"] as const) });
+          sessions.push({
+            resourceId: id,
+            startDate: startDay,
+            endDate: startDay,
+            city: PLACES[place],
+            countryCode: COUNTRIES[place],
+            online: false,
+            status: pick(["planned", "open", "completed"] as const),
+          });
         }
       }
       await manager.createQueryBuilder().insert().into("resource_topics").values(links).execute();

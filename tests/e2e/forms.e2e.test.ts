@@ -30,7 +30,9 @@ describe.runIf(hasChromium)("forms in a browser", () => {
   it("writes form text at the body's size on the sign-in form", async () => {
     const page = await run.browser.newPage();
     await page.goto(`${run.base}/sign-in`);
-    const sizes = await page.evaluate(() => ["body", "#email", "#password", "label[for=email]", "main button[type=submit]"].map((s) => parseFloat(getComputedStyle(document.querySelector(s)!).fontSize)));
+    const sizes = await page.evaluate(() =>
+      ["body", "#email", "#password", "label[for=email]", "main button[type=submit]"].map((s) => parseFloat(getComputedStyle(document.querySelector(s)!).fontSize)),
+    );
     for (const size of sizes) expect(size).toBeGreaterThanOrEqual(sizes[0] * 0.9);
     await page.close();
   });

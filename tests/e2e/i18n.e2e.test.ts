@@ -44,7 +44,10 @@ describe.runIf(hasChromium)("the region's scripts in a browser", () => {
   ])("renders the home and a listing page in %s with the app's %s font", async (tag, family) => {
     const context = await run.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    for (const [name, address] of [["home", "/"], ["listing", listing]]) {
+    for (const [name, address] of [
+      ["home", "/"],
+      ["listing", listing],
+    ]) {
       const response = await page.goto(`${base}${address}?lang=${tag}`);
       expect(response?.status()).toBe(200);
       expect(await page.getAttribute("html", "lang")).toBe(tag);
@@ -74,7 +77,9 @@ describe.runIf(hasChromium)("the region's scripts in a browser", () => {
     const page = await context.newPage();
     await page.goto(`${base}${address}${address.includes("?") ? "&" : "?"}lang=km`);
     await page.evaluate(AXE);
-    const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))")) as Array<{ id: string; impact: string; nodes: number }>;
+    const violations = (await page.evaluate(
+      "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))",
+    )) as Array<{ id: string; impact: string; nodes: number }>;
     expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
     await context.close();
   });
@@ -91,7 +96,7 @@ describe.runIf(hasChromium)("the region's scripts in a browser", () => {
     const where = address ?? listing;
     await page.goto(`${base}${where}${where.includes("?") ? "&" : "?"}lang=ar`);
     expect(await page.getAttribute("html", "dir")).toBe("rtl");
-    const overflowing = await page.evaluate(`(() => {
+    const overflowing = (await page.evaluate(`(() => {
       const width = document.documentElement.clientWidth;
       const out = [];
       for (const el of document.querySelectorAll("body *")) {
@@ -102,7 +107,7 @@ describe.runIf(hasChromium)("the region's scripts in a browser", () => {
         if (box.right > width + 1 || box.left < -1) out.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : "") + " " + Math.round(box.left) + ".." + Math.round(box.right));
       }
       return { width, scroll: document.documentElement.scrollWidth, out: out.slice(0, 30) };
-    })()`) as { width: number; scroll: number; out: string[] };
+    })()`)) as { width: number; scroll: number; out: string[] };
     await page.screenshot({ path: path.join(ARTIFACTS, `ar-${name}-390.png`), fullPage: true });
     expect(overflowing.out).toEqual([]);
     expect(overflowing.scroll).toBeLessThanOrEqual(overflowing.width);

@@ -47,7 +47,15 @@ const PUBLIC = () => [
   `${REPORT}?section=3&linked=yes`,
   "/coverage",
 ];
-const CONTRIBUTOR = () => ["/account", "/workspace", `/workspace/listings/${listing.id}`, `/workspace/listings/${listing.id}/edit`, "/workspace/listings/new", "/workspace/import", "/workspace/enquiries"];
+const CONTRIBUTOR = () => [
+  "/account",
+  "/workspace",
+  `/workspace/listings/${listing.id}`,
+  `/workspace/listings/${listing.id}/edit`,
+  "/workspace/listings/new",
+  "/workspace/import",
+  "/workspace/enquiries",
+];
 const ADMIN = () => [...CONTRIBUTOR(), "/workspace/organisation", "/workspace/people", "/workspace/audit"];
 const CURATOR = () => [
   "/workspace",
@@ -100,7 +108,9 @@ beforeAll(async () => {
   const newcomer = await buildOrganisation(t, { name: "Pages newcomer institute", verified: false });
   await t.services.catalogue.create({ kind: "course", title: "Awaiting review on a phone", ownerId: newcomer.id, status: "pending", topicSlugs: ["trafficking-in-persons"] }, SYSTEM_ACTOR);
   const back = await t.services.catalogue.create({ kind: "course", title: "Sent back on a phone", ownerId: newcomer.id, status: "pending" }, SYSTEM_ACTOR);
-  sentBackId = (await t.services.review.sendBack(back.id, back.version, "Please give the dates and who may take part: https://example.org/a-very-long-address-that-must-wrap-on-a-phone-screen", SYSTEM_ACTOR)).id;
+  sentBackId = (
+    await t.services.review.sendBack(back.id, back.version, "Please give the dates and who may take part: https://example.org/a-very-long-address-that-must-wrap-on-a-phone-screen", SYSTEM_ACTOR)
+  ).id;
   const [link] = await t.dataSource.query("SELECT l.id, i.number FROM report_item_links l JOIN report_items i ON i.id = l.item_id ORDER BY l.id LIMIT 1");
   unlinkPath = `${REPORT}/items/${link.number}/links/${link.id}/delete`;
   run = await startBrowser(t);
@@ -117,26 +127,30 @@ afterAll(async () => {
 });
 
 describe.runIf(hasChromium)("every main page on a 390 px phone", () => {
-  it.each(["visitor", "editor", "admin", "curator"] as const)("scrolls no page sideways and has no serious accessibility violation, as %s", async (role) => {
-    const page = pages[role];
-    const problems: string[] = [];
-    for (const path of PAGES[role]()) {
-      const response = await page.goto(`${run.base}${path}`);
-      expect(response?.status(), path).toBe(200);
-      const overflow = await sidewaysOverflow(page);
-      if (overflow > 0) {
-        const wide = await page.evaluate(() =>
-          [...document.querySelectorAll("body *")]
-            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest(".table-scroll, .visually-hidden"))
-            .slice(0, 3)
-            .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`),
-        );
-        problems.push(`${path}: ${overflow} px sideways (${wide.join(", ")})`);
+  it.each(["visitor", "editor", "admin", "curator"] as const)(
+    "scrolls no page sideways and has no serious accessibility violation, as %s",
+    async (role) => {
+      const page = pages[role];
+      const problems: string[] = [];
+      for (const path of PAGES[role]()) {
+        const response = await page.goto(`${run.base}${path}`);
+        expect(response?.status(), path).toBe(200);
+        const overflow = await sidewaysOverflow(page);
+        if (overflow > 0) {
+          const wide = await page.evaluate(() =>
+            [...document.querySelectorAll("body *")]
+              .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest(".table-scroll, .visually-hidden"))
+              .slice(0, 3)
+              .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`),
+          );
+          problems.push(`${path}: ${overflow} px sideways (${wide.join(", ")})`);
+        }
+        for (const v of await seriousViolations(page)) problems.push(`${path}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(" | ")}`);
       }
-      for (const v of await seriousViolations(page)) problems.push(`${path}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(" | ")}`);
-    }
-    expect(problems).toEqual([]);
-  }, 180_000);
+      expect(problems).toEqual([]);
+    },
+    180_000,
+  );
 });
 
 describe.runIf(hasChromium)("a curator importing a report the catalogue has already, on a phone", () => {
@@ -157,16 +171,20 @@ describe.runIf(hasChromium)("a curator importing a report the catalogue has alre
 });
 
 describe.runIf(hasChromium)("the keyboard", () => {
-  it.each(["visitor", "curator"] as const)("skips to the content first on every page, as %s", async (role) => {
-    const page = pages[role];
-    for (const path of PAGES[role]()) {
-      await page.goto(`${run.base}${path}`);
-      await page.keyboard.press("Tab");
-      expect(await page.evaluate(() => document.activeElement?.textContent?.trim()), path).toBe("Skip to content");
-      await page.keyboard.press("Enter");
-      expect(await page.evaluate(() => document.activeElement?.id), path).toBe("main");
-    }
-  }, 120_000);
+  it.each(["visitor", "curator"] as const)(
+    "skips to the content first on every page, as %s",
+    async (role) => {
+      const page = pages[role];
+      for (const path of PAGES[role]()) {
+        await page.goto(`${run.base}${path}`);
+        await page.keyboard.press("Tab");
+        expect(await page.evaluate(() => document.activeElement?.textContent?.trim()), path).toBe("Skip to content");
+        await page.keyboard.press("Enter");
+        expect(await page.evaluate(() => document.activeElement?.id), path).toBe("main");
+      }
+    },
+    120_000,
+  );
 
   it("draws a focus ring of at least 3:1 on every stop of the curator's report page, workspace and coverage", async () => {
     const page = pages.curator;

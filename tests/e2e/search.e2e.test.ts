@@ -117,13 +117,15 @@ describe.runIf(hasChromium)("the search page in a browser", () => {
     expect(await page.locator(".card-title a").allTextContents()).not.toEqual(byRelevance);
     await page.check("#upcoming");
     await settled(page, "?q=guide&upcoming=true&sort=title&pageSize=50");
-    expect(await shown(page)).toEqual(await (async () => {
-      const fresh = await browser.newPage();
-      await fresh.goto(page.url());
-      const value = await shown(fresh);
-      await fresh.close();
-      return value;
-    })());
+    expect(await shown(page)).toEqual(
+      await (async () => {
+        const fresh = await browser.newPage();
+        await fresh.goto(page.url());
+        const value = await shown(fresh);
+        await fresh.close();
+        return value;
+      })(),
+    );
     await page.goBack();
     await settled(page, "?q=guide&sort=title&pageSize=50");
     await expect.poll(() => page.isChecked("#upcoming")).toBe(false);

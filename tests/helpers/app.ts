@@ -45,7 +45,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let engine: SearchEngine | null = null;
   if (options.search) {
     const server = options.search === true ? inject("meilisearch") : options.search;
-    engine = new SearchEngine({ host: server.url, apiKey: server.key, timeoutMs: options.searchTimeoutMs ?? 2000, taskTimeoutMs: 20_000, cache: options.searchCache === false ? null : (options.searchCache ?? db.config.search.cache) });
+    engine = new SearchEngine({
+      host: server.url,
+      apiKey: server.key,
+      timeoutMs: options.searchTimeoutMs ?? 2000,
+      taskTimeoutMs: 20_000,
+      cache: options.searchCache === false ? null : (options.searchCache ?? db.config.search.cache),
+    });
   }
   const services = buildServices(db.dataSource, { engine, indexUid, logger: pino({ level: "silent" }), config: db.config, ...options.services });
   await services.referenceData.load();

@@ -80,9 +80,16 @@ export async function signInFlood(t: TestApp, options: { seconds: number; connec
       if ((await browser.signIn(contributor, TEST_PASSWORD)) !== 303) throw new Error("the contributor could not sign in");
       const token = csrfTokenIn((await browser.request("GET", `/workspace/listings/${listing.id}/edit`)).text);
       while (running()) {
-        const [row] = (await t.dataSource.query(t.dataSource.options.type === "postgres" ? "SELECT version FROM resources WHERE id = $1" : "SELECT version FROM resources WHERE id = ?", [listing.id])) as Array<{ version: number }>;
+        const [row] = (await t.dataSource.query(t.dataSource.options.type === "postgres" ? "SELECT version FROM resources WHERE id = $1" : "SELECT version FROM resources WHERE id = ?", [
+          listing.id,
+        ])) as Array<{ version: number }>;
         lastTitle = `Saved during the flood, number ${saves + 1}`;
-        const res = await browser.request("POST", `/workspace/listings/${listing.id}`, { ...listingForm({ summary: "A listing saved again and again while the sign-in page is flooded.", topicSlugs: ["trafficking-in-persons"] }), title: lastTitle, version: String(row.version), _csrf: token });
+        const res = await browser.request("POST", `/workspace/listings/${listing.id}`, {
+          ...listingForm({ summary: "A listing saved again and again while the sign-in page is flooded.", topicSlugs: ["trafficking-in-persons"] }),
+          title: lastTitle,
+          version: String(row.version),
+          _csrf: token,
+        });
         count(res.status);
         if (res.status !== 303) savesStored = false;
         saves++;
@@ -108,7 +115,9 @@ export async function signInFlood(t: TestApp, options: { seconds: number; connec
     await rebuilding;
     const passwordChecks = checks;
 
-    const [stored] = (await t.dataSource.query(t.dataSource.options.type === "postgres" ? "SELECT title FROM resources WHERE id = $1" : "SELECT title FROM resources WHERE id = ?", [listing.id])) as Array<{ title: string }>;
+    const [stored] = (await t.dataSource.query(t.dataSource.options.type === "postgres" ? "SELECT title FROM resources WHERE id = $1" : "SELECT title FROM resources WHERE id = ?", [
+      listing.id,
+    ])) as Array<{ title: string }>;
     if (stored.title !== lastTitle) savesStored = false;
 
     const victimFromElsewhere = await new HttpClient(base, "198.51.100.77").signIn(victim, TEST_PASSWORD);

@@ -8,7 +8,12 @@ import { fuzzEveryRoute } from "./fuzz";
 async function knownValues(t: TestApp): Promise<Record<string, string[]>> {
   const column = async (sql: string) => ((await t.dataSource.query(sql)) as Array<{ v: string | number }>).map((r) => String(r.v));
   return {
-    slug: [...(await column("SELECT slug AS v FROM resources ORDER BY id LIMIT 3")), ...(await column("SELECT slug AS v FROM reports LIMIT 1")), ...(await column("SELECT slug AS v FROM organisations ORDER BY id LIMIT 2")), ...(await column("SELECT slug AS v FROM topics ORDER BY id LIMIT 2"))],
+    slug: [
+      ...(await column("SELECT slug AS v FROM resources ORDER BY id LIMIT 3")),
+      ...(await column("SELECT slug AS v FROM reports LIMIT 1")),
+      ...(await column("SELECT slug AS v FROM organisations ORDER BY id LIMIT 2")),
+      ...(await column("SELECT slug AS v FROM topics ORDER BY id LIMIT 2")),
+    ],
     id: await column("SELECT id AS v FROM resources ORDER BY id LIMIT 3"),
     partId: [...(await column("SELECT id AS v FROM editions ORDER BY id LIMIT 2")), ...(await column("SELECT id AS v FROM course_sessions ORDER BY id LIMIT 2"))],
     number: ["1.1", "2.3", "6.2"],

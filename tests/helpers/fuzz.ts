@@ -67,18 +67,86 @@ const nasty = fc.constantFrom(
   "",
   " ",
 );
-const value = fc.oneof({ arbitrary: nasty, weight: 3 }, fc.string({ unit: "binary", maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.integer().map(String), fc.double().map(String));
+const value = fc.oneof(
+  { arbitrary: nasty, weight: 3 },
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.integer().map(String),
+  fc.double().map(String),
+);
 
 /** A path segment: percent-encoded (lone surrogates as U+FFFD), or as written after "raw:" (malformed escapes). */
 const segment = (v: string) => (v.startsWith("raw:") ? v.slice(4) : encodeURIComponent(v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")));
 
 /** Names of query parameters and form fields the app reads somewhere, and some it does not. */
 const FIELD_NAMES = [
-  "q", "topic", "language", "kind", "mode", "org", "country", "upcoming", "sort", "page", "pageSize", "section", "linked", "saved", "next", "format", "slug", "token",
-  "title", "acronym", "summary", "description", "url", "deliveryMode", "duration", "isFree", "access", "ownershipStatement", "contactName", "contactEmail", "visibility", "topicSlugs", "audienceSlugs", "version", "action",
-  "languageTag", "startDate", "endDate", "city", "countryCode", "online", "status", "timeZone",
-  "name", "shortName", "website", "contactPoint", "verified", "email", "displayName", "role", "password", "currentPassword", "newPassword", "confirmPassword",
-  "resource", "relation", "note", "organisation", "several", "dryRun", "itemNumber", "message", "consent", "__proto__", "constructor", "unknownField",
+  "q",
+  "topic",
+  "language",
+  "kind",
+  "mode",
+  "org",
+  "country",
+  "upcoming",
+  "sort",
+  "page",
+  "pageSize",
+  "section",
+  "linked",
+  "saved",
+  "next",
+  "format",
+  "slug",
+  "token",
+  "title",
+  "acronym",
+  "summary",
+  "description",
+  "url",
+  "deliveryMode",
+  "duration",
+  "isFree",
+  "access",
+  "ownershipStatement",
+  "contactName",
+  "contactEmail",
+  "visibility",
+  "topicSlugs",
+  "audienceSlugs",
+  "version",
+  "action",
+  "languageTag",
+  "startDate",
+  "endDate",
+  "city",
+  "countryCode",
+  "online",
+  "status",
+  "timeZone",
+  "name",
+  "shortName",
+  "website",
+  "contactPoint",
+  "verified",
+  "email",
+  "displayName",
+  "role",
+  "password",
+  "currentPassword",
+  "newPassword",
+  "confirmPassword",
+  "resource",
+  "relation",
+  "note",
+  "organisation",
+  "several",
+  "dryRun",
+  "itemNumber",
+  "message",
+  "consent",
+  "__proto__",
+  "constructor",
+  "unknownField",
 ];
 const fieldName = fc.oneof(fc.constantFrom(...FIELD_NAMES), fc.string({ unit: "binary", minLength: 1, maxLength: 10 }));
 
@@ -127,7 +195,11 @@ function formsIn(html: string): ScrapedForm[] {
     });
 }
 
-const decodeEntities = (text: string) => text.replace(/&amp;/g, "&").replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+const decodeEntities = (text: string) =>
+  text
+    .replace(/&amp;/g, "&")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"');
 
 /**
  * Sends every GET and POST route of the app `runs` requests with fuzzed path parameters, query

@@ -8,7 +8,12 @@ export class HttpClient {
     private readonly address: string,
   ) {}
 
-  async request(method: "GET" | "POST", path: string, form?: Record<string, string | string[]> | Array<[string, string]>, options: { anonymous?: boolean } = {}): Promise<{ status: number; text: string; ms: number }> {
+  async request(
+    method: "GET" | "POST",
+    path: string,
+    form?: Record<string, string | string[]> | Array<[string, string]>,
+    options: { anonymous?: boolean } = {},
+  ): Promise<{ status: number; text: string; ms: number }> {
     const started = performance.now();
     const pairs = Array.isArray(form) ? form : Object.entries(form ?? {}).flatMap(([k, v]): Array<[string, string]> => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v]]));
     const body = form ? new URLSearchParams(pairs).toString() : undefined;
@@ -23,11 +28,12 @@ export class HttpClient {
       },
       signal: AbortSignal.timeout(30_000),
     });
-    if (!options.anonymous) for (const cookie of res.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const at = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
+    if (!options.anonymous)
+      for (const cookie of res.headers.getSetCookie()) {
+        const [pair] = cookie.split(";");
+        const at = pair.indexOf("=");
+        this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
+      }
     return { status: res.status, text: await res.text(), ms: performance.now() - started };
   }
 

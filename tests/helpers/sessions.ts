@@ -19,12 +19,23 @@ export async function signedIn(
   person: { email: string; organisationId?: number | null; role?: "admin" | "editor" | null; siteRole?: "curator" | "none" },
 ): Promise<{ agent: Agent; token: string }> {
   await t.services.accounts.create(
-    { email: person.email, displayName: person.email, password: TEST_PASSWORD, organisationId: person.organisationId ?? null, organisationRole: person.role ?? null, siteRole: person.siteRole ?? "none" },
+    {
+      email: person.email,
+      displayName: person.email,
+      password: TEST_PASSWORD,
+      organisationId: person.organisationId ?? null,
+      organisationRole: person.role ?? null,
+      siteRole: person.siteRole ?? "none",
+    },
     SYSTEM_ACTOR,
   );
   const agent = request.agent(t.app);
   const form = await agent.get("/sign-in");
-  await agent.post("/sign-in").type("form").send({ email: person.email, password: TEST_PASSWORD, _csrf: csrfTokenIn(form.text) }).expect(303);
+  await agent
+    .post("/sign-in")
+    .type("form")
+    .send({ email: person.email, password: TEST_PASSWORD, _csrf: csrfTokenIn(form.text) })
+    .expect(303);
   return { agent, token: csrfTokenIn((await agent.get("/account")).text) };
 }
 

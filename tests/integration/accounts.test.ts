@@ -32,7 +32,10 @@ function tokenIn(html: string): string {
 
 async function signIn(agent: ReturnType<typeof request.agent>, email: string, password: string) {
   const page = await agent.get("/sign-in").expect(200);
-  return agent.post("/sign-in").type("form").send({ email, password, _csrf: tokenIn(page.text), next: "/account" });
+  return agent
+    .post("/sign-in")
+    .type("form")
+    .send({ email, password, _csrf: tokenIn(page.text), next: "/account" });
 }
 
 const sessionCookie = (res: request.Response) => ([] as string[]).concat(res.headers["set-cookie"] ?? []).find((c) => c.startsWith("rtc.sid="));
@@ -45,7 +48,11 @@ describe("signing in", () => {
     const before = sessionCookie(form);
     expect(before).toMatch(/HttpOnly/);
     expect(before).toMatch(/SameSite=Lax/);
-    const res = await agent.post("/sign-in").type("form").send({ email: email.toUpperCase(), password: PASSWORD, _csrf: tokenIn(form.text), next: "/account" }).expect(303);
+    const res = await agent
+      .post("/sign-in")
+      .type("form")
+      .send({ email: email.toUpperCase(), password: PASSWORD, _csrf: tokenIn(form.text), next: "/account" })
+      .expect(303);
     expect(res.headers.location).toBe("/account");
     // A new session id at sign-in: one fixed before it is worthless.
     const after = sessionCookie(res);
@@ -56,7 +63,11 @@ describe("signing in", () => {
 
     const account = await agent.get("/account").expect(200);
     expect(account.text).toContain(email);
-    await agent.post("/sign-out").type("form").send({ _csrf: tokenIn(account.text) }).expect(303);
+    await agent
+      .post("/sign-out")
+      .type("form")
+      .send({ _csrf: tokenIn(account.text) })
+      .expect(303);
     await agent.get("/account").expect(303).expect("location", "/sign-in?next=%2Faccount");
   });
 
@@ -165,7 +176,11 @@ describe("passwords", () => {
     await elsewhere.get("/account").expect(200);
     const page = await here.get("/account").expect(200);
     const next = "a completely different passphrase 7";
-    await here.post("/account/password").type("form").send({ currentPassword: PASSWORD, newPassword: next, confirmPassword: next, _csrf: tokenIn(page.text) }).expect(303);
+    await here
+      .post("/account/password")
+      .type("form")
+      .send({ currentPassword: PASSWORD, newPassword: next, confirmPassword: next, _csrf: tokenIn(page.text) })
+      .expect(303);
     await here.get("/account").expect(200);
     await elsewhere.get("/account").expect(303);
     expect((await signIn(request.agent(t.app), email, next)).status).toBe(303);
@@ -176,7 +191,11 @@ describe("passwords", () => {
     const agent = request.agent(t.app);
     await signIn(agent, email, PASSWORD);
     const page = await agent.get("/account");
-    const res = await agent.post("/account/password").type("form").send({ currentPassword: "wrong", newPassword: "another fine passphrase 9", confirmPassword: "another fine passphrase 9", _csrf: tokenIn(page.text) }).expect(400);
+    const res = await agent
+      .post("/account/password")
+      .type("form")
+      .send({ currentPassword: "wrong", newPassword: "another fine passphrase 9", confirmPassword: "another fine passphrase 9", _csrf: tokenIn(page.text) })
+      .expect(400);
     expect(res.text).toContain("is not your current password");
     expect((await signIn(request.agent(t.app), email, PASSWORD)).status).toBe(303);
   });
@@ -189,9 +208,17 @@ describe("invitations", () => {
     const agent = request.agent(t.app);
     const page = await agent.get(`/invitations/${token}`).expect(200);
     expect(page.text).toContain("invited@example.org");
-    const weak = await agent.post(`/invitations/${token}`).type("form").send({ password: "short", confirmPassword: "short", _csrf: tokenIn(page.text) }).expect(400);
+    const weak = await agent
+      .post(`/invitations/${token}`)
+      .type("form")
+      .send({ password: "short", confirmPassword: "short", _csrf: tokenIn(page.text) })
+      .expect(400);
     expect(weak.text).toContain("must be at least 12 characters");
-    await agent.post(`/invitations/${token}`).type("form").send({ password: PASSWORD, confirmPassword: PASSWORD, _csrf: tokenIn(page.text) }).expect(303);
+    await agent
+      .post(`/invitations/${token}`)
+      .type("form")
+      .send({ password: PASSWORD, confirmPassword: PASSWORD, _csrf: tokenIn(page.text) })
+      .expect(303);
     await agent.get("/account").expect(200);
     await request(t.app).get(`/invitations/${token}`).expect(404);
     const user = await t.services.accounts.findByEmail("invited@example.org");

@@ -11,9 +11,7 @@ afterAll(async () => t.close());
 describe("saving on SQLite", () => {
   it("commits every one of many listings saved at the same moment, with their outbox rows and audit events", async () => {
     const owner = await buildOrganisation(t);
-    const created = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => buildResource(t, { ownerId: owner.id, title: `Parallel course ${i}`, editions: [{ languageTag: "km" }] })),
-    );
+    const created = await Promise.all(Array.from({ length: 30 }, (_, i) => buildResource(t, { ownerId: owner.id, title: `Parallel course ${i}`, editions: [{ languageTag: "km" }] })));
     // Outbox bookkeeping interleaves with the saves, as the worker's does.
     const rows = await t.services.outbox.due(10);
     await Promise.all([t.services.outbox.fail(rows, "test"), buildResource(t, { ownerId: owner.id, title: "One more" })]);

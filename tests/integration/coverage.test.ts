@@ -101,9 +101,7 @@ async function expectedCoverage(): Promise<Expected> {
   const languageCounts = new Map<string, number>();
   for (const r of visible) {
     const id = Number(r.id);
-    const tags = new Set(
-      [...editions, ...sessions].filter((e) => Number(e.resource_id) === id && e.language_tag !== null).map((e) => String(e.language_tag)),
-    );
+    const tags = new Set([...editions, ...sessions].filter((e) => Number(e.resource_id) === id && e.language_tag !== null).map((e) => String(e.language_tag)));
     // The language of the listing's own text counts as one of its languages too.
     if (r.language_tag !== null) tags.add(String(r.language_tag));
     const slugs = new Set<string>();
@@ -204,7 +202,10 @@ describe("coverage figures", () => {
     expect(reports.map((r) => r.slug).sort()).toEqual([...expected.reports.keys()].sort());
     for (const r of reports) {
       const sections = expected.reports.get(r.slug)!;
-      expect(r.sections.map((s) => ({ title: s.title, items: s.items, linked: s.linked })), r.slug).toEqual(sections.map(({ title, items, linked }) => ({ title, items, linked })));
+      expect(
+        r.sections.map((s) => ({ title: s.title, items: s.items, linked: s.linked })),
+        r.slug,
+      ).toEqual(sections.map(({ title, items, linked }) => ({ title, items, linked })));
       expect(r.total.items).toBe(sections.reduce((n, s) => n + s.items, 0));
       expect(r.total.linked).toBe(sections.reduce((n, s) => n + s.linked, 0));
     }

@@ -49,7 +49,11 @@ describe("what counts as the same", () => {
 });
 
 describe("the listing form", () => {
-  const post = (fields: Record<string, string | string[]>) => editor.agent.post("/workspace/listings").type("form").send({ ...listingForm(fields), _csrf: editor.token });
+  const post = (fields: Record<string, string | string[]>) =>
+    editor.agent
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...listingForm(fields), _csrf: editor.token });
 
   it("warns of a listing of the same organisation with the same title, next to the title, and saves nothing", async () => {
     const before = await count();
@@ -92,7 +96,11 @@ describe("the listing form", () => {
 
   it("does not ask when a listing is edited", async () => {
     const edit = await editor.agent.get(`/workspace/listings/${own.id}/edit`).expect(200);
-    await editor.agent.post(`/workspace/listings/${own.id}`).type("form").send({ ...listingForm({ title: "Travel Document Examination" }), version: String(own.version), _csrf: csrfTokenIn(edit.text) }).expect(303);
+    await editor.agent
+      .post(`/workspace/listings/${own.id}`)
+      .type("form")
+      .send({ ...listingForm({ title: "Travel Document Examination" }), version: String(own.version), _csrf: csrfTokenIn(edit.text) })
+      .expect(303);
   });
 });
 
@@ -122,14 +130,26 @@ describe("the bulk import", () => {
     expect(plan.text).toContain('name="distinct" value="yes"');
 
     const before = await count();
-    const refused = await editor.agent.post(`${res.headers.location}/commit`).type("form").send({ _csrf: csrfTokenIn(plan.text) }).expect(409);
+    const refused = await editor.agent
+      .post(`${res.headers.location}/commit`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(plan.text) })
+      .expect(409);
     expect(refused.text).toContain("so nothing was imported");
     expect(refused.text).toContain('id="distinct-error"');
     expect(await count()).toBe(before);
-    await editor.agent.post(`${res.headers.location}/commit`).type("form").send({ _csrf: csrfTokenIn(plan.text), distinct: "maybe" }).expect(400);
+    await editor.agent
+      .post(`${res.headers.location}/commit`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(plan.text), distinct: "maybe" })
+      .expect(400);
     expect(await count()).toBe(before);
 
-    await editor.agent.post(`${res.headers.location}/commit`).type("form").send({ _csrf: csrfTokenIn(plan.text), distinct: "yes" }).expect(303);
+    await editor.agent
+      .post(`${res.headers.location}/commit`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(plan.text), distinct: "yes" })
+      .expect(303);
     expect(await count()).toBe(before + 4);
   });
 
@@ -147,12 +167,19 @@ describe("the bulk import", () => {
     const rows = (await t.services.importer.plan(readListingFile(file, "jsonl"), { kind: "organisation", organisation: mine })).rows;
     expect(rows.map((r) => r.alsoInFile ?? [])).toEqual([[], [{ line: 1, reason: "title" }], [{ line: 1, reason: "url" }], []]);
     const before = await count();
-    await editor.agent.post(`${res.headers.location}/commit`).type("form").send({ _csrf: csrfTokenIn(plan.text) }).expect(409);
+    await editor.agent
+      .post(`${res.headers.location}/commit`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(plan.text) })
+      .expect(409);
     expect(await count()).toBe(before);
   });
 
   it("does not ask about rows that update saved listings", async () => {
-    const plan = await t.services.importer.plan(readListingFile(jsonl(course("DUP-1", { title: "Maritime interdiction workshop", summary: "Changed", sessions: [{ start: "2027-03-01" }] })), "jsonl"), { kind: "organisation", organisation: mine });
+    const plan = await t.services.importer.plan(
+      readListingFile(jsonl(course("DUP-1", { title: "Maritime interdiction workshop", summary: "Changed", sessions: [{ start: "2027-03-01" }] })), "jsonl"),
+      { kind: "organisation", organisation: mine },
+    );
     expect(plan.rows[0]).toMatchObject({ action: "update" });
     expect(plan.rows[0].duplicates).toBeUndefined();
   });

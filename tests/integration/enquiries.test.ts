@@ -34,7 +34,10 @@ describe("enquiries, with a real SMTP server", () => {
     const org = await buildOrganisation(t, { name: "Border Academy" });
     const listing = await buildResource(t, { ownerId: org.id, title: "Document examination course" });
     const editor = await signedIn(t, { email: "editor@border-academy.example", organisationId: org.id, role: "editor" });
-    await t.services.accounts.create({ email: "admin@border-academy.example", displayName: "Admin", password: "correct horse battery staple 42", organisationId: org.id, organisationRole: "admin", siteRole: "none" }, SYSTEM_ACTOR);
+    await t.services.accounts.create(
+      { email: "admin@border-academy.example", displayName: "Admin", password: "correct horse battery staple 42", organisationId: org.id, organisationRole: "admin", siteRole: "none" },
+      SYSTEM_ACTOR,
+    );
 
     const page = await request(t.app).get(`/resources/${listing.slug}`).expect(200);
     expect(page.text).toContain("Ask the owner");
@@ -49,7 +52,15 @@ describe("enquiries, with a real SMTP server", () => {
     expect(thanks.text).toContain(reference);
 
     const stored = await t.dataSource.getRepository(Enquiry).findOneByOrFail({ reference });
-    expect(stored).toMatchObject({ organisationId: org.id, resourceId: listing.id, senderEmail: "maya.santos@example.net", senderCountry: "PHL", status: "open", shareEmail: false, routedToCurators: false });
+    expect(stored).toMatchObject({
+      organisationId: org.id,
+      resourceId: listing.id,
+      senderEmail: "maya.santos@example.net",
+      senderCountry: "PHL",
+      status: "open",
+      shareEmail: false,
+      routedToCurators: false,
+    });
 
     await smtp.waitFor(3);
     const [confirmation] = smtp.to("maya.santos@example.net");
@@ -136,7 +147,11 @@ describe("enquiries, with a real SMTP server", () => {
 
     smtp.messages.length = 0;
     const view = await editor.agent.get(`/workspace/enquiries/${stored.id}`).expect(200);
-    await editor.agent.post(`/workspace/enquiries/${stored.id}/reply`).type("form").send({ _csrf: csrfTokenIn(view.text), body: "Ya, pendaftaran dibuka pada bulan Maret.", replyTo: "" }).expect(303);
+    await editor.agent
+      .post(`/workspace/enquiries/${stored.id}/reply`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(view.text), body: "Ya, pendaftaran dibuka pada bulan Maret.", replyTo: "" })
+      .expect(303);
     const [reply] = await smtp.waitFor(1);
     // The owner reads Vietnamese; the reply is written in the sender's Indonesian.
     expect(reply.subject).toBe(`Re: pertanyaan Anda tentang "Travel document examination" (${stored.reference})`);
@@ -201,11 +216,17 @@ describe("enquiries, with a real SMTP server", () => {
     expect(html.text).not.toContain("<b>Maya</b>");
 
     const v = await visitor(t);
-    const missing = await v.agent.post("/resources/no-such-listing/enquiries").type("form").send({ _csrf: v.token, ...question() });
+    const missing = await v.agent
+      .post("/resources/no-such-listing/enquiries")
+      .type("form")
+      .send({ _csrf: v.token, ...question() });
     expect(missing.status).toBe(404);
     expect(missing.text).toContain("No listing has this address");
     const archived = await buildResource(t, { status: "archived" });
-    const gone = await v.agent.post(`/resources/${archived.slug}/enquiries`).type("form").send({ _csrf: v.token, ...question() });
+    const gone = await v.agent
+      .post(`/resources/${archived.slug}/enquiries`)
+      .type("form")
+      .send({ _csrf: v.token, ...question() });
     expect(gone.status).toBe(404);
     const noToken = await request(t.app).post(`/resources/${listing.slug}/enquiries`).type("form").send(question());
     expect(noToken.status).toBe(403);
@@ -267,12 +288,18 @@ describe("an SMTP outage", () => {
     let smtp: TestSmtp | null = null;
     try {
       const listing = await buildResource(t);
-      await t.services.accounts.create({ email: "curator@outage.example", displayName: "Curator", password: "correct horse battery staple 42", organisationId: null, organisationRole: null, siteRole: "curator" }, SYSTEM_ACTOR);
+      await t.services.accounts.create(
+        { email: "curator@outage.example", displayName: "Curator", password: "correct horse battery staple 42", organisationId: null, organisationRole: null, siteRole: "curator" },
+        SYSTEM_ACTOR,
+      );
       expect((await ask(t, listing.slug, { email: "patient@example.net" })).status).toBe(303);
       expect(await t.dataSource.getRepository(Enquiry).countBy({ senderEmail: "patient@example.net" })).toBe(1);
 
       const ready = await until(
-        () => request(t.app).get("/readyz").then((r) => r.body),
+        () =>
+          request(t.app)
+            .get("/readyz")
+            .then((r) => r.body),
         (b) => b.checks?.mail?.outbox?.failing > 0,
       );
       expect(ready.status).toBe("ok");
@@ -281,7 +308,10 @@ describe("an SMTP outage", () => {
 
       smtp = await startSmtp(port);
       await smtp.waitFor(2, 30_000);
-      await until(() => t.services.mailOutbox.stats(), (s) => s.pending === 0);
+      await until(
+        () => t.services.mailOutbox.stats(),
+        (s) => s.pending === 0,
+      );
       // Give a second round the chance to send anything twice.
       await new Promise((r) => setTimeout(r, 1500));
       expect(smtp.to("patient@example.net")).toHaveLength(1);
@@ -294,4 +324,3 @@ describe("an SMTP outage", () => {
     }
   });
 });
-

@@ -77,9 +77,16 @@ describe("what curators oversee", () => {
     await ask(t, other.slug, { email: "keep.me@example.net" });
     const curator = await signedIn(t, { email: "curator@erasure.example", siteRole: "curator" });
     const form = await curator.agent.get("/workspace/enquiries/erase").expect(200);
-    const bad = await curator.agent.post("/workspace/enquiries/erase").type("form").send({ _csrf: csrfTokenIn(form.text), email: "x\r\ny" });
+    const bad = await curator.agent
+      .post("/workspace/enquiries/erase")
+      .type("form")
+      .send({ _csrf: csrfTokenIn(form.text), email: "x\r\ny" });
     expect(bad.status).toBe(400);
-    const done = await curator.agent.post("/workspace/enquiries/erase").type("form").send({ _csrf: csrfTokenIn(form.text), email: "FORGET.me@example.net" }).expect(200);
+    const done = await curator.agent
+      .post("/workspace/enquiries/erase")
+      .type("form")
+      .send({ _csrf: csrfTokenIn(form.text), email: "FORGET.me@example.net" })
+      .expect(200);
     expect(done.text).toContain("2 enquiries were deleted");
     expect(await t.dataSource.getRepository(Enquiry).countBy({ senderEmail: "forget.me@example.net" })).toBe(0);
     expect(await t.dataSource.getRepository(Enquiry).countBy({ senderEmail: "keep.me@example.net" })).toBe(1);
@@ -87,7 +94,6 @@ describe("what curators oversee", () => {
     await editor.agent.post("/workspace/enquiries/erase").type("form").send({ _csrf: editor.token, email: "keep.me@example.net" }).expect(404);
   });
 });
-
 
 describe("outside development", () => {
   it("has no development mailbox", async () => {
@@ -107,7 +113,10 @@ describe("mail in development without an SMTP server", () => {
       const listing = await buildResource(dev);
       expect((await ask(dev, listing.slug, { email: "dev.sender@example.net" })).status).toBe(303);
       const enquiry = await dev.dataSource.getRepository(Enquiry).findOneByOrFail({ senderEmail: "dev.sender@example.net" });
-      await until(() => dev.services.mailOutbox.stats(), (s) => s.pending === 0);
+      await until(
+        () => dev.services.mailOutbox.stats(),
+        (s) => s.pending === 0,
+      );
       const mailbox = await request(dev.app).get("/dev/mailbox").expect(200);
       expect(mailbox.text).toContain(`Your question about &#34;${listing.title}&#34; (${enquiry.reference})`);
       expect(mailbox.text).toContain("To dev.sender@example.net");

@@ -23,10 +23,18 @@ describe("the demo catalogue", () => {
     expect(enquiries.map((e) => e.routedToCurators).sort()).toEqual([false, true]);
     const editor = request.agent(t.app);
     const form = await editor.get("/sign-in");
-    await editor.post("/sign-in").type("form").send({ email: "editor@demo.cifal-jeju.example", password: demo.find((d) => d.email === "editor@demo.cifal-jeju.example")!.password, _csrf: csrfTokenIn(form.text) }).expect(303);
+    await editor
+      .post("/sign-in")
+      .type("form")
+      .send({ email: "editor@demo.cifal-jeju.example", password: demo.find((d) => d.email === "editor@demo.cifal-jeju.example")!.password, _csrf: csrfTokenIn(form.text) })
+      .expect(303);
     const mine = enquiries.find((e) => !e.routedToCurators)!;
     const page = await editor.get(`/workspace/enquiries/${mine.id}`).expect(200);
-    await editor.post(`/workspace/enquiries/${mine.id}/reply`).type("form").send({ _csrf: csrfTokenIn(page.text), body: "Thank you; yes.", replyTo: "editor@demo.cifal-jeju.example" }).expect(303);
+    await editor
+      .post(`/workspace/enquiries/${mine.id}/reply`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(page.text), body: "Thank you; yes.", replyTo: "editor@demo.cifal-jeju.example" })
+      .expect(303);
 
     // Every page a visitor can reach by following links from the home page, and the API.
     const seen = new Set<string>();

@@ -28,7 +28,15 @@ describe("input at the edge", () => {
     await agent
       .post(`/workspace/listings/${listing.id}`)
       .type("form")
-      .send(listingForm({ title: "Bell\u0007 and \u001b[31mescape\u0000 \ue000marked\ue001 title", summary: "First line\r\nsecond\tline\u0085", topicSlugs: "trafficking-in-persons", version: String(version), _csrf: token }))
+      .send(
+        listingForm({
+          title: "Bell\u0007 and \u001b[31mescape\u0000 \ue000marked\ue001 title",
+          summary: "First line\r\nsecond\tline\u0085",
+          topicSlugs: "trafficking-in-persons",
+          version: String(version),
+          _csrf: token,
+        }),
+      )
       .expect(303);
     const [row] = await t.dataSource.query("SELECT title, summary FROM resources WHERE id = ?", [listing.id]);
     expect(row).toEqual({ title: "Bell and [31mescape marked title", summary: "First line\nsecond\tline" });
@@ -37,7 +45,7 @@ describe("input at the edge", () => {
   it("takes control and private-use characters out of imported rows, escaped in JSON or not", () => {
     const [json] = readListingFile('{"externalId":"N-1","kind":"course","title":"Na\\u0000me\\u001b \\ue000x","topics":["trafficking-in-persons"]}\n', "jsonl");
     expect((json.value as { title: string }).title).toBe("Name x");
-    const [csv] = readListingFile("externalId,kind,title,topics\nN-2,course,\"Bell\u0007 title\",trafficking-in-persons\n", "csv");
+    const [csv] = readListingFile('externalId,kind,title,topics\nN-2,course,"Bell\u0007 title",trafficking-in-persons\n', "csv");
     expect((csv.value as { title: string }).title).toBe("Bell title");
   });
 
@@ -136,7 +144,10 @@ describe("the import command", () => {
       const run = runEntry("src/cli/import.ts", { DATA_DIR: dataDir }, ["--org", "jclec", file]);
       expect(await run.exited, run.output()).toBe(0);
       expect(run.output()).toContain("12 to create");
-      const progress = run.output().split("\n").filter((line) => /^(checking|writing):/.test(line));
+      const progress = run
+        .output()
+        .split("\n")
+        .filter((line) => /^(checking|writing):/.test(line));
       expect(progress.length).toBeGreaterThan(0);
       for (const line of progress) {
         const match = line.match(/^(checking|writing): (\d+)\/(\d+) rows \((\d+)%\), ([\d.]+) s$/);

@@ -26,12 +26,29 @@ async function newEditor(): Promise<{ editor: Agent; token: string }> {
 }
 
 const form = (fields: Record<string, string>) => ({
-  kind: "course", title: "A course", acronym: "", summary: "", description: "", url: "", deliveryMode: "", duration: "", isFree: "",
-  access: "", ownershipStatement: "", contactName: "", contactEmail: "", visibility: "public", ...fields,
+  kind: "course",
+  title: "A course",
+  acronym: "",
+  summary: "",
+  description: "",
+  url: "",
+  deliveryMode: "",
+  duration: "",
+  isFree: "",
+  access: "",
+  ownershipStatement: "",
+  contactName: "",
+  contactEmail: "",
+  visibility: "public",
+  ...fields,
 });
 
 /** The field's error paragraph of a page, as text. */
-const fieldError = (html: string, name: string) => /<p class="field-error" id="([^"]+)-error">([\s\S]*?)<\/p>/g.exec(html.slice(html.indexOf(`id="${name}-error"`) - 40))?.[2].replace(/<[^>]+>/g, "").trim();
+const fieldError = (html: string, name: string) =>
+  /<p class="field-error" id="([^"]+)-error">([\s\S]*?)<\/p>/g
+    .exec(html.slice(html.indexOf(`id="${name}-error"`) - 40))?.[2]
+    .replace(/<[^>]+>/g, "")
+    .trim();
 
 const thai = flattenCatalogue(readCatalogue("th"));
 
@@ -39,7 +56,11 @@ describe("validation messages in the reader's language", () => {
   it("shows a listing form's error in Thai next to the field", async () => {
     for (const key of ["validation.tooShort", "listing.fields.title", "forms.fieldError"]) expect(thai.get(key), `th.json lacks ${key}`).toBeTruthy();
     const { editor, token } = await newEditor();
-    const res = await editor.post("/workspace/listings?lang=th").type("form").send({ ...form({ title: "X" }), _csrf: token }).expect(400);
+    const res = await editor
+      .post("/workspace/listings?lang=th")
+      .type("form")
+      .send({ ...form({ title: "X" }), _csrf: token })
+      .expect(400);
     expect(res.text).toContain('<html lang="th"');
     const { t: th } = translator("th");
     const expected = th("forms.fieldError", { field: th("listing.fields.title"), message: th("validation.tooShort", { minimum: 3 }) });
@@ -51,7 +72,11 @@ describe("validation messages in the reader's language", () => {
 
   it("shows the same error in English by default, and never a message key", async () => {
     const { editor, token } = await newEditor();
-    const res = await editor.post("/workspace/listings").type("form").send({ ...form({ title: "X", contactEmail: "nope" }), _csrf: token }).expect(400);
+    const res = await editor
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...form({ title: "X", contactEmail: "nope" }), _csrf: token })
+      .expect(400);
     expect(fieldError(res.text, "title")).toContain("Title must be at least 3 characters");
     expect(fieldError(res.text, "contactEmail")).toContain("Contact email must be an email address");
     expect(res.text).not.toMatch(/validation\.|listing\.errors\./);

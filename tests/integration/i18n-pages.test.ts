@@ -24,8 +24,41 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const PUBLIC = () => ["/", "/catalogue", "/catalogue?q=victim", "/catalogue?q=zzzznothing&kind=app", listingPath, "/topics", "/topics/trafficking-in-persons", "/languages", "/languages/km", "/organisations", "/organisations/rso", "/reports", report, "/coverage", "/sign-in"];
-const SIGNED_IN = () => ["/account", "/workspace", workspaceListing, `${workspaceListing}/edit`, "/workspace/listings/new?org=rso", "/workspace/audit", "/workspace/organisation", "/workspace/organisations", "/workspace/organisations/new", "/workspace/people", "/workspace/import", "/workspace/enquiries", "/workspace/enquiries/overdue", "/workspace/enquiries/erase", `${report}/items/1.1/link`, "/reports/import"];
+const PUBLIC = () => [
+  "/",
+  "/catalogue",
+  "/catalogue?q=victim",
+  "/catalogue?q=zzzznothing&kind=app",
+  listingPath,
+  "/topics",
+  "/topics/trafficking-in-persons",
+  "/languages",
+  "/languages/km",
+  "/organisations",
+  "/organisations/rso",
+  "/reports",
+  report,
+  "/coverage",
+  "/sign-in",
+];
+const SIGNED_IN = () => [
+  "/account",
+  "/workspace",
+  workspaceListing,
+  `${workspaceListing}/edit`,
+  "/workspace/listings/new?org=rso",
+  "/workspace/audit",
+  "/workspace/organisation",
+  "/workspace/organisations",
+  "/workspace/organisations/new",
+  "/workspace/people",
+  "/workspace/import",
+  "/workspace/enquiries",
+  "/workspace/enquiries/overdue",
+  "/workspace/enquiries/erase",
+  `${report}/items/1.1/link`,
+  "/reports/import",
+];
 
 describe("every page in every interface language", () => {
   it.each(INTERFACE_LANGUAGES.map((l) => [l.tag, l.dir]))("renders in %s with no missing message", async (tag, dir) => {

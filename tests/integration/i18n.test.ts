@@ -61,7 +61,10 @@ describe("choosing the interface language", () => {
     ["an unknown header", "/", { "Accept-Language": "de-DE,fr;q=0.8" }],
     ["a malformed header", "/", { "Accept-Language": ";;q=x,,*;q=2,@@" }],
   ])("falls back to English with no error for %s", async (_name, path, headers) => {
-    const res = await request(t.app).get(path).set(headers as Record<string, string>).expect(200);
+    const res = await request(t.app)
+      .get(path)
+      .set(headers as Record<string, string>)
+      .expect(200);
     expect(htmlLang(res.text)).toEqual(["en", "ltr"]);
     expect(String(res.headers["set-cookie"] ?? "")).not.toMatch(/lang=/);
   });
@@ -78,7 +81,13 @@ describe("choosing the interface language", () => {
 
   it("lists every language in its own name in a switcher that works without JavaScript, and hreflang alternates", async () => {
     const res = await request(t.app).get("/topics").expect(200);
-    for (const [tag, name] of [["km", "ភាសាខ្មែរ"], ["th", "ไทย"], ["vi", "Tiếng Việt"], ["id", "Bahasa Indonesia"], ["ar", "العربية"]]) {
+    for (const [tag, name] of [
+      ["km", "ភាសាខ្មែរ"],
+      ["th", "ไทย"],
+      ["vi", "Tiếng Việt"],
+      ["id", "Bahasa Indonesia"],
+      ["ar", "العربية"],
+    ]) {
       expect(res.text).toContain(`<a href="/topics?lang=${tag}" lang="${tag}"`);
       expect(res.text).toContain(`>${name}</a>`);
       expect(res.text).toMatch(new RegExp(`<link rel="alternate" hreflang="${tag}" href="http[^"]+/topics\\?lang=${tag}">`));

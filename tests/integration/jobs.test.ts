@@ -44,8 +44,18 @@ describe("scheduled jobs", () => {
     const scheduler = new Scheduler(t.services.jobRuns, [], silent);
     await t.services.jobRuns.ensure("works", null);
     await t.services.jobRuns.ensure("breaks", null);
-    expect(await scheduler.runSlot(job("works", async () => "7 things done"), new Date("2030-01-01T03:00:00Z"))).toBe(true);
-    expect(await scheduler.runSlot(job("breaks", async () => Promise.reject(new Error("the mail server is away"))), new Date("2030-01-01T03:00:00Z"))).toBe(true);
+    expect(
+      await scheduler.runSlot(
+        job("works", async () => "7 things done"),
+        new Date("2030-01-01T03:00:00Z"),
+      ),
+    ).toBe(true);
+    expect(
+      await scheduler.runSlot(
+        job("breaks", async () => Promise.reject(new Error("the mail server is away"))),
+        new Date("2030-01-01T03:00:00Z"),
+      ),
+    ).toBe(true);
     const works = await t.services.jobRuns.find("works");
     expect(works).toMatchObject({ lastOutcome: "ok", lastSummary: "7 things done", lastError: null, claimedBy: null, claimedUntil: null, runs: 1 });
     const breaks = await t.services.jobRuns.find("breaks");
@@ -66,12 +76,20 @@ describe("scheduled jobs", () => {
     };
     // "missed" last ran two days ago; its daily slot of this night passed with nobody up.
     await t.services.jobRuns.ensure("missed", new Date(Date.now() - 2 * 86_400_000));
-    const first = new Scheduler(t.services.jobRuns, [job("missed", record("missed")), job("on-first-start", record("on-first-start"), { runOnFirstStart: true }), job("new-job", record("new-job"))], silent);
+    const first = new Scheduler(
+      t.services.jobRuns,
+      [job("missed", record("missed")), job("on-first-start", record("on-first-start"), { runOnFirstStart: true }), job("new-job", record("new-job"))],
+      silent,
+    );
     await first.start();
     await first.stop();
     expect(ran.sort()).toEqual(["missed", "on-first-start"]);
     // A second start in the same slot runs nothing again.
-    const second = new Scheduler(t.services.jobRuns, [job("missed", record("missed")), job("on-first-start", record("on-first-start"), { runOnFirstStart: true }), job("new-job", record("new-job"))], silent);
+    const second = new Scheduler(
+      t.services.jobRuns,
+      [job("missed", record("missed")), job("on-first-start", record("on-first-start"), { runOnFirstStart: true }), job("new-job", record("new-job"))],
+      silent,
+    );
     await second.start();
     await second.stop();
     expect(ran).toHaveLength(2);

@@ -55,11 +55,25 @@ describe("the link checker", () => {
   it("never fetches private, loopback, link-local or non-http(s) targets, nor a redirect to one", async () => {
     const seenBefore = target.seen.length;
     const strict = { timeoutMs: 600, allowLoopback: false };
-    for (const address of [`${target.origin}/ok`, `http://localhost:${new URL(target.origin).port}/ok`, "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://10.0.0.1/", "http://192.168.1.1/", "http://172.16.0.1/", "http://169.254.169.254/latest/meta-data/", "http://100.64.0.1/", "http://0.0.0.0/", "http://[fe80::1]/", "http://[fd00::1]/"]) {
+    for (const address of [
+      `${target.origin}/ok`,
+      `http://localhost:${new URL(target.origin).port}/ok`,
+      "http://[::1]/",
+      "http://[::ffff:127.0.0.1]/",
+      "http://10.0.0.1/",
+      "http://192.168.1.1/",
+      "http://172.16.0.1/",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://100.64.0.1/",
+      "http://0.0.0.0/",
+      "http://[fe80::1]/",
+      "http://[fd00::1]/",
+    ]) {
       expect(await checkLink(address, strict), address).toMatchObject({ ok: false, error: "private-address" });
     }
     expect(target.seen.length).toBe(seenBefore);
-    for (const address of ["ftp://example.org/file", "file:///etc/passwd", "javascript:alert(1)", "gopher://example.org/"]) expect(await checkLink(address, strict), address).toMatchObject({ ok: false, error: "not-http" });
+    for (const address of ["ftp://example.org/file", "file:///etc/passwd", "javascript:alert(1)", "gopher://example.org/"])
+      expect(await checkLink(address, strict), address).toMatchObject({ ok: false, error: "not-http" });
     expect(await checkLink("not a url", strict)).toMatchObject({ ok: false, error: "bad-url" });
     // Loopback allowed (tests) still refuses a redirect to a private network.
     expect(await check("/to-private")).toMatchObject({ ok: false, error: "private-address", finalUrl: "http://10.1.2.3/inside" });
@@ -67,7 +81,8 @@ describe("the link checker", () => {
     expect(fetchableAddress("127.0.0.1", true)).toBe(true);
     expect(fetchableAddress("10.0.0.1", true)).toBe(false);
     // Special-purpose ranges, whatever the installed ipaddr.js calls them.
-    for (const address of ["198.18.0.1", "198.19.255.254", "::ffff:198.18.0.1", "fec0::1", "64:ff9b:1::1", "100::1", "2001:10::1", "2001:20::1"]) expect(fetchableAddress(address, false), address).toBe(false);
+    for (const address of ["198.18.0.1", "198.19.255.254", "::ffff:198.18.0.1", "fec0::1", "64:ff9b:1::1", "100::1", "2001:10::1", "2001:20::1"])
+      expect(fetchableAddress(address, false), address).toBe(false);
     expect(fetchableAddress("2606:4700:4700::1111", false)).toBe(true);
   });
 });
@@ -109,7 +124,14 @@ describe("link checks of the catalogue", () => {
     expect((await editor.agent.get("/workspace").expect(200)).text).not.toContain("could not be reached");
 
     // Second run, with the command.
-    const cli = runEntry("src/cli/links-check.ts", { DATA_DIR: t.dataDir, NODE_ENV: "test", SESSION_SECRET: "test-secret-that-is-long-enough-for-the-schema", LINK_CHECK_ALLOW_LOOPBACK: "true", LINK_CHECK_TIMEOUT_MS: "600", LINK_CHECK_PAUSE_MS: "10" });
+    const cli = runEntry("src/cli/links-check.ts", {
+      DATA_DIR: t.dataDir,
+      NODE_ENV: "test",
+      SESSION_SECRET: "test-secret-that-is-long-enough-for-the-schema",
+      LINK_CHECK_ALLOW_LOOPBACK: "true",
+      LINK_CHECK_TIMEOUT_MS: "600",
+      LINK_CHECK_PAUSE_MS: "10",
+    });
     expect(await cli.exited, cli.output()).toBe(0);
     expect(cli.output()).toMatch(/checking: 4\/4 addresses \(100%\)/);
     expect(cli.output()).toContain("failing twice in a row (3):");

@@ -48,7 +48,11 @@ afterAll(async () => t.close());
 
 async function createThroughTheForm(): Promise<Resource> {
   // Each test lists the same course again: it says so, as a contributor does when warned of a duplicate.
-  const res = await editor.agent.post("/workspace/listings").type("form").send(fullForm({ distinct: "yes" })).expect(303);
+  const res = await editor.agent
+    .post("/workspace/listings")
+    .type("form")
+    .send(fullForm({ distinct: "yes" }))
+    .expect(303);
   const id = Number(/\/workspace\/listings\/(\d+)/.exec(res.headers.location)![1]);
   const listing = (await t.services.editor.find(id))!;
   await t.services.editor.setStatus(id, listing.version, "publish", SYSTEM_ACTOR);
@@ -98,17 +102,29 @@ describe("the listing field registry", () => {
 
   it("keeps a one-line field on one line, and refuses a field over its limit, next to the field, storing nothing", async () => {
     const before = await t.dataSource.getRepository(Resource).count();
-    const res = await editor.agent.post("/workspace/listings").type("form").send(fullForm({ certificate: "Certificate\r\nof completion", prerequisites: "x".repeat(1001) })).expect(400);
+    const res = await editor.agent
+      .post("/workspace/listings")
+      .type("form")
+      .send(fullForm({ certificate: "Certificate\r\nof completion", prerequisites: "x".repeat(1001) }))
+      .expect(400);
     expect(res.text).toContain('id="prerequisites-error"');
     expect(res.text).toContain("Prerequisites must be at most 1,000 characters");
     expect(await t.dataSource.getRepository(Resource).count()).toBe(before);
-    const ok = await editor.agent.post("/workspace/listings").type("form").send(fullForm({ title: "One line certificate", certificate: "Certificate\r\nof completion" })).expect(303);
+    const ok = await editor.agent
+      .post("/workspace/listings")
+      .type("form")
+      .send(fullForm({ title: "One line certificate", certificate: "Certificate\r\nof completion" }))
+      .expect(303);
     const id = Number(/\/workspace\/listings\/(\d+)/.exec(ok.headers.location)![1]);
     expect((await t.services.editor.find(id))!.certificate).toBe("Certificate of completion");
   });
 
   it("refuses an unknown field in the form", async () => {
-    const res = await editor.agent.post("/workspace/listings").type("form").send(fullForm({ seatsPerCountry: "3" })).expect(400);
+    const res = await editor.agent
+      .post("/workspace/listings")
+      .type("form")
+      .send(fullForm({ seatsPerCountry: "3" }))
+      .expect(400);
     expect(res.text).toContain("is not a known parameter");
   });
 });
@@ -119,7 +135,20 @@ describe("sessions for nominations", () => {
     await editor.agent
       .post(`/workspace/listings/${listing.id}/sessions`)
       .type("form")
-      .send({ startDate: "2031-03-10", endDate: "2031-03-14", city: "Bangkok", countryCode: "THA", timeZone: "Asia/Bangkok", languageTag: "en", interpretationLanguages: ["th", "km"], seatsPerCountry: "3", applicationOpens: "2031-01-05", applicationDeadline: "2031-02-01", status: "open", _csrf: editor.token })
+      .send({
+        startDate: "2031-03-10",
+        endDate: "2031-03-14",
+        city: "Bangkok",
+        countryCode: "THA",
+        timeZone: "Asia/Bangkok",
+        languageTag: "en",
+        interpretationLanguages: ["th", "km"],
+        seatsPerCountry: "3",
+        applicationOpens: "2031-01-05",
+        applicationDeadline: "2031-02-01",
+        status: "open",
+        _csrf: editor.token,
+      })
       .expect(303);
     const [session] = await t.dataSource.getRepository(CourseSession).findBy({ resourceId: listing.id });
     expect(session).toMatchObject({ seatsPerCountry: 3, applicationOpens: "2031-01-05", applicationDeadline: "2031-02-01", interpretationLanguages: ["th", "km"], languageTag: "en" });
@@ -132,13 +161,28 @@ describe("sessions for nominations", () => {
 
   it("refuses a session whose applications close before they open, in the form and in an import row, storing nothing", async () => {
     const listing = await createThroughTheForm();
-    const res = await editor.agent
-      .post(`/workspace/listings/${listing.id}/sessions`)
-      .type("form")
-      .send({ startDate: "2031-03-10", endDate: "", city: "", countryCode: "", timeZone: "", languageTag: "", seatsPerCountry: "", applicationOpens: "2031-02-01", applicationDeadline: "2031-01-05", status: "open", _csrf: editor.token });
+    const res = await editor.agent.post(`/workspace/listings/${listing.id}/sessions`).type("form").send({
+      startDate: "2031-03-10",
+      endDate: "",
+      city: "",
+      countryCode: "",
+      timeZone: "",
+      languageTag: "",
+      seatsPerCountry: "",
+      applicationOpens: "2031-02-01",
+      applicationDeadline: "2031-01-05",
+      status: "open",
+      _csrf: editor.token,
+    });
     expect(res.status).toBe(400);
     expect(await t.dataSource.getRepository(CourseSession).countBy({ resourceId: listing.id })).toBe(0);
-    const parsed = listingRowSchema.safeParse({ externalId: "X-1", kind: "course", title: "Row with a session", topics: ["trafficking-in-persons"], sessions: [{ start: "2031-03-10", applicationOpens: "2031-02-01", applicationDeadline: "2031-01-05" }] });
+    const parsed = listingRowSchema.safeParse({
+      externalId: "X-1",
+      kind: "course",
+      title: "Row with a session",
+      topics: ["trafficking-in-persons"],
+      sessions: [{ start: "2031-03-10", applicationOpens: "2031-02-01", applicationDeadline: "2031-01-05" }],
+    });
     expect(parsed.success).toBe(false);
     expect(JSON.stringify(parsed.error?.issues)).toContain("must not be before applications open");
   });
@@ -154,7 +198,18 @@ describe("sessions for nominations", () => {
         status: "published",
         topicSlugs: ["trafficking-in-persons"],
         ...Object.fromEntries(LISTING_TEXT_FIELDS.map((f) => [f.name, valueOf(f.name, f.lines)])),
-        sessions: [{ startDate: "2031-05-01", endDate: "2031-05-03", languageTag: "en", interpretationLanguages: ["vi"], seatsPerCountry: 2, applicationOpens: "2031-03-01", applicationDeadline: "2031-04-01", status: "open" }],
+        sessions: [
+          {
+            startDate: "2031-05-01",
+            endDate: "2031-05-03",
+            languageTag: "en",
+            interpretationLanguages: ["vi"],
+            seatsPerCountry: 2,
+            applicationOpens: "2031-03-01",
+            applicationDeadline: "2031-04-01",
+            status: "open",
+          },
+        ],
       },
       SYSTEM_ACTOR,
     );
@@ -176,7 +231,7 @@ describe("the search index and the document's shape", () => {
     try {
       // The worker makes the index ready as it starts (a new index: built for this shape); once it
       // has, it is stopped, so that the start below is the only one.
-      for (const deadline = Date.now() + 60_000; (await s.services.outbox.builtShape(s.indexUid)) !== documentShape(); ) {
+      for (const deadline = Date.now() + 60_000; (await s.services.outbox.builtShape(s.indexUid)) !== documentShape();) {
         if (Date.now() > deadline) throw new Error("the worker never built its index");
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -44,29 +44,50 @@ describe("the workspace form", () => {
 
   it("refuses a listing without its language, next to the field, and stores nothing", async () => {
     const before = await listingsOf(org.id);
-    const res = await agent.post("/workspace/listings").type("form").send({ ...listingForm({ title: "Course without a language" }), languageTag: "", _csrf: token }).expect(400);
+    const res = await agent
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...listingForm({ title: "Course without a language" }), languageTag: "", _csrf: token })
+      .expect(400);
     expect(res.text).toMatch(/<select id="languageTag" name="languageTag" required aria-invalid="true" aria-describedby="languageTag-error">/);
     expect(res.text).toMatch(/<p class="field-error" id="languageTag-error">/);
     expect(res.text).toContain('value="Course without a language"');
-    const unknown = await agent.post("/workspace/listings").type("form").send({ ...listingForm({ title: "Course in Klingon" }), languageTag: "tlh", _csrf: token }).expect(400);
+    const unknown = await agent
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...listingForm({ title: "Course in Klingon" }), languageTag: "tlh", _csrf: token })
+      .expect(400);
     expect(unknown.text).toMatch(/<p class="field-error" id="languageTag-error">/);
     expect(await listingsOf(org.id)).toBe(before);
   });
 
   it("stores the language chosen, and keeps it through an edit that does not send one", async () => {
-    const res = await agent.post("/workspace/listings").type("form").send({ ...listingForm({ title: "Pelatihan petugas imigrasi" }), languageTag: "id", _csrf: token }).expect(303);
+    const res = await agent
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...listingForm({ title: "Pelatihan petugas imigrasi" }), languageTag: "id", _csrf: token })
+      .expect(303);
     const id = Number(/\/workspace\/listings\/(\d+)/.exec(res.headers.location)![1]);
     expect(await languageOf(id)).toBe("id");
     const listing = (await t.services.editor.find(id))!;
-    await agent.post(`/workspace/listings/${id}`).type("form").send({ ...listingForm({ title: "Pelatihan petugas imigrasi dasar" }), version: String(listing.version), _csrf: token }).expect(303);
+    await agent
+      .post(`/workspace/listings/${id}`)
+      .type("form")
+      .send({ ...listingForm({ title: "Pelatihan petugas imigrasi dasar" }), version: String(listing.version), _csrf: token })
+      .expect(303);
     expect(await languageOf(id)).toBe("id");
-    await agent.post(`/workspace/listings/${id}`).type("form").send({ ...listingForm({ title: "Pelatihan petugas imigrasi dasar" }), languageTag: "ms", version: String(listing.version + 1), _csrf: token }).expect(303);
+    await agent
+      .post(`/workspace/listings/${id}`)
+      .type("form")
+      .send({ ...listingForm({ title: "Pelatihan petugas imigrasi dasar" }), languageTag: "ms", version: String(listing.version + 1), _csrf: token })
+      .expect(303);
     expect(await languageOf(id)).toBe("ms");
   });
 });
 
 describe("the import", () => {
-  const row = (externalId: string, fields: Record<string, unknown> = {}) => JSON.stringify({ externalId, kind: "course", title: `Immigration course ${externalId}`, topics: ["trafficking-in-persons"], ...fields });
+  const row = (externalId: string, fields: Record<string, unknown> = {}) =>
+    JSON.stringify({ externalId, kind: "course", title: `Immigration course ${externalId}`, topics: ["trafficking-in-persons"], ...fields });
 
   it("takes a row's language, and suggests one for a row that gives none: the title's script's, else the import's", async () => {
     const file = [row("L-1", { language: "Khmer" }), row("L-2", { title: "คู่มือการคัดแยกผู้เสียหาย" }), row("L-3")].join("\n");

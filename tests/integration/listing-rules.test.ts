@@ -2,7 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { todayUtc } from "../../src/http/dates";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { CourseSession, SESSION_STATUSES } from "../../src/modules/catalogue/course-session.entity";
-import { confirmationCutoff, confirmedWithinYearSql, isConfirmedWithinYear, isPastSession, isUpcomingSession, isVisibleTo, sessionPlace, shownSessionStatus, upcomingSessionSql, visibleSql, waitsForReview } from "../../src/modules/catalogue/listing-rules";
+import {
+  confirmationCutoff,
+  confirmedWithinYearSql,
+  isConfirmedWithinYear,
+  isPastSession,
+  isUpcomingSession,
+  isVisibleTo,
+  sessionPlace,
+  shownSessionStatus,
+  upcomingSessionSql,
+  visibleSql,
+  waitsForReview,
+} from "../../src/modules/catalogue/listing-rules";
 import { Resource } from "../../src/modules/catalogue/resource.entity";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation, daysFromToday } from "../helpers/factories";
@@ -22,7 +34,9 @@ beforeAll(async () => {
           ownerId: owner.id,
           status,
           visibility,
-          sessions: SESSION_STATUSES.flatMap((sessionStatus) => [-30, -1, 0, 1, 30].map((days) => ({ startDate: daysFromToday(days), endDate: days === -1 ? daysFromToday(2) : null, status: sessionStatus }))),
+          sessions: SESSION_STATUSES.flatMap((sessionStatus) =>
+            [-30, -1, 0, 1, 30].map((days) => ({ startDate: daysFromToday(days), endDate: days === -1 ? daysFromToday(2) : null, status: sessionStatus })),
+          ),
         },
         SYSTEM_ACTOR,
       );
@@ -36,8 +50,13 @@ describe("rules written in TypeScript and in SQL", () => {
     const all = await t.dataSource.getRepository(Resource).find();
     for (const viewer of [{ member: false }, { member: true }]) {
       const { where, params } = visibleSql("r", viewer);
-      const bySql = (await t.dataSource.getRepository(Resource).createQueryBuilder("r").select("r.id", "id").where(where, params).getRawMany<{ id: number }>()).map((r) => Number(r.id)).sort((a, b) => a - b);
-      const byTs = all.filter((r) => isVisibleTo(r, viewer)).map((r) => r.id).sort((a, b) => a - b);
+      const bySql = (await t.dataSource.getRepository(Resource).createQueryBuilder("r").select("r.id", "id").where(where, params).getRawMany<{ id: number }>())
+        .map((r) => Number(r.id))
+        .sort((a, b) => a - b);
+      const byTs = all
+        .filter((r) => isVisibleTo(r, viewer))
+        .map((r) => r.id)
+        .sort((a, b) => a - b);
       expect(bySql, JSON.stringify(viewer)).toEqual(byTs);
       expect(byTs.length).toBe(viewer.member ? 2 : 1);
     }
@@ -46,8 +65,13 @@ describe("rules written in TypeScript and in SQL", () => {
   it("agree on which sessions are upcoming", async () => {
     const today = todayUtc();
     const all = await t.dataSource.getRepository(CourseSession).find();
-    const bySql = (await t.dataSource.getRepository(CourseSession).createQueryBuilder("cs").select("cs.id", "id").where(upcomingSessionSql("cs"), { today }).getRawMany<{ id: number }>()).map((r) => Number(r.id)).sort((a, b) => a - b);
-    const byTs = all.filter((s) => isUpcomingSession(s, today)).map((s) => s.id).sort((a, b) => a - b);
+    const bySql = (await t.dataSource.getRepository(CourseSession).createQueryBuilder("cs").select("cs.id", "id").where(upcomingSessionSql("cs"), { today }).getRawMany<{ id: number }>())
+      .map((r) => Number(r.id))
+      .sort((a, b) => a - b);
+    const byTs = all
+      .filter((s) => isUpcomingSession(s, today))
+      .map((s) => s.id)
+      .sort((a, b) => a - b);
     expect(bySql).toEqual(byTs);
     // Today, tomorrow and in a month, for planned, open and full sessions: 3 × 3 per listing.
     expect(byTs.length).toBe(8 * 9);
@@ -83,7 +107,14 @@ describe("confirmation within a year", () => {
     const now = new Date();
     const fresh = await repo.find({ order: { id: "ASC" } });
     const byTs = fresh.filter((r) => isConfirmedWithinYear(r, now)).map((r) => r.id);
-    const bySql = (await repo.createQueryBuilder("r").select("r.id", "id").where(confirmedWithinYearSql("r"), { confirmedCutoff: confirmationCutoff(now) }).orderBy("r.id").getRawMany<{ id: number }>()).map((r) => Number(r.id));
+    const bySql = (
+      await repo
+        .createQueryBuilder("r")
+        .select("r.id", "id")
+        .where(confirmedWithinYearSql("r"), { confirmedCutoff: confirmationCutoff(now) })
+        .orderBy("r.id")
+        .getRawMany<{ id: number }>()
+    ).map((r) => Number(r.id));
     expect(bySql).toEqual(byTs);
     const probed = new Set(all.slice(0, cases.length).map((r) => r.id));
     expect(byTs.filter((id) => probed.has(id))).toEqual([all[1].id, all[3].id, all[5].id]);
@@ -131,7 +162,13 @@ describe("sessions as they are shown", () => {
   it("shows a session's country and status by name in the workspace, as the public page does", async () => {
     const owner = await buildOrganisation(t);
     const listing = await t.services.catalogue.create(
-      { kind: "course", title: "Course in Jakarta", ownerId: owner.id, status: "published", sessions: [{ startDate: daysFromToday(40), endDate: daysFromToday(44), status: "open", city: "Jakarta", countryCode: "IDN" }] },
+      {
+        kind: "course",
+        title: "Course in Jakarta",
+        ownerId: owner.id,
+        status: "published",
+        sessions: [{ startDate: daysFromToday(40), endDate: daysFromToday(44), status: "open", city: "Jakarta", countryCode: "IDN" }],
+      },
       SYSTEM_ACTOR,
     );
     const { default: request } = await import("supertest");

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, TestDatabase } from "../helpers/db";
 import { TABLES } from "../helpers/tables";
 
-
 async function sqliteTables(db: TestDatabase): Promise<string[]> {
   const rows: Array<{ name: string }> = await db.dataSource.query(
     // FTS5 keeps its index in shadow tables named after the virtual table.
@@ -45,8 +44,7 @@ describe("migrations on SQLite", () => {
     db = await createTestDatabase();
     await db.dataSource.query("INSERT INTO countries (code, name, is_member) VALUES ('IDN', 'Indonesia', 1)");
     await db.dataSource.query("INSERT INTO organisations (slug, name, kind, verified) VALUES ('a', 'A', 'other', 1)");
-    const insert = () =>
-      db.dataSource.query("INSERT INTO resources (slug, kind, title, owner_id, version) VALUES ('same', 'course', 'T', 1, 1)");
+    const insert = () => db.dataSource.query("INSERT INTO resources (slug, kind, title, owner_id, version) VALUES ('same', 'course', 'T', 1, 1)");
     await insert();
     await expect(insert()).rejects.toThrow(/UNIQUE/);
   });

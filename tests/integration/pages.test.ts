@@ -212,7 +212,7 @@ describe("resource page", () => {
     const evil = await buildResource(t, {
       title: '<script>alert("t")</script> Course',
       summary: "<img src=x onerror=alert(1)>",
-      description: "**Bold** <script>alert('d')</script> [link](javascript:alert(1)) <a href=\"https://example.org\" onclick=\"x()\">ok</a>",
+      description: '**Bold** <script>alert(\'d\')</script> [link](javascript:alert(1)) <a href="https://example.org" onclick="x()">ok</a>',
       acronym: "<b>X</b>",
     });
     const res = await request(t.app).get(`/resources/${evil.slug}`).expect(200);

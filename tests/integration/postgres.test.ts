@@ -29,17 +29,12 @@ describe.runIf(Boolean(postgresUrl))("migrations and seeds on PostgreSQL", () =>
       await dataSource.runMigrations({ transaction: "each" });
       const tables = async () =>
         (
-          (await dataSource.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY table_name",
-          )) as Array<{ table_name: string }>
+          (await dataSource.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY table_name")) as Array<{ table_name: string }>
         ).map((r) => r.table_name);
       expect(await tables()).toEqual(TABLES);
 
       const services = buildServices(dataSource);
-      const counts = async () =>
-        Object.fromEntries(
-          await Promise.all(TABLES.map(async (t) => [t, Number((await dataSource.query(`SELECT COUNT(*) AS n FROM ${t}`))[0].n)])),
-        );
+      const counts = async () => Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, Number((await dataSource.query(`SELECT COUNT(*) AS n FROM ${t}`))[0].n)])));
       await services.referenceData.load();
       await seedDemoCatalogue(services);
       await seedDemoReport(services);

@@ -45,7 +45,11 @@ describe("owners re-confirm their listings", () => {
     expect(section).not.toContain("Lately confirmed toolkit");
     // The dashboard's button confirms the overdue one.
     const version = (await t.dataSource.getRepository(Resource).findOneByOrFail({ id: overdue.id })).version;
-    await editor.agent.post(`/workspace/listings/${overdue.id}/status`).type("form").send({ _csrf: csrfTokenIn(page), version: String(version), action: "confirm" }).expect(303);
+    await editor.agent
+      .post(`/workspace/listings/${overdue.id}/status`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(page), version: String(version), action: "confirm" })
+      .expect(303);
     const after = (await editor.agent.get("/workspace").expect(200)).text;
     expect(/<section class="due"[\s\S]*?<\/section>/.exec(after)?.[0]).toContain("1 listing to confirm");
     expect(after).not.toMatch(/Overdue handbook<\/a>:\s*not confirmed/);
@@ -96,7 +100,10 @@ describe("owners re-confirm their listings", () => {
     expect(opened.text).toContain("Digest course due");
     const before = await t.dataSource.getRepository(Resource).findOneByOrFail({ id: due.id });
     expect(before.lastConfirmedAt!.getTime()).toBeLessThan(daysAgo(379).getTime());
-    const confirmed = await agent.post(link).type("form").send({ _csrf: csrfTokenIn(opened.text) });
+    const confirmed = await agent
+      .post(link)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(opened.text) });
     expect(confirmed.status, confirmed.text.replace(/[\s\S]*<main/, "").slice(0, 1500)).toBe(200);
     expect(confirmed.text).toContain("Listing confirmed");
     const after = await t.dataSource.getRepository(Resource).findOneByOrFail({ id: due.id });
@@ -106,9 +113,15 @@ describe("owners re-confirm their listings", () => {
     expect(event.actorLabel).toBe("admin@digest.example (confirm link)");
 
     // Used: again, or the other person's link of the same digest.
-    const again = await agent.post(link).type("form").send({ _csrf: csrfTokenIn(opened.text) }).expect(410);
+    const again = await agent
+      .post(link)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(opened.text) })
+      .expect(410);
     expect(again.text).toContain("This link was used already");
-    const other = await request(t.app).get(linksIn(thai.text ?? "")[0]).expect(410);
+    const other = await request(t.app)
+      .get(linksIn(thai.text ?? "")[0])
+      .expect(410);
     expect(other.text).toContain("This link was used already");
     expect((await t.dataSource.getRepository(Resource).findOneByOrFail({ id: due.id })).version).toBe(after.version);
   });

@@ -145,7 +145,10 @@ describe("importing reports", () => {
 
   it("updates a revised report by item number and keeps its links", async () => {
     const before = await linksOf(SLUG, "3.4");
-    const revised = REPORT_TEXT.replace("Quick Reference Guide for Frontline Officers – Assessing Travellers and Documents", "Quick Reference Guide for Frontline Officers – Assessing Travellers and Documents (revised)");
+    const revised = REPORT_TEXT.replace(
+      "Quick Reference Guide for Frontline Officers – Assessing Travellers and Documents",
+      "Quick Reference Guide for Frontline Officers – Assessing Travellers and Documents (revised)",
+    );
     expect(revised).not.toBe(REPORT_TEXT);
     const result = await t.services.reports.importReport(revised, { slug: SLUG }, SYSTEM_ACTOR);
     expect(result.updated).toEqual(["3.4"]);
@@ -263,20 +266,36 @@ describe("importing reports", () => {
 
   it("refuses a revision that drops an item that has links, and changes nothing", async () => {
     const before = await tableCounts();
-    const dropped = REPORT_TEXT.split("\n").filter((line) => !line.startsWith("3.4\t")).join("\n");
+    const dropped = REPORT_TEXT.split("\n")
+      .filter((line) => !line.startsWith("3.4\t"))
+      .join("\n");
     await expect(t.services.reports.importReport(dropped, { slug: SLUG }, SYSTEM_ACTOR)).rejects.toThrow(/leaves out items that are linked/);
     expect(await tableCounts()).toEqual(before);
   });
 
   it("lets curators upload a report table in the browser, and shows what is wrong with a bad one", async () => {
     const { agent, token } = people.curator;
-    const ok = await agent.post("/reports/import").field("_csrf", token).field("slug", "uploaded-csv").field("title", "Uploaded report").attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "report.csv").expect(200);
+    const ok = await agent
+      .post("/reports/import")
+      .field("_csrf", token)
+      .field("slug", "uploaded-csv")
+      .field("title", "Uploaded report")
+      .attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "report.csv")
+      .expect(200);
     expect(ok.text).toContain("Progress report imported");
     expect(ok.text).toMatch(/<strong>29<\/strong> items added/);
-    const bad = await agent.post("/reports/import").field("_csrf", token).field("slug", "bad-upload").attach("file", Buffer.from("Title\n\n\tAction/Recommendation\tWho\tStatus/Details\nSection\t\t\t\nX.1\tbad\t\t\n"), "report.txt").expect(400);
+    const bad = await agent
+      .post("/reports/import")
+      .field("_csrf", token)
+      .field("slug", "bad-upload")
+      .attach("file", Buffer.from("Title\n\n\tAction/Recommendation\tWho\tStatus/Details\nSection\t\t\t\nX.1\tbad\t\t\n"), "report.txt")
+      .expect(400);
     expect(bad.text).toContain("line 5");
     expect(await t.services.reports.findBySlug("bad-upload")).toBeNull();
-    const editor = await people.editor.agent.post("/reports/import").field("_csrf", people.editor.token).attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "r.csv");
+    const editor = await people.editor.agent
+      .post("/reports/import")
+      .field("_csrf", people.editor.token)
+      .attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "r.csv");
     expect(editor.status).toBe(404);
   });
 });
@@ -305,9 +324,16 @@ describe("report tables saved from a spreadsheet", () => {
 
   it("asks for the title of a CSV that has none, next to the title field, and imports nothing", async () => {
     const before = await tableCounts();
-    await expect(t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "no-title", format: "csv" }, SYSTEM_ACTOR)).rejects.toMatchObject({ fields: { title: expect.stringMatching(/give the report's title/) } });
+    await expect(t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "no-title", format: "csv" }, SYSTEM_ACTOR)).rejects.toMatchObject({
+      fields: { title: expect.stringMatching(/give the report's title/) },
+    });
     const { agent, token } = people.curator;
-    const res = await agent.post("/reports/import").field("_csrf", token).field("slug", "no-title").attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "report.csv").expect(400);
+    const res = await agent
+      .post("/reports/import")
+      .field("_csrf", token)
+      .field("slug", "no-title")
+      .attach("file", Buffer.from(fixture("ahg-2017-10.csv")), "report.csv")
+      .expect(400);
     expect(res.text).toContain('id="title-error"');
     expect(res.text).toContain("this file does not carry one");
     expect(res.text).not.toContain("line 1");
@@ -322,12 +348,19 @@ describe("report pages and API", () => {
     const page = await request(t.app).get(`/reports/${SLUG}`).expect(200);
     expect(page.text).toContain("29 items.");
     expect(page.text).toContain('href="/resources/qrg-frontline-officers-assessing-travellers-and-documents"');
-    expect(page.text).not.toContain("/link\""); // visitors get no linking tools
+    expect(page.text).not.toContain('/link"'); // visitors get no linking tools
     const border = await request(t.app).get(`/reports/${SLUG}?section=3`).expect(200);
     expect(border.text).toContain("Showing 6 of 29 items.");
     expect(border.text).not.toContain('id="item-2-1"');
     const gaps = await request(t.app).get(`/reports/${SLUG}?linked=no`).expect(200);
-    const unlinked = Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM report_items i JOIN reports r ON r.id = i.report_id WHERE r.slug = ? AND NOT EXISTS (SELECT 1 FROM report_item_links l WHERE l.item_id = i.id)", [SLUG]))[0].n);
+    const unlinked = Number(
+      (
+        await t.dataSource.query(
+          "SELECT COUNT(*) AS n FROM report_items i JOIN reports r ON r.id = i.report_id WHERE r.slug = ? AND NOT EXISTS (SELECT 1 FROM report_item_links l WHERE l.item_id = i.id)",
+          [SLUG],
+        )
+      )[0].n,
+    );
     expect(gaps.text).toContain(`Showing ${unlinked} of 29 items.`);
     expect(gaps.text).toContain('id="item-1-1"');
     expect(gaps.text).not.toContain('id="item-3-4"');
@@ -338,7 +371,9 @@ describe("report pages and API", () => {
 
   it("shows lists stored before they were mended (text straight inside <ul>) as real list items", async () => {
     await t.services.reports.importReport(fixture("ahg-2017-10.csv"), { slug: "stored-before", format: "csv", title: "Stored before the mend" }, SYSTEM_ACTOR);
-    await t.dataSource.query("UPDATE report_items SET details = ? WHERE number = '6.2' AND report_id = (SELECT id FROM reports WHERE slug = 'stored-before')", ["<ul> - Jordan 2015 Secondment - UNHCR Ongoing Secondments</ul>"]);
+    await t.dataSource.query("UPDATE report_items SET details = ? WHERE number = '6.2' AND report_id = (SELECT id FROM reports WHERE slug = 'stored-before')", [
+      "<ul> - Jordan 2015 Secondment - UNHCR Ongoing Secondments</ul>",
+    ]);
     const page = await request(t.app).get("/reports/stored-before").expect(200);
     expect(page.text).toContain("<ul><li>Jordan 2015 Secondment</li><li>UNHCR Ongoing Secondments</li></ul>");
     await t.services.reports.deleteReport("stored-before", SYSTEM_ACTOR);
@@ -406,18 +441,28 @@ describe("linking items to listings", () => {
       expect(event).toEqual({ action: "report.link_added", actor_label: "curator@reports.example" });
       const trail = await agent.get("/workspace/audit").expect(200);
       expect(trail.text).toContain(`<a href="/reports/${SLUG}#item-1-1">report item 1.1</a>`);
-      const [{ id }] = await t.dataSource.query("SELECT l.id FROM report_item_links l JOIN resources r ON r.id = l.resource_id JOIN report_items i ON i.id = l.item_id WHERE r.slug = 'immlo-training-program' AND i.number = '1.1'");
+      const [{ id }] = await t.dataSource.query(
+        "SELECT l.id FROM report_item_links l JOIN resources r ON r.id = l.resource_id JOIN report_items i ON i.id = l.item_id WHERE r.slug = 'immlo-training-program' AND i.number = '1.1'",
+      );
       for (const other of ["editor", "admin", "visitor"] as const) {
         const res = await people[other].agent.post(`/reports/${SLUG}/items/1.1/links/${id}/delete`).type("form").send({ _csrf: people[other].token });
         expect(res.status).toBe(other === "visitor" ? 303 : 404);
       }
       expect((await linksOf(SLUG, "1.1")).map((l) => l.slug)).toContain("immlo-training-program");
       // Linking it again with another relation changes the link, and says so.
-      const relinked = await agent.post(`/reports/${SLUG}/items/1.1/links`).type("form").send({ resource: "immlo-training-program", relation: "delivers", note: "Pilot at JCLEC", _csrf: token }).expect(303);
+      const relinked = await agent
+        .post(`/reports/${SLUG}/items/1.1/links`)
+        .type("form")
+        .send({ resource: "immlo-training-program", relation: "delivers", note: "Pilot at JCLEC", _csrf: token })
+        .expect(303);
       expect(relinked.headers.location).toContain("done=relation-changed");
       expect((await agent.get(relinked.headers.location.replace(/#.*/, "")).expect(200)).text).toMatch(/linked to item 1.1 already: its relation changed from “supports” to “delivers”/);
       expect((await linksOf(SLUG, "1.1")).filter((l) => l.slug === "immlo-training-program")).toEqual([{ slug: "immlo-training-program", relation: "delivers", note: "Pilot at JCLEC" }]);
-      const same = await agent.post(`/reports/${SLUG}/items/1.1/links`).type("form").send({ resource: "immlo-training-program", relation: "delivers", note: "Pilot at JCLEC", _csrf: token }).expect(303);
+      const same = await agent
+        .post(`/reports/${SLUG}/items/1.1/links`)
+        .type("form")
+        .send({ resource: "immlo-training-program", relation: "delivers", note: "Pilot at JCLEC", _csrf: token })
+        .expect(303);
       expect((await agent.get(same.headers.location.replace(/#.*/, "")).expect(200)).text).toContain("with this relation and note: nothing changed");
       // The report's page offers to unlink; the confirmation page asks first and changes nothing.
       const page = await agent.get(`/reports/${SLUG}`).expect(200);

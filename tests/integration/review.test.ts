@@ -37,14 +37,24 @@ const row = (id: number) => t.dataSource.getRepository(Resource).findOneByOrFail
 
 /** Creates a listing through the workspace form and presses "Publish", as its editor would. */
 async function createAndPublish(who: { agent: Agent; token: string }, title: string): Promise<{ id: number; location: string }> {
-  const created = await who.agent.post("/workspace/listings").type("form").send({ ...listingForm({ title, summary: `About ${title}` }), topicSlugs: "trafficking-in-persons", _csrf: who.token }).expect(303);
+  const created = await who.agent
+    .post("/workspace/listings")
+    .type("form")
+    .send({ ...listingForm({ title, summary: `About ${title}` }), topicSlugs: "trafficking-in-persons", _csrf: who.token })
+    .expect(303);
   const id = Number(/\/workspace\/listings\/(\d+)/.exec(created.headers.location)![1]);
-  const published = await who.agent.post(`/workspace/listings/${id}/status`).type("form").send({ action: "publish", version: String((await row(id)).version), _csrf: who.token }).expect(303);
+  const published = await who.agent
+    .post(`/workspace/listings/${id}/status`)
+    .type("form")
+    .send({ action: "publish", version: String((await row(id)).version), _csrf: who.token })
+    .expect(303);
   return { id, location: published.headers.location };
 }
 
 const searchTitles = async (q: string) => {
-  const res = await request(t.app).get(`/api/v1/search?q=${encodeURIComponent(q)}`).expect(200);
+  const res = await request(t.app)
+    .get(`/api/v1/search?q=${encodeURIComponent(q)}`)
+    .expect(200);
   expect(res.body.degraded).toBe(false);
   return (res.body.hits as Array<{ title: string }>).map((h) => h.title);
 };
@@ -87,11 +97,18 @@ describe("the first listings of an unverified organisation", () => {
     expect(queue.text).toContain("editor@newcomer.example");
     expect((await people.curator.agent.get("/workspace").expect(200)).text).toContain("Review queue (1)");
 
-    await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version: String(saved.version), _csrf: people.curator.token }).expect(303);
+    await people.curator.agent
+      .post(`/workspace/review/${id}/approve`)
+      .type("form")
+      .send({ version: String(saved.version), _csrf: people.curator.token })
+      .expect(303);
     expect(await row(id)).toMatchObject({ status: "published", publishedAt: expect.any(Date), reviewedAt: expect.any(Date) });
     expect(await publiclyVisible(saved.slug, saved.title, "quokkaline")).toEqual([true, true, true, true, true, true]);
 
-    const [mail] = await until(async () => smtp.to("editor@newcomer.example"), (m) => m.length === 1);
+    const [mail] = await until(
+      async () => smtp.to("editor@newcomer.example"),
+      (m) => m.length === 1,
+    );
     expect(mail.subject).toContain("is public");
     expect(mail.text).toContain(`https://rtc.example/workspace/listings/${id}`);
     const events = await t.dataSource.query("SELECT action, actor_label FROM audit_events WHERE entity_type = 'resource' AND entity_id = ? ORDER BY id", [String(id)]);
@@ -113,7 +130,10 @@ describe("the first listings of an unverified organisation", () => {
     await people.curator.agent.post(`/workspace/review/${id}/send-back`).type("form").send({ version, reason, _csrf: people.curator.token }).expect(303);
     expect(await row(id)).toMatchObject({ status: "draft", reviewNote: reason, publishedAt: null });
 
-    const [mail] = await until(async () => smtp.to("editor@newcomer.example"), (m) => m.length === 1);
+    const [mail] = await until(
+      async () => smtp.to("editor@newcomer.example"),
+      (m) => m.length === 1,
+    );
     expect(mail.subject).toContain("was sent back");
     expect(mail.text).toContain(reason);
     const page = await people.newcomer.agent.get(`/workspace/listings/${id}`).expect(200);
@@ -124,12 +144,20 @@ describe("the first listings of an unverified organisation", () => {
     expect(events.map((e: { action: string }) => e.action)).toEqual(["resource.created", "resource.submitted", "resource.sent_back"]);
 
     // A decision already taken cannot be taken again.
-    const again = await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version: String((await row(id)).version), _csrf: people.curator.token }).expect(409);
+    const again = await people.curator.agent
+      .post(`/workspace/review/${id}/approve`)
+      .type("form")
+      .send({ version: String((await row(id)).version), _csrf: people.curator.token })
+      .expect(409);
     expect(again.text).toContain("not waiting for review any more");
     expect((await row(id)).status).toBe("draft");
 
     // Published again, it waits again, and the old reason is gone.
-    await people.newcomer.agent.post(`/workspace/listings/${id}/status`).type("form").send({ action: "publish", version: String((await row(id)).version), _csrf: people.newcomer.token }).expect(303);
+    await people.newcomer.agent
+      .post(`/workspace/listings/${id}/status`)
+      .type("form")
+      .send({ action: "publish", version: String((await row(id)).version), _csrf: people.newcomer.token })
+      .expect(303);
     expect(await row(id)).toMatchObject({ status: "pending", reviewNote: null });
   });
 
@@ -139,8 +167,15 @@ describe("the first listings of an unverified organisation", () => {
     // Choosing a language while signed in stores it in the account.
     await editor.agent.get("/workspace?lang=ms").expect(200);
     const { id } = await createAndPublish(editor, "Kursus pemeriksaan dokumen perjalanan");
-    await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version: String((await row(id)).version), _csrf: people.curator.token }).expect(303);
-    const [mail] = await until(async () => smtp.to("editor@baharu.example"), (m) => m.length === 1);
+    await people.curator.agent
+      .post(`/workspace/review/${id}/approve`)
+      .type("form")
+      .send({ version: String((await row(id)).version), _csrf: people.curator.token })
+      .expect(303);
+    const [mail] = await until(
+      async () => smtp.to("editor@baharu.example"),
+      (m) => m.length === 1,
+    );
     expect(mail.subject).toBe('Penyenaraian anda "Kursus pemeriksaan dokumen perjalanan" kini dipaparkan kepada umum');
     expect(mail.text).toContain("Kurator Pejabat Sokongan Serantau telah meluluskan penyenaraian anda");
     expect(mail.text).toContain(`https://rtc.example/workspace/listings/${id}`);
@@ -158,12 +193,20 @@ describe("the first listings of an unverified organisation", () => {
     await people.curator.agent.post("/workspace/review/999999/approve").type("form").send({ version: "1", _csrf: people.curator.token }).expect(404);
     await people.curator.agent.post("/workspace/review/abc/approve").type("form").send({ version: "1", _csrf: people.curator.token }).expect(404);
     await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version: "x", _csrf: people.curator.token }).expect(400);
-    await people.curator.agent.post(`/workspace/review/${id}/send-back`).type("form").send({ version, reason: "x".repeat(2001), _csrf: people.curator.token }).expect(400);
+    await people.curator.agent
+      .post(`/workspace/review/${id}/send-back`)
+      .type("form")
+      .send({ version, reason: "x".repeat(2001), _csrf: people.curator.token })
+      .expect(400);
     await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version, extra: "1", _csrf: people.curator.token }).expect(400);
 
     // The owner edits it after the curator opened the queue: the curator reads it again first.
     const editForm = await people.newcomer.agent.get(`/workspace/listings/${id}/edit`).expect(200);
-    await people.newcomer.agent.post(`/workspace/listings/${id}`).type("form").send({ ...listingForm({ title: "Numbatish document course, revised" }), topicSlugs: "trafficking-in-persons", version, _csrf: csrfTokenIn(editForm.text) }).expect(303);
+    await people.newcomer.agent
+      .post(`/workspace/listings/${id}`)
+      .type("form")
+      .send({ ...listingForm({ title: "Numbatish document course, revised" }), topicSlugs: "trafficking-in-persons", version, _csrf: csrfTokenIn(editForm.text) })
+      .expect(303);
     const stale = await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version, _csrf: people.curator.token }).expect(409);
     expect(stale.text).toContain("changed this listing after this page was opened");
     expect(await row(id)).toMatchObject({ status: "pending", title: "Numbatish document course, revised" });
@@ -173,22 +216,46 @@ describe("the first listings of an unverified organisation", () => {
 
   it("may be withdrawn from review by their owner", async () => {
     const { id } = await createAndPublish(people.newcomer, "Bilbyish withdrawn course");
-    await people.newcomer.agent.post(`/workspace/listings/${id}/status`).type("form").send({ action: "unpublish", version: String((await row(id)).version), _csrf: people.newcomer.token }).expect(303);
+    await people.newcomer.agent
+      .post(`/workspace/listings/${id}/status`)
+      .type("form")
+      .send({ action: "unpublish", version: String((await row(id)).version), _csrf: people.newcomer.token })
+      .expect(303);
     expect((await row(id)).status).toBe("draft");
     expect((await people.curator.agent.get("/workspace/review").expect(200)).text).not.toContain("Bilbyish withdrawn course");
   });
 
   it("publish directly once approved before, and when a curator publishes them", async () => {
     const { id } = await createAndPublish(people.newcomer, "Dingoian approved course");
-    await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version: String((await row(id)).version), _csrf: people.curator.token }).expect(303);
-    await people.newcomer.agent.post(`/workspace/listings/${id}/status`).type("form").send({ action: "unpublish", version: String((await row(id)).version), _csrf: people.newcomer.token }).expect(303);
-    const again = await people.newcomer.agent.post(`/workspace/listings/${id}/status`).type("form").send({ action: "publish", version: String((await row(id)).version), _csrf: people.newcomer.token }).expect(303);
+    await people.curator.agent
+      .post(`/workspace/review/${id}/approve`)
+      .type("form")
+      .send({ version: String((await row(id)).version), _csrf: people.curator.token })
+      .expect(303);
+    await people.newcomer.agent
+      .post(`/workspace/listings/${id}/status`)
+      .type("form")
+      .send({ action: "unpublish", version: String((await row(id)).version), _csrf: people.newcomer.token })
+      .expect(303);
+    const again = await people.newcomer.agent
+      .post(`/workspace/listings/${id}/status`)
+      .type("form")
+      .send({ action: "publish", version: String((await row(id)).version), _csrf: people.newcomer.token })
+      .expect(303);
     expect(again.headers.location).toContain("saved=publish");
     expect((await row(id)).status).toBe("published");
 
-    const created = await people.curator.agent.post("/workspace/listings?org=newcomer").type("form").send({ ...listingForm({ title: "Curated course" }), topicSlugs: "trafficking-in-persons", _csrf: people.curator.token }).expect(303);
+    const created = await people.curator.agent
+      .post("/workspace/listings?org=newcomer")
+      .type("form")
+      .send({ ...listingForm({ title: "Curated course" }), topicSlugs: "trafficking-in-persons", _csrf: people.curator.token })
+      .expect(303);
     const curated = Number(/\/workspace\/listings\/(\d+)/.exec(created.headers.location)![1]);
-    await people.curator.agent.post(`/workspace/listings/${curated}/status`).type("form").send({ action: "publish", version: String((await row(curated)).version), _csrf: people.curator.token }).expect(303);
+    await people.curator.agent
+      .post(`/workspace/listings/${curated}/status`)
+      .type("form")
+      .send({ action: "publish", version: String((await row(curated)).version), _csrf: people.curator.token })
+      .expect(303);
     expect((await row(curated)).status).toBe("published");
   });
 });
@@ -206,7 +273,8 @@ describe("a verified organisation", () => {
 });
 
 describe("imports", () => {
-  const file = (...titles: string[]) => titles.map((title, i) => JSON.stringify({ externalId: `IMP-${title.length}-${i}`, kind: "course", title, status: "published", topics: ["trafficking-in-persons"] })).join("\n") + "\n";
+  const file = (...titles: string[]) =>
+    titles.map((title, i) => JSON.stringify({ externalId: `IMP-${title.length}-${i}`, kind: "course", title, status: "published", topics: ["trafficking-in-persons"] })).join("\n") + "\n";
 
   async function upload(who: { agent: Agent }, content: string, query = "") {
     const token = csrfTokenIn((await who.agent.get(`/workspace/import${query}`)).text);
@@ -218,7 +286,11 @@ describe("imports", () => {
     expect(res.status).toBe(303);
     const plan = await people.newcomer.agent.get(res.headers.location).expect(200);
     expect(plan.text).toContain("2 published listings will wait for a curator’s review");
-    const commit = await people.newcomer.agent.post(`${res.headers.location}/commit`).type("form").send({ _csrf: csrfTokenIn(plan.text) }).expect(303);
+    const commit = await people.newcomer.agent
+      .post(`${res.headers.location}/commit`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(plan.text) })
+      .expect(303);
     const done = await people.newcomer.agent.get(commit.headers.location).expect(200);
     expect(done.text).toContain("2 listings wait for a curator’s review");
     const rows = await t.dataSource.getRepository(Resource).findBy({ ownerId: newcomer.id, externalId: "IMP-24-0" });
@@ -241,7 +313,11 @@ describe("imports", () => {
     const res = await upload(people.curator, file("Kookaburran curated import"), "?org=newcomer");
     const plan = await people.curator.agent.get(res.headers.location).expect(200);
     expect(plan.text).not.toContain("will wait for a curator");
-    await people.curator.agent.post(`${res.headers.location}/commit`).type("form").send({ _csrf: csrfTokenIn(plan.text) }).expect(303);
+    await people.curator.agent
+      .post(`${res.headers.location}/commit`)
+      .type("form")
+      .send({ _csrf: csrfTokenIn(plan.text) })
+      .expect(303);
     const [saved] = await t.dataSource.getRepository(Resource).findBy({ ownerId: newcomer.id, title: "Kookaburran curated import" });
     expect(saved.status).toBe("published");
   });

@@ -140,7 +140,9 @@ describe("the pooled SQLite driver", () => {
   it("commits every one of many concurrent transactions and statements", async () => {
     await db.dataSource.query("DELETE FROM pool_probe");
     await Promise.all(
-      Array.from({ length: 60 }, (_, i) => (i % 2 ? db.dataSource.transaction((manager) => insert(manager, `t${String(i).padStart(2, "0")}`)) : insert(db.dataSource, `s${String(i).padStart(2, "0")}`))),
+      Array.from({ length: 60 }, (_, i) =>
+        i % 2 ? db.dataSource.transaction((manager) => insert(manager, `t${String(i).padStart(2, "0")}`)) : insert(db.dataSource, `s${String(i).padStart(2, "0")}`),
+      ),
     );
     expect((await names()).length).toBe(60);
   });

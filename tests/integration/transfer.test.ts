@@ -73,13 +73,24 @@ describe("bulk import", () => {
     const plan = await t.services.importer.plan(readListingFile(file, "jsonl"), scopeA());
     expect(plan.ok).toBe(true);
     expect(plan.counts).toEqual({ create: 2, update: 0, unchanged: 0, reject: 0 });
-    expect(plan.rows.map((r) => [r.line, r.externalId, r.action])).toEqual([[1, "A-1", "create"], [2, "A-2", "create"]]);
+    expect(plan.rows.map((r) => [r.line, r.externalId, r.action])).toEqual([
+      [1, "A-1", "create"],
+      [2, "A-2", "create"],
+    ]);
     expect(await tableCounts()).toEqual(before);
 
     const result = await importText(file, scopeA());
     expect(result.counts.create).toBe(2);
     const listing = await t.services.editor.find(result.changedIds[0]);
-    expect(listing).toMatchObject({ title: "Victim identification for frontline officers", ownerId: orgA.id, externalId: "A-1", deliveryMode: "in-person", status: "published", contactEmail: "training@example.org", isFree: true });
+    expect(listing).toMatchObject({
+      title: "Victim identification for frontline officers",
+      ownerId: orgA.id,
+      externalId: "A-1",
+      deliveryMode: "in-person",
+      status: "published",
+      contactEmail: "training@example.org",
+      isFree: true,
+    });
     expect(listing!.topics!.map((x) => x.slug)).toEqual(["trafficking-in-persons"]);
     expect(listing!.audiences!.map((x) => x.slug)).toEqual(["immigration-officers"]);
     expect(listing!.editions!.map((e) => e.languageTag).sort()).toEqual(["en", "km", "th"]);
@@ -159,7 +170,12 @@ describe("bulk import", () => {
   });
 
   it("lets a curator import for several organisations, creating unknown ones unverified", async () => {
-    const file = jsonl(course("F-1", { organisation: "ORGA" }), course("F-2", { organisation: "Pacific Immigration Academy" }), course("F-3", { organisation: "Pacific Immigration Academy" }), course("F-4"));
+    const file = jsonl(
+      course("F-1", { organisation: "ORGA" }),
+      course("F-2", { organisation: "Pacific Immigration Academy" }),
+      course("F-3", { organisation: "Pacific Immigration Academy" }),
+      course("F-4"),
+    );
     const plan = await t.services.importer.plan(readListingFile(file, "jsonl"), { kind: "several" });
     expect(plan.rows[3].errors.organisation).toMatch(/is required when importing for several organisations/);
     const valid = jsonl(course("F-1", { organisation: "ORGA" }), course("F-2", { organisation: "Pacific Immigration Academy" }), course("F-3", { organisation: "Pacific Immigration Academy" }));
@@ -208,7 +224,7 @@ describe("bulk import", () => {
   });
 
   it("exports in both formats, neutralising formulas, and the export imports back unchanged", async () => {
-    await importText(jsonl(course("H-1", { title: "=HYPERLINK(\"http://evil.example\",\"click\")", summary: "+1 for you", description: "- a list item\n- another", acronym: "@ME" })), scopeA());
+    await importText(jsonl(course("H-1", { title: '=HYPERLINK("http://evil.example","click")', summary: "+1 for you", description: "- a list item\n- another", acronym: "@ME" })), scopeA());
     const rows = await t.services.exporter.rows(orgA.id);
     expect(rows.length).toBeGreaterThan(5);
     const csv = writeListingFile(rows, "csv");
@@ -239,7 +255,10 @@ describe("bulk import", () => {
   });
 
   it("renders stored HTML and javascript: links of imported descriptions harmless", async () => {
-    await importText(jsonl(course("J-1", { title: "Imported with markup", status: "published", description: "**Bold** <script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))" })), scopeA());
+    await importText(
+      jsonl(course("J-1", { title: "Imported with markup", status: "published", description: "**Bold** <script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))" })),
+      scopeA(),
+    );
     const page = await request(t.app).get("/resources/imported-with-markup").expect(200);
     expect(page.text).toContain("<strong>Bold</strong>");
     expect(page.text).not.toMatch(/<script>alert|onerror=|javascript:/);
@@ -269,7 +288,10 @@ describe("what a round trip must survive", () => {
         title: "'=Not a formula",
         summary: "''+two apostrophes",
         topicSlugs: [],
-        editions: [{ languageTag: "en", title: "Print", format: "PDF" }, { languageTag: "en", title: "Print", format: "EPUB" }],
+        editions: [
+          { languageTag: "en", title: "Print", format: "PDF" },
+          { languageTag: "en", title: "Print", format: "EPUB" },
+        ],
         sessions: [{ startDate: "2027-05-01", endDate: "2027-05-03", timeZone: "Asia/Bangkok", venue: "Hall A", capacity: 30, applicationDeadline: "2027-04-01", city: "Bangkok", countryCode: "THA" }],
       },
       SYSTEM_ACTOR,
@@ -299,7 +321,9 @@ describe("what a round trip must survive", () => {
   it("answers a collision with a change saved at the same moment with 409, and keeps nothing", async () => {
     // What a unique index says when another import saved the same listing in between (Postgres runs
     // imports side by side); a trigger stands in for that other import here.
-    await t.dataSource.query("CREATE TRIGGER collide BEFORE INSERT ON resources WHEN NEW.external_id = 'COLLIDE-2' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: resources.owner_id, resources.external_id'); END");
+    await t.dataSource.query(
+      "CREATE TRIGGER collide BEFORE INSERT ON resources WHEN NEW.external_id = 'COLLIDE-2' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: resources.owner_id, resources.external_id'); END",
+    );
     try {
       const before = await tableCounts();
       const attempt = importText(jsonl(course("COLLIDE-1"), course("COLLIDE-2")), scope());
@@ -403,8 +427,12 @@ describe("import and export in the browser", () => {
   it("drops uploads left uncommitted for more than a week, and refuses one older than a day", async () => {
     const [{ id: userId }] = await t.dataSource.query("SELECT id FROM users WHERE email = 'importer.a@example.org'");
     const old = (days: number) => new Date(Date.now() - days * 86_400_000);
-    await t.dataSource.getRepository(ImportBatch).insert({ token: "a".repeat(32), userId, organisationId: orgA.id, fileName: "old.jsonl", format: "jsonl", content: jsonl(course("OLD-1")), plan: null, committedAt: null, createdAt: old(2) });
-    await t.dataSource.getRepository(ImportBatch).insert({ token: "b".repeat(32), userId, organisationId: orgA.id, fileName: "older.jsonl", format: "jsonl", content: "", plan: null, committedAt: null, createdAt: old(10) });
+    await t.dataSource
+      .getRepository(ImportBatch)
+      .insert({ token: "a".repeat(32), userId, organisationId: orgA.id, fileName: "old.jsonl", format: "jsonl", content: jsonl(course("OLD-1")), plan: null, committedAt: null, createdAt: old(2) });
+    await t.dataSource
+      .getRepository(ImportBatch)
+      .insert({ token: "b".repeat(32), userId, organisationId: orgA.id, fileName: "older.jsonl", format: "jsonl", content: "", plan: null, committedAt: null, createdAt: old(10) });
     const stale = await agents.editorA.get(`/workspace/import/${"a".repeat(32)}`).expect(404);
     expect(stale.text).toContain("This upload has expired");
     await upload(agents.editorA, jsonl(course("FRESH-1")), "fresh.jsonl");
@@ -443,7 +471,10 @@ describe("import and export in the browser", () => {
     expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
     expect(csv.headers["content-disposition"]).toMatch(/^attachment; filename="?org-a-listings-\d{4}-\d{2}-\d{2}\.csv"?$/);
     expect(csv.text.split("\n")[0]).toMatch(/^\uFEFFexternalId,organisation,kind,title/);
-    const lines = (await agents.editorA.get("/workspace/export?format=jsonl").expect(200)).text.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = (await agents.editorA.get("/workspace/export?format=jsonl").expect(200)).text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.every((l: { externalId: string }) => l.externalId)).toBe(true);
     expect(lines.some((l: { externalId: string }) => l.externalId === "E-1")).toBe(false);
     await agents.editorA.get("/workspace/export?format=xlsx").expect(400);

@@ -19,7 +19,10 @@ describe.runIf(Boolean(postgresUrl))("re-confirmation and link checks on Postgre
       const stale = await buildResource(t, { ownerId: org.id, title: "Postgres stale course", url: `${target.origin}/missing` });
       const fresh = await buildResource(t, { ownerId: org.id, title: "Postgres fresh course", url: `${target.origin}/ok` });
       await t.dataSource.getRepository(Resource).update({ id: stale.id }, { lastConfirmedAt: new Date(Date.now() - 400 * 86_400_000) });
-      await t.services.accounts.create({ email: "pg@upkeep.example", displayName: "PG", password: "correct horse battery staple 42", organisationId: org.id, organisationRole: "editor", siteRole: "none" }, SYSTEM_ACTOR);
+      await t.services.accounts.create(
+        { email: "pg@upkeep.example", displayName: "PG", password: "correct horse battery staple 42", organisationId: org.id, organisationRole: "editor", siteRole: "none" },
+        SYSTEM_ACTOR,
+      );
       const person = await t.dataSource.getRepository(User).findOneByOrFail({ email: "pg@upkeep.example" });
 
       expect((await t.services.confirmation.due(org.id)).map((d) => d.id)).toEqual([stale.id]);

@@ -47,7 +47,11 @@ describe("adding a session or an edition that is not right", () => {
 
   it("refuses a javascript: link for an edition, next to the field", async () => {
     const listing = await buildResource(t, { ownerId: org.id, status: "draft" });
-    const res = await agent.post(`/workspace/listings/${listing.id}/editions`).type("form").send({ languageTag: "km", title: "Khmer title", url: "javascript:alert(1)", format: "", _csrf: token }).expect(400);
+    const res = await agent
+      .post(`/workspace/listings/${listing.id}/editions`)
+      .type("form")
+      .send({ languageTag: "km", title: "Khmer title", url: "javascript:alert(1)", format: "", _csrf: token })
+      .expect(400);
     expect(res.text).toMatch(/id="edition-url-error">.*Link must be an address starting with http:\/\/ or https:\/\//);
     expect(res.text).toContain('value="Khmer title"');
     expect(res.text).toMatch(/<option value="km" selected>/);
@@ -63,7 +67,9 @@ describe("adding a session or an edition that is not right", () => {
     // Another format of the same language is another edition.
     await agent.post(`/workspace/listings/${listing.id}/editions`).type("form").send({ languageTag: "th", title: "", url: "", format: "EPUB", _csrf: token }).expect(303);
     expect(await count("editions", listing.id)).toBe(2);
-    await expect(t.services.catalogue.create({ kind: "course", title: "Twice in Thai", ownerId: org.id, editions: [{ languageTag: "th" }, { languageTag: "th" }] }, SYSTEM_ACTOR)).rejects.toMatchObject({ fields: { editions: expect.stringMatching(/one edition per language and format/) } });
+    await expect(
+      t.services.catalogue.create({ kind: "course", title: "Twice in Thai", ownerId: org.id, editions: [{ languageTag: "th" }, { languageTag: "th" }] }, SYSTEM_ACTOR),
+    ).rejects.toMatchObject({ fields: { editions: expect.stringMatching(/one edition per language and format/) } });
   });
 });
 
@@ -75,7 +81,24 @@ describe("a published listing's topics", () => {
     const res = await agent
       .post(`/workspace/listings/${listing.id}`)
       .type("form")
-      .send({ kind: "course", title: "Renamed without topics", acronym: "", summary: "", description: "", url: "", deliveryMode: "", duration: "", isFree: "", access: "", ownershipStatement: "", contactName: "", contactEmail: "", visibility: "public", version, _csrf: token })
+      .send({
+        kind: "course",
+        title: "Renamed without topics",
+        acronym: "",
+        summary: "",
+        description: "",
+        url: "",
+        deliveryMode: "",
+        duration: "",
+        isFree: "",
+        access: "",
+        ownershipStatement: "",
+        contactName: "",
+        contactEmail: "",
+        visibility: "public",
+        version,
+        _csrf: token,
+      })
       .expect(400);
     expect(res.text).toContain("Topics must keep at least one topic while the listing is published");
     expect(res.text).toContain('value="Renamed without topics"');
@@ -87,7 +110,8 @@ describe("a published listing's topics", () => {
 
 describe("the same rules in an import", () => {
   const scope = (): ImportScope => ({ kind: "organisation", organisation: org });
-  const line = (fields: Record<string, unknown>) => JSON.stringify({ externalId: "F-1", kind: "course", title: "Imported course", topics: ["trafficking-in-persons"], status: "published", ...fields }) + "\n";
+  const line = (fields: Record<string, unknown>) =>
+    JSON.stringify({ externalId: "F-1", kind: "course", title: "Imported course", topics: ["trafficking-in-persons"], status: "published", ...fields }) + "\n";
 
   it("refuses two editions in one language", async () => {
     const plan = await t.services.importer.plan(readListingFile(line({ editions: [{ language: "Thai" }, { language: "th", title: "Again" }] }), "jsonl"), scope());

@@ -36,7 +36,11 @@ beforeAll(async () => {
     await t.services.accounts.create({ email, displayName: who, password: PASSWORD, organisationId, organisationRole, siteRole }, SYSTEM_ACTOR);
     const agent = request.agent(t.app);
     const form = await agent.get("/sign-in");
-    await agent.post("/sign-in").type("form").send({ email, password: PASSWORD, _csrf: tokenIn(form.text) }).expect(303);
+    await agent
+      .post("/sign-in")
+      .type("form")
+      .send({ email, password: PASSWORD, _csrf: tokenIn(form.text) })
+      .expect(303);
     agents[who] = agent;
     tokens[who] = tokenIn((await agent.get("/account")).text);
   }
@@ -57,13 +61,21 @@ describe("who may do what in the workspace", () => {
     { name: "GET the edit form", run: (who, id) => agents[who].get(`/workspace/listings/${id}/edit`), allowed: ["editorA", "adminA", "curator"], changes: false },
     {
       name: "POST an update",
-      run: async (who, id) => agents[who].post(`/workspace/listings/${id}`).type("form").send({ ...listingForm({ title: `Changed by ${who}` }), version: String((await snapshot(id)).version), _csrf: tokens[who] }),
+      run: async (who, id) =>
+        agents[who]
+          .post(`/workspace/listings/${id}`)
+          .type("form")
+          .send({ ...listingForm({ title: `Changed by ${who}` }), version: String((await snapshot(id)).version), _csrf: tokens[who] }),
       allowed: ["editorA", "adminA", "curator"],
       changes: true,
     },
     {
       name: "POST publish",
-      run: async (who, id) => agents[who].post(`/workspace/listings/${id}/status`).type("form").send({ action: "publish", version: String((await snapshot(id)).version), _csrf: tokens[who] }),
+      run: async (who, id) =>
+        agents[who]
+          .post(`/workspace/listings/${id}/status`)
+          .type("form")
+          .send({ action: "publish", version: String((await snapshot(id)).version), _csrf: tokens[who] }),
       allowed: ["editorA", "adminA", "curator"],
       changes: true,
     },
@@ -117,7 +129,11 @@ describe("who may do what in the workspace", () => {
   });
 
   it("creates a listing for the person's own organisation, whatever the address says", async () => {
-    const res = await agents.editorB.post("/workspace/listings?org=org-a").type("form").send({ ...listingForm({ title: "Created by B" }), _csrf: tokens.editorB }).expect(303);
+    const res = await agents.editorB
+      .post("/workspace/listings?org=org-a")
+      .type("form")
+      .send({ ...listingForm({ title: "Created by B" }), _csrf: tokens.editorB })
+      .expect(303);
     const id = Number(res.headers.location.match(/listings\/(\d+)/)![1]);
     const [row] = await t.dataSource.query("SELECT owner_id, status FROM resources WHERE id = ?", [id]);
     expect(row).toEqual({ owner_id: orgB.id, status: "draft" });
@@ -171,7 +187,11 @@ describe("the listing form", () => {
     const count = async () => (await t.dataSource.query("SELECT COUNT(*) AS n FROM resources"))[0].n;
     const before = await count();
     for (const extra of [{ ownerId: String(orgB.id) }, { status: "published" }, { role: "curator" }]) {
-      const res = await agents.editorA.post("/workspace/listings").type("form").send({ ...listingForm(), ...extra, _csrf: tokens.editorA }).expect(400);
+      const res = await agents.editorA
+        .post("/workspace/listings")
+        .type("form")
+        .send({ ...listingForm(), ...extra, _csrf: tokens.editorA })
+        .expect(400);
       expect(res.text).toContain("is not a known parameter");
     }
     expect(await count()).toBe(before);
@@ -181,14 +201,21 @@ describe("the listing form", () => {
     const res = await agents.editorA
       .post("/workspace/listings")
       .type("form")
-      .send({ ...listingForm({ title: "X", url: "javascript:alert(1)", contactEmail: "not-an-email", summary: "Kept as typed <b>", topicSlugs: ["trafficking-in-persons", "no-such-topic"] }), _csrf: tokens.editorA })
+      .send({
+        ...listingForm({ title: "X", url: "javascript:alert(1)", contactEmail: "not-an-email", summary: "Kept as typed <b>", topicSlugs: ["trafficking-in-persons", "no-such-topic"] }),
+        _csrf: tokens.editorA,
+      })
       .expect(400);
     expect(res.text).toContain('id="title-error"');
     expect(res.text).toContain("Title must be at least 3 characters");
     expect(res.text).toContain("Website must be an address starting with http:// or https://");
     expect(res.text).toContain("Contact email must be an email address");
     expect(res.text).toContain("Kept as typed &lt;b&gt;</textarea>");
-    const topics = await agents.editorA.post("/workspace/listings").type("form").send({ ...listingForm({ topicSlugs: ["trafficking-in-persons", "no-such-topic"] }), _csrf: tokens.editorA }).expect(400);
+    const topics = await agents.editorA
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...listingForm({ topicSlugs: ["trafficking-in-persons", "no-such-topic"] }), _csrf: tokens.editorA })
+      .expect(400);
     expect(topics.text).toContain("names unknown topics: no-such-topic");
   });
 
@@ -199,8 +226,16 @@ describe("the listing form", () => {
   it("turns a second save of the same version into a conflict page, and keeps the first", async () => {
     const listing = await buildResource(t, { ownerId: orgA.id, title: "Original title", status: "draft" });
     const version = String((await snapshot(listing.id)).version);
-    await agents.editorA.post(`/workspace/listings/${listing.id}`).type("form").send({ ...listingForm({ title: "First save" }), version, _csrf: tokens.editorA }).expect(303);
-    const second = await agents.adminA.post(`/workspace/listings/${listing.id}`).type("form").send({ ...listingForm({ title: "Second save" }), version, _csrf: tokens.adminA }).expect(409);
+    await agents.editorA
+      .post(`/workspace/listings/${listing.id}`)
+      .type("form")
+      .send({ ...listingForm({ title: "First save" }), version, _csrf: tokens.editorA })
+      .expect(303);
+    const second = await agents.adminA
+      .post(`/workspace/listings/${listing.id}`)
+      .type("form")
+      .send({ ...listingForm({ title: "Second save" }), version, _csrf: tokens.adminA })
+      .expect(409);
     expect(second.text).toContain("Someone else saved this listing");
     expect(second.text).toMatch(/<th scope="row">Title<\/th><td>First save<\/td><td>Second save<\/td>/);
     expect((await snapshot(listing.id)).title).toBe("First save");
@@ -273,7 +308,11 @@ describe("people and invitations", () => {
     expect(res.text).toContain("Invitations not yet accepted");
     const invited = request.agent(t.app);
     const form = await invited.get(link!).expect(200);
-    await invited.post(link!).type("form").send({ password: PASSWORD, confirmPassword: PASSWORD, _csrf: tokenIn(form.text) }).expect(303);
+    await invited
+      .post(link!)
+      .type("form")
+      .send({ password: PASSWORD, confirmPassword: PASSWORD, _csrf: tokenIn(form.text) })
+      .expect(303);
     expect(await t.services.accounts.findByEmail("new.editor@example.org")).toMatchObject({ organisationId: orgA.id, organisationRole: "editor" });
     await request(t.app).get(link!).expect(404);
   });
@@ -293,14 +332,17 @@ describe("people and invitations", () => {
     const res = await agents.curator
       .post("/workspace/organisations")
       .type("form")
-      .send({ name: "Philippine Bureau of Immigration Academy", shortName: "BI Academy", kind: "member-state-agency", countryCode: "PHL", website: "https://immigration.example.ph", _csrf: tokens.curator })
+      .send({
+        name: "Philippine Bureau of Immigration Academy",
+        shortName: "BI Academy",
+        kind: "member-state-agency",
+        countryCode: "PHL",
+        website: "https://immigration.example.ph",
+        _csrf: tokens.curator,
+      })
       .expect(303);
     expect(res.headers.location).toBe("/workspace/people?org=philippine-bureau-of-immigration-academy");
-    const invite = await agents.curator
-      .post(res.headers.location)
-      .type("form")
-      .send({ email: "first.admin@example.ph", displayName: "First Admin", role: "admin", _csrf: tokens.curator })
-      .expect(200);
+    const invite = await agents.curator.post(res.headers.location).type("form").send({ email: "first.admin@example.ph", displayName: "First Admin", role: "admin", _csrf: tokens.curator }).expect(200);
     expect(invite.text).toContain("/invitations/");
     const malformed = await agents.curator
       .post("/workspace/organisations")
@@ -323,7 +365,10 @@ describe("people and invitations", () => {
 describe("oversized forms", () => {
   it("refuses a form over 1 MB with 413 and stores nothing", async () => {
     const [{ n: before }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM resources");
-    const res = await agents.editorA.post("/workspace/listings").type("form").send({ ...listingForm({ title: "Too big", description: "x".repeat(1_100_000) }), _csrf: tokens.editorA });
+    const res = await agents.editorA
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...listingForm({ title: "Too big", description: "x".repeat(1_100_000) }), _csrf: tokens.editorA });
     expect(res.status).toBe(413);
     expect(res.text).toContain("What was sent is too large.");
     const [{ n: after }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM resources");
@@ -338,7 +383,11 @@ describe("who may import, export and keep the profile", () => {
   });
   const cases: Array<{ name: string; run: (who: Who) => Promise<request.Response>; allowed: Who[] }> = [
     { name: "GET the import page of org A", run: (who) => agents[who].get(`/workspace/import${who === "curator" ? "?org=org-a" : ""}`), allowed: ["editorA", "adminA", "curator"] },
-    { name: "GET org A's export", run: (who) => agents[who].get(`/workspace/export?format=jsonl${who === "curator" || who === "editorB" ? "&org=org-a" : ""}`), allowed: ["editorA", "adminA", "curator"] },
+    {
+      name: "GET org A's export",
+      run: (who) => agents[who].get(`/workspace/export?format=jsonl${who === "curator" || who === "editorB" ? "&org=org-a" : ""}`),
+      allowed: ["editorA", "adminA", "curator"],
+    },
     { name: "GET org A's profile form", run: (who) => agents[who].get(`/workspace/organisation${who === "curator" || who === "editorB" ? "?org=org-a" : ""}`), allowed: ["adminA", "curator"] },
   ];
   for (const c of cases) {
@@ -347,7 +396,10 @@ describe("who may import, export and keep the profile", () => {
       it(`${c.name}: ${who} is ${allowed ? "allowed" : "refused"}`, async () => {
         const res = await c.run(who);
         const owners = async () => {
-          const ids = res.text.trim().split("\n").map((line) => Number(/^listing-(\d+)$/.exec(JSON.parse(line).externalId)![1]));
+          const ids = res.text
+            .trim()
+            .split("\n")
+            .map((line) => Number(/^listing-(\d+)$/.exec(JSON.parse(line).externalId)![1]));
           return [...new Set((await t.dataSource.query(`SELECT owner_id FROM resources WHERE id IN (${ids.join(",")})`)).map((r: { owner_id: number }) => Number(r.owner_id)))];
         };
         if (c.name.includes("export") && who !== "visitor") {
@@ -397,19 +449,34 @@ describe("session dates", () => {
 });
 
 describe("organisation profiles and verification", () => {
-  const profile = (fields: Record<string, string> = {}) => ({ shortName: "OA", countryCode: "IDN", website: "https://a.example.org", description: "We train border officials.", contactName: "Training desk", contactEmail: "Desk@A.example.org", ...fields });
+  const profile = (fields: Record<string, string> = {}) => ({
+    shortName: "OA",
+    countryCode: "IDN",
+    website: "https://a.example.org",
+    description: "We train border officials.",
+    contactName: "Training desk",
+    contactEmail: "Desk@A.example.org",
+    ...fields,
+  });
   const orgRow = async (id: number) => (await t.dataSource.query("SELECT name, short_name, website, description, contact_email, verified FROM organisations WHERE id = ?", [id]))[0];
 
   it("lets the organisation's admins and curators change its profile, nobody else", async () => {
     for (const who of ["visitor", "editorA", "editorB"] as Who[]) {
       const before = await orgRow(orgA.id);
-      const res = await agents[who].post("/workspace/organisation").type("form").send({ ...profile({ description: `by ${who}` }), _csrf: tokens[who] });
+      const res = await agents[who]
+        .post("/workspace/organisation")
+        .type("form")
+        .send({ ...profile({ description: `by ${who}` }), _csrf: tokens[who] });
       expect(res.status).toBe(who === "visitor" ? 303 : 404);
       expect(await orgRow(orgA.id)).toEqual(before);
     }
     await agents.editorA.get("/workspace/organisation").expect(404);
     await agents.adminA.get("/workspace/organisation").expect(200);
-    const saved = await agents.adminA.post("/workspace/organisation").type("form").send({ ...profile(), _csrf: tokens.adminA }).expect(303);
+    const saved = await agents.adminA
+      .post("/workspace/organisation")
+      .type("form")
+      .send({ ...profile(), _csrf: tokens.adminA })
+      .expect(303);
     expect(saved.headers.location).toBe("/workspace/organisation?saved=1");
     expect(await orgRow(orgA.id)).toMatchObject({ short_name: "OA", website: "https://a.example.org", description: "We train border officials.", contact_email: "desk@a.example.org" });
     const [event] = await t.dataSource.query("SELECT action, changes FROM audit_events WHERE entity_type = 'organisation' AND entity_id = ? ORDER BY id DESC LIMIT 1", [String(orgA.id)]);
@@ -417,22 +484,38 @@ describe("organisation profiles and verification", () => {
     expect(Object.keys(JSON.parse(event.changes)).sort()).toEqual(["contactEmail", "contactName", "countryCode", "description", "shortName", "website"]);
     // An admin may not rename the organisation or verify it: those fields are refused.
     const before = await orgRow(orgA.id);
-    const renamed = await agents.adminA.post("/workspace/organisation").type("form").send({ ...profile(), name: "Renamed", _csrf: tokens.adminA }).expect(400);
+    const renamed = await agents.adminA
+      .post("/workspace/organisation")
+      .type("form")
+      .send({ ...profile(), name: "Renamed", _csrf: tokens.adminA })
+      .expect(400);
     expect(renamed.text).toContain("is not a known parameter");
-    const bad = await agents.adminA.post("/workspace/organisation").type("form").send({ ...profile({ website: "javascript:alert(1)", contactEmail: "nope" }), _csrf: tokens.adminA }).expect(400);
+    const bad = await agents.adminA
+      .post("/workspace/organisation")
+      .type("form")
+      .send({ ...profile({ website: "javascript:alert(1)", contactEmail: "nope" }), _csrf: tokens.adminA })
+      .expect(400);
     expect(bad.text).toContain("Website must be an address starting with http:// or https://");
     expect(bad.text).toContain("Contact email must be an email address");
     expect(bad.text).toContain('value="nope"');
     expect(await orgRow(orgA.id)).toEqual(before);
     // A curator may rename it.
-    await agents.curator.post("/workspace/organisation?org=org-a").type("form").send({ ...profile(), name: "Organisation A", kind: "training-institution", _csrf: tokens.curator }).expect(303);
+    await agents.curator
+      .post("/workspace/organisation?org=org-a")
+      .type("form")
+      .send({ ...profile(), name: "Organisation A", kind: "training-institution", _csrf: tokens.curator })
+      .expect(303);
   });
 
   it("brings the search text of the organisation's listings up to date when its acronym changes", async () => {
     const listing = await buildResource(t, { ownerId: orgB.id, title: "Course of organisation B" });
     const find = async () => (await t.services.search.search({ q: "OBZQ", page: 1, pageSize: 10 })).hits.map((h) => h.slug);
     expect(await find()).toEqual([]);
-    await agents.curator.post("/workspace/organisation?org=org-b").type("form").send({ name: "Organisation B", kind: "training-institution", shortName: "OBZQ", countryCode: "", website: "", description: "", contactName: "", contactEmail: "", _csrf: tokens.curator }).expect(303);
+    await agents.curator
+      .post("/workspace/organisation?org=org-b")
+      .type("form")
+      .send({ name: "Organisation B", kind: "training-institution", shortName: "OBZQ", countryCode: "", website: "", description: "", contactName: "", contactEmail: "", _csrf: tokens.curator })
+      .expect(303);
     const found = await find();
     expect(found).toContain(listing.slug);
     const owners = await t.dataSource.query(`SELECT DISTINCT owner_id FROM resources WHERE slug IN (${found.map(() => "?").join(",")})`, found);

@@ -86,7 +86,9 @@ describe("configuration", () => {
     const cwd = tempDir();
     expect(loadConfig({}, cwd).linkCheck).toEqual({ timeoutMs: 10000, pauseMs: 1000, allowLoopback: false });
     expect(loadConfig({ LINK_CHECK_ALLOW_LOOPBACK: "true", LINK_CHECK_TIMEOUT_MS: "500", LINK_CHECK_PAUSE_MS: "0" }, cwd).linkCheck).toEqual({ timeoutMs: 500, pauseMs: 0, allowLoopback: true });
-    expect(problemsOf({ NODE_ENV: "production", SESSION_SECRET: "a-production-secret-of-enough-length", LINK_CHECK_ALLOW_LOOPBACK: "true" })).toEqual(["LINK_CHECK_ALLOW_LOOPBACK is for tests against a local server and is refused in production"]);
+    expect(problemsOf({ NODE_ENV: "production", SESSION_SECRET: "a-production-secret-of-enough-length", LINK_CHECK_ALLOW_LOOPBACK: "true" })).toEqual([
+      "LINK_CHECK_ALLOW_LOOPBACK is for tests against a local server and is refused in production",
+    ]);
     expect(problemsOf({ LINK_CHECK_TIMEOUT_MS: "5" })).toEqual(["LINK_CHECK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000"]);
   });
 

@@ -38,6 +38,9 @@ describe("glossary and search vocabulary", () => {
 
   it.each(cases)("$language term for $id ($term) is recognised by search as that concept", ({ term, expected }) => {
     const found = vocabulary.conceptsOf(term);
-    expect(found.some((concept) => expected.includes(concept)), `recognised as [${found.join(", ")}], expected one of [${expected.join(", ")}]`).toBe(true);
+    expect(
+      found.some((concept) => expected.includes(concept)),
+      `recognised as [${found.join(", ")}], expected one of [${expected.join(", ")}]`,
+    ).toBe(true);
   });
 });

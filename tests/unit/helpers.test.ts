@@ -36,7 +36,7 @@ describe("pagination", () => {
 
 describe("markdown", () => {
   it("keeps formatting and links, drops scripts, handlers and javascript: links", () => {
-    const html = renderMarkdown("# Title\n\n**bold** [ok](https://example.org) [bad](javascript:alert(1)) <script>x()</script> <b onclick=\"x()\">b</b>");
+    const html = renderMarkdown('# Title\n\n**bold** [ok](https://example.org) [bad](javascript:alert(1)) <script>x()</script> <b onclick="x()">b</b>');
     expect(html).toContain("<h3>Title</h3>");
     expect(html).toContain("<strong>bold</strong>");
     expect(html).toContain('<a href="https://example.org" rel="nofollow noopener">ok</a>');

@@ -29,7 +29,10 @@ function argumentsOf(message: string, locale: string): Set<string> {
 
 describe("message catalogues", () => {
   it("has one catalogue file per interface language, and no other", () => {
-    const files = readdirSync(LOCALES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort();
+    const files = readdirSync(LOCALES_DIR)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.replace(/\.json$/, ""))
+      .sort();
     const tags = INTERFACE_LANGUAGES.map((l) => l.tag);
     for (const file of files) expect(tags, `${file}.json is not an interface language`).toContain(file);
     expect(files).toContain("en");

@@ -96,7 +96,8 @@ describe("messages", () => {
 
 describe("keeping ?lang= in links", () => {
   it("adds the language to the page's own links and GET forms only", () => {
-    const html = '<a href="/topics">x</a><a href="/catalogue?q=a&amp;kind=b#r">y</a><a href="https://example.org/">z</a><a href="/styles.css">s</a><a href="/x?lang=km">k</a><form action="/catalogue" method="get"></form><form action="/sign-out" method="post"></form>';
+    const html =
+      '<a href="/topics">x</a><a href="/catalogue?q=a&amp;kind=b#r">y</a><a href="https://example.org/">z</a><a href="/styles.css">s</a><a href="/x?lang=km">k</a><form action="/catalogue" method="get"></form><form action="/sign-out" method="post"></form>';
     expect(keepLanguageInLinks(html, "th")).toBe(
       '<a href="/topics?lang=th">x</a><a href="/catalogue?q=a&amp;kind=b&amp;lang=th#r">y</a><a href="https://example.org/">z</a><a href="/styles.css">s</a><a href="/x?lang=km">k</a><form action="/catalogue" method="get"><input type="hidden" name="lang" value="th"></form><form action="/sign-out?lang=th" method="post"></form>',
     );

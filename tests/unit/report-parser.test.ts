@@ -148,9 +148,7 @@ describe("parseReportText on the October 2017 AHG progress report", () => {
 
   it("gives 6.1 no who, and strips tags from actions", () => {
     expect(item("6.1").who).toBeNull();
-    expect(item("2.5").action).toBe(
-      "Develop training materials and pilot workshop on the use of the Bali Process Handbook on Addressing Irregular Migration through Effective Information Campaigns",
-    );
+    expect(item("2.5").action).toBe("Develop training materials and pilot workshop on the use of the Bali Process Handbook on Addressing Irregular Migration through Effective Information Campaigns");
     expect(item("2.1").who).toBe("UNODC & members");
     expect(item("5.3").who).toBe("RSO & CIFAL- Jeju (South Korea)");
   });
@@ -209,7 +207,7 @@ describe("continuations and footnotes in small tables", () => {
 
   it("reads continuation rows and footnote rows of an HTML table", () => {
     const parsed = parseReportHtml(
-      "<h1>R</h1>\n<table>\n<tr><th></th><th>Action/Recommendation</th><th>Who</th><th>Status/Details</th></tr>\n<tr><td colspan=4>Returns</td></tr>\n<tr><td>1.1</td><td>Help those</td><td>IOM</td><td>Done ³</td></tr>\n<tr><td></td><td>in need.</td><td></td><td></td></tr>\n<tr><td colspan=4>³ <a href=\"https://example.org/a\">https://example.org/a</a></td></tr>\n</table>",
+      '<h1>R</h1>\n<table>\n<tr><th></th><th>Action/Recommendation</th><th>Who</th><th>Status/Details</th></tr>\n<tr><td colspan=4>Returns</td></tr>\n<tr><td>1.1</td><td>Help those</td><td>IOM</td><td>Done ³</td></tr>\n<tr><td></td><td>in need.</td><td></td><td></td></tr>\n<tr><td colspan=4>³ <a href="https://example.org/a">https://example.org/a</a></td></tr>\n</table>',
     );
     expect(contentOf(parsed)[0].items).toEqual([{ number: "1.1", action: "Help those in need.", who: "IOM", details: "Done ³", footnotes: ["³ https://example.org/a"] }]);
   });

@@ -29,7 +29,16 @@ describe("horizontal bar chart", () => {
   });
 
   it("draws one bar per datum, its width proportional to its value", () => {
-    const svg = horizontalBarChart({ id: "c", title: "t", description: "d", data: [{ label: "a", value: 10 }, { label: "b", value: 5 }, { label: "c", value: 1 }] });
+    const svg = horizontalBarChart({
+      id: "c",
+      title: "t",
+      description: "d",
+      data: [
+        { label: "a", value: 10 },
+        { label: "b", value: 5 },
+        { label: "c", value: 1 },
+      ],
+    });
     const widths = bars(svg);
     expect(widths).toHaveLength(3);
     expect(widths[0]).toBeGreaterThan(0);
@@ -39,7 +48,16 @@ describe("horizontal bar chart", () => {
   });
 
   it("scales to a given maximum, e.g. shares out of 100 percent, on a track", () => {
-    const svg = horizontalBarChart({ id: "r", title: "t", description: "d", max: 100, data: [{ label: "a", value: 50, valueText: "50%" }, { label: "b", value: 100, valueText: "100%" }] });
+    const svg = horizontalBarChart({
+      id: "r",
+      title: "t",
+      description: "d",
+      max: 100,
+      data: [
+        { label: "a", value: 50, valueText: "50%" },
+        { label: "b", value: 100, valueText: "100%" },
+      ],
+    });
     const [half, full] = bars(svg);
     expect(half / full).toBeCloseTo(0.5, 2);
     expect(svg.match(/class="bar-track"/g)).toHaveLength(2);
@@ -47,7 +65,15 @@ describe("horizontal bar chart", () => {
   });
 
   it("draws zero-width bars, and no NaN, when every value is zero", () => {
-    const svg = horizontalBarChart({ id: "z", title: "t", description: "d", data: [{ label: "a", value: 0 }, { label: "b", value: 0 }] });
+    const svg = horizontalBarChart({
+      id: "z",
+      title: "t",
+      description: "d",
+      data: [
+        { label: "a", value: 0 },
+        { label: "b", value: 0 },
+      ],
+    });
     expect(bars(svg)).toEqual([0, 0]);
     expect(svg).not.toMatch(/NaN|Infinity/);
   });
@@ -61,7 +87,16 @@ describe("horizontal bar chart", () => {
   });
 
   it("treats negative and non-finite values as nothing", () => {
-    const svg = horizontalBarChart({ id: "n", title: "t", description: "d", data: [{ label: "a", value: Number.NaN }, { label: "b", value: -3 }, { label: "c", value: 2 }] });
+    const svg = horizontalBarChart({
+      id: "n",
+      title: "t",
+      description: "d",
+      data: [
+        { label: "a", value: Number.NaN },
+        { label: "b", value: -3 },
+        { label: "c", value: 2 },
+      ],
+    });
     const widths = bars(svg);
     expect(widths[0]).toBe(0);
     expect(widths[1]).toBe(0);

@@ -144,7 +144,10 @@ export class AccountService {
   }
 
   /** Creates a single-use invitation and returns the secret token for its link (only its hash is stored). */
-  async invite(input: { email: string; displayName: string; organisationId: number | null; organisationRole: OrganisationRole | null; siteRole?: SiteRole }, actor: Actor): Promise<{ token: string; invitation: Invitation }> {
+  async invite(
+    input: { email: string; displayName: string; organisationId: number | null; organisationRole: OrganisationRole | null; siteRole?: SiteRole },
+    actor: Actor,
+  ): Promise<{ token: string; invitation: Invitation }> {
     const email = normaliseEmail(input.email);
     if (await this.users.existsBy({ email })) throw new ValidationError({ email: message("accounts.errors.emailTaken") });
     const token = randomBytes(32).toString("base64url");

@@ -10,8 +10,15 @@ import { requireSignIn } from "./auth";
 
 const signInSchema = z
   .object({
-    email: z.string().trim().min(1, message("accounts.errors.enterEmail")).max(254, message("validation.tooLong", { maximum: 254 })),
-    password: z.string().min(1, message("accounts.errors.enterPassword")).max(1024, message("validation.tooLong", { maximum: 1024 })),
+    email: z
+      .string()
+      .trim()
+      .min(1, message("accounts.errors.enterEmail"))
+      .max(254, message("validation.tooLong", { maximum: 254 })),
+    password: z
+      .string()
+      .min(1, message("accounts.errors.enterPassword"))
+      .max(1024, message("validation.tooLong", { maximum: 1024 })),
     next: z.string().max(500).optional(),
     _csrf: z.string().optional(),
   })
@@ -19,7 +26,10 @@ const signInSchema = z
 
 const passwordSchema = z
   .object({
-    currentPassword: z.string().min(1, message("accounts.errors.enterCurrent")).max(1024, message("validation.tooLong", { maximum: 1024 })),
+    currentPassword: z
+      .string()
+      .min(1, message("accounts.errors.enterCurrent"))
+      .max(1024, message("validation.tooLong", { maximum: 1024 })),
     newPassword: z.string().max(1024, message("validation.tooLong", { maximum: 1024 })),
     confirmPassword: z.string().max(1024, message("validation.tooLong", { maximum: 1024 })),
     _csrf: z.string().optional(),
@@ -66,8 +76,7 @@ export function accountPages(services: Pick<Services, "accounts">, limiter: Sign
 
   router.post("/sign-in", async (req, res, next) => {
     const values = { email: typeof req.body?.email === "string" ? req.body.email : "", next: safeNext(req.body?.next) };
-    const show = (status: number, message: string, errors: Record<string, string> = {}) =>
-      res.status(status).render("accounts/sign-in", { title: "Sign in", values, errors, message });
+    const show = (status: number, message: string, errors: Record<string, string> = {}) => res.status(status).render("accounts/sign-in", { title: "Sign in", values, errors, message });
     let input: z.output<typeof signInSchema>;
     try {
       input = parseWith(signInSchema, req.body ?? {}, message("accounts.signIn.enter"));

@@ -41,9 +41,7 @@ export function installAuth(app: Express, config: Config, dataSource: DataSource
     // express-session then runs every later request without a session, until a restart. A failed
     // query is that one request's error (it has been passed to it already).
     onError: (_store, error) => logger.warn({ err: error }, "a session could not be read or written"),
-  }).connect(
-    dataSource.getRepository(HttpSession),
-  );
+  }).connect(dataSource.getRepository(HttpSession));
   const sessions = session({
     name: SESSION_COOKIE,
     secret: config.sessionSecret,

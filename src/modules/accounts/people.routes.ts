@@ -26,9 +26,16 @@ const organisationSchema = z
   .object({
     _csrf: z.string().optional(),
     name: z.string().trim().min(3).max(200),
-    shortName: z.string().trim().max(40).transform((v) => v || null),
+    shortName: z
+      .string()
+      .trim()
+      .max(40)
+      .transform((v) => v || null),
     kind: z.enum(ORGANISATION_KINDS, { error: message("listing.errors.chooseKind") }),
-    countryCode: z.string().regex(/^([A-Z]{3})?$/, message("listing.errors.chooseCountry")).transform((v) => v || null),
+    countryCode: z
+      .string()
+      .regex(/^([A-Z]{3})?$/, message("listing.errors.chooseCountry"))
+      .transform((v) => v || null),
     website: z
       .string()
       .trim()
@@ -98,7 +105,15 @@ export function peoplePages(services: Pick<Services, "accounts" | "organisations
 
   router.get("/workspace/organisations/new", requireSignIn, async (req, res) => {
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
-    res.render("workspace/organisation-form", { title: "New organisation", values: { kind: "member-state-agency" }, errors: {}, message: null, labels: LABELS, countries: await reference.listCountries(), kinds: ORGANISATION_KINDS });
+    res.render("workspace/organisation-form", {
+      title: "New organisation",
+      values: { kind: "member-state-agency" },
+      errors: {},
+      message: null,
+      labels: LABELS,
+      countries: await reference.listCountries(),
+      kinds: ORGANISATION_KINDS,
+    });
   });
 
   router.post("/workspace/organisations", requireSignIn, async (req, res) => {
@@ -110,7 +125,15 @@ export function peoplePages(services: Pick<Services, "accounts" | "organisations
       res.redirect(303, `/workspace/people?org=${organisation.slug}`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      res.status(400).render("workspace/organisation-form", { title: "New organisation", values: req.body ?? {}, errors: error.fieldKeys ?? {}, message: error.messageKey, labels: LABELS, countries: await reference.listCountries(), kinds: ORGANISATION_KINDS });
+      res.status(400).render("workspace/organisation-form", {
+        title: "New organisation",
+        values: req.body ?? {},
+        errors: error.fieldKeys ?? {},
+        message: error.messageKey,
+        labels: LABELS,
+        countries: await reference.listCountries(),
+        kinds: ORGANISATION_KINDS,
+      });
     }
   });
 

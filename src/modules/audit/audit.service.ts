@@ -48,7 +48,13 @@ export class AuditService {
   async recordMany(manager: EntityManager, actor: Actor, records: AuditRecord[]): Promise<void> {
     for (let i = 0; i < records.length; i += 200) {
       const rows = records.slice(i, i + 200).map((record) => rowOf(actor, record));
-      await manager.createQueryBuilder().insert().into(AuditEvent).values(rows as QueryDeepPartialEntity<AuditEvent>[]).updateEntity(false).execute();
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AuditEvent)
+        .values(rows as QueryDeepPartialEntity<AuditEvent>[])
+        .updateEntity(false)
+        .execute();
     }
   }
 

@@ -199,10 +199,7 @@ export class CatalogueService {
       case "relevance":
         if (request.q) {
           idQuery
-            .orderBy(
-              "CASE WHEN LOWER(r.title) LIKE :pattern ESCAPE '\\' OR LOWER(r.acronym) LIKE :pattern ESCAPE '\\' THEN 0 WHEN LOWER(r.summary) LIKE :pattern ESCAPE '\\' THEN 1 ELSE 2 END",
-              "ASC",
-            )
+            .orderBy("CASE WHEN LOWER(r.title) LIKE :pattern ESCAPE '\\' OR LOWER(r.acronym) LIKE :pattern ESCAPE '\\' THEN 0 WHEN LOWER(r.summary) LIKE :pattern ESCAPE '\\' THEN 1 ELSE 2 END", "ASC")
             .setParameter("pattern", likePattern(request.q));
           // Among equally good matches, listings not confirmed within a year come after the others.
           idQuery.addOrderBy(`CASE WHEN ${confirmedWithinYearSql("r")} THEN 0 ELSE 1 END`, "ASC").setParameter("confirmedCutoff", confirmationCutoff(new Date()));
@@ -220,11 +217,7 @@ export class CatalogueService {
         break;
       case "next-session": {
         const next = `(SELECT MIN(cs.start_date) FROM course_sessions cs WHERE cs.resource_id = r.id AND ${UPCOMING_SESSION})`;
-        idQuery
-          .orderBy(`CASE WHEN ${next} IS NULL THEN 1 ELSE 0 END`, "ASC")
-          .addOrderBy(next, "ASC")
-          .addOrderBy("LOWER(r.title)", "ASC")
-          .setParameter("today", todayUtc());
+        idQuery.orderBy(`CASE WHEN ${next} IS NULL THEN 1 ELSE 0 END`, "ASC").addOrderBy(next, "ASC").addOrderBy("LOWER(r.title)", "ASC").setParameter("today", todayUtc());
         break;
       }
     }
@@ -278,11 +271,7 @@ export class CatalogueService {
   /** Number of visible listings per language tag, by editions and session languages. */
   async countByLanguage(viewer: Viewer = VISITOR): Promise<Map<string, number>> {
     const rows: Array<{ tag: string; n: number | string }> = await this.visible(viewer)
-      .innerJoin(
-        LANGUAGES_OF_LISTINGS,
-        "lang",
-        "lang.resource_id = r.id",
-      )
+      .innerJoin(LANGUAGES_OF_LISTINGS, "lang", "lang.resource_id = r.id")
       .select("lang.tag", "tag")
       .addSelect("COUNT(DISTINCT r.id)", "n")
       .groupBy("lang.tag")
@@ -292,31 +281,19 @@ export class CatalogueService {
 
   /** Number of visible listings per owner organisation id. */
   async countByOwner(viewer: Viewer = VISITOR): Promise<Map<number, number>> {
-    const rows: Array<{ ownerId: number | string; n: number | string }> = await this.visible(viewer)
-      .select("r.ownerId", "ownerId")
-      .addSelect("COUNT(r.id)", "n")
-      .groupBy("r.ownerId")
-      .getRawMany();
+    const rows: Array<{ ownerId: number | string; n: number | string }> = await this.visible(viewer).select("r.ownerId", "ownerId").addSelect("COUNT(r.id)", "n").groupBy("r.ownerId").getRawMany();
     return new Map(rows.map((row) => [Number(row.ownerId), Number(row.n)]));
   }
 
   /** Count of visible listings, and of their owners and languages. */
   async totals(viewer: Viewer = VISITOR): Promise<{ resources: number; organisations: number; languages: number }> {
-    const [resources, byOwner, byLanguage] = await Promise.all([
-      this.visible(viewer).getCount(),
-      this.countByOwner(viewer),
-      this.countByLanguage(viewer),
-    ]);
+    const [resources, byOwner, byLanguage] = await Promise.all([this.visible(viewer).getCount(), this.countByOwner(viewer), this.countByLanguage(viewer)]);
     return { resources, organisations: byOwner.size, languages: byLanguage.size };
   }
 
   /** Countries that visible listings belong to, by their owner or a session venue. */
   async countriesInUse(viewer: Viewer = VISITOR): Promise<string[]> {
-    const owners: Array<{ code: string }> = await this.visible(viewer)
-      .innerJoin("r.owner", "o")
-      .select("DISTINCT o.countryCode", "code")
-      .andWhere("o.countryCode IS NOT NULL")
-      .getRawMany();
+    const owners: Array<{ code: string }> = await this.visible(viewer).innerJoin("r.owner", "o").select("DISTINCT o.countryCode", "code").andWhere("o.countryCode IS NOT NULL").getRawMany();
     const venues: Array<{ code: string }> = await this.visible(viewer)
       .innerJoin("course_sessions", "cs", "cs.resource_id = r.id")
       .select("DISTINCT cs.country_code", "code")
@@ -355,9 +332,36 @@ export class CatalogueService {
       const editionKeys = (input.editions ?? []).map(editionKey);
       const twice = (input.editions ?? []).filter((e, i) => editionKeys.indexOf(editionKey(e)) !== i).map((e) => e.languageTag);
       if (twice.length) problems.editions = `have the same edition twice (${[...new Set(twice)].join(", ")}): one edition per language and format`;
-      if (missing(topicSlugs, topics.map((t) => t.slug)).length) problems.topicSlugs = `names unknown topics: ${missing(topicSlugs, topics.map((t) => t.slug)).join(", ")}`;
-      if (missing(audienceSlugs, audiences.map((a) => a.slug)).length) problems.audienceSlugs = `names unknown audiences: ${missing(audienceSlugs, audiences.map((a) => a.slug)).join(", ")}`;
-      if (missing(tags, languages.map((l) => l.tag)).length) problems.languages = `unknown language tags: ${missing(tags, languages.map((l) => l.tag)).join(", ")}`;
+      if (
+        missing(
+          topicSlugs,
+          topics.map((t) => t.slug),
+        ).length
+      )
+        problems.topicSlugs = `names unknown topics: ${missing(
+          topicSlugs,
+          topics.map((t) => t.slug),
+        ).join(", ")}`;
+      if (
+        missing(
+          audienceSlugs,
+          audiences.map((a) => a.slug),
+        ).length
+      )
+        problems.audienceSlugs = `names unknown audiences: ${missing(
+          audienceSlugs,
+          audiences.map((a) => a.slug),
+        ).join(", ")}`;
+      if (
+        missing(
+          tags,
+          languages.map((l) => l.tag),
+        ).length
+      )
+        problems.languages = `unknown language tags: ${missing(
+          tags,
+          languages.map((l) => l.tag),
+        ).join(", ")}`;
       if (input.languageTag && !(await manager.getRepository(Language).existsBy({ tag: input.languageTag }))) problems.languageTag = message("listing.errors.chooseLanguage");
       if (!(await this.organisations.findById(input.ownerId))) problems.owner = "no such organisation";
       if (Object.keys(problems).length) throw new ValidationError(problems);
@@ -402,8 +406,7 @@ export class CatalogueService {
     const base = this.visible(viewer);
     await this.applyFilters(base, filters);
     const matching = async () => base.clone();
-    const tally = (rows: Array<{ value: string | number | null; n: number | string }>) =>
-      Object.fromEntries(rows.filter((r) => r.value !== null).map((r) => [String(r.value), Number(r.n)]));
+    const tally = (rows: Array<{ value: string | number | null; n: number | string }>) => Object.fromEntries(rows.filter((r) => r.value !== null).map((r) => [String(r.value), Number(r.n)]));
 
     const [topics, languages, kind, deliveryMode, ownerSlug, countries] = await Promise.all([
       matching().then((qb) =>
@@ -416,16 +419,7 @@ export class CatalogueService {
           .getRawMany(),
       ),
       matching().then((qb) =>
-        qb
-          .innerJoin(
-            LANGUAGES_OF_LISTINGS,
-            "lang",
-            "lang.resource_id = r.id",
-          )
-          .select("lang.tag", "value")
-          .addSelect("COUNT(DISTINCT r.id)", "n")
-          .groupBy("lang.tag")
-          .getRawMany(),
+        qb.innerJoin(LANGUAGES_OF_LISTINGS, "lang", "lang.resource_id = r.id").select("lang.tag", "value").addSelect("COUNT(DISTINCT r.id)", "n").groupBy("lang.tag").getRawMany(),
       ),
       matching().then((qb) => qb.select("r.kind", "value").addSelect("COUNT(r.id)", "n").groupBy("r.kind").getRawMany()),
       matching().then((qb) => qb.select("r.deliveryMode", "value").addSelect("COUNT(r.id)", "n").groupBy("r.deliveryMode").getRawMany()),

@@ -81,8 +81,20 @@ export class CourseSession {
 
 /** A session's own values, the ones an import compares and writes and an export carries. */
 export const SESSION_VALUE_KEYS = [
-  "startDate", "endDate", "city", "countryCode", "online", "languageTag", "status", "venue", "timeZone",
-  "capacity", "seatsPerCountry", "applicationOpens", "applicationDeadline", "interpretationLanguages",
+  "startDate",
+  "endDate",
+  "city",
+  "countryCode",
+  "online",
+  "languageTag",
+  "status",
+  "venue",
+  "timeZone",
+  "capacity",
+  "seatsPerCountry",
+  "applicationOpens",
+  "applicationDeadline",
+  "interpretationLanguages",
 ] as const;
 
 export type SessionValues = Pick<CourseSession, (typeof SESSION_VALUE_KEYS)[number]>;

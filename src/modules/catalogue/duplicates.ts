@@ -34,7 +34,11 @@ export interface Duplicate {
  * counted as one space. Marks are kept (in Thai or Khmer they are letters' vowels).
  */
 export function titleKey(title: string): string {
-  return title.normalize("NFKC").toLocaleLowerCase("en").replace(/[^\p{L}\p{M}\p{N}]+/gu, " ").trim();
+  return title
+    .normalize("NFKC")
+    .toLocaleLowerCase("en")
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, " ")
+    .trim();
 }
 
 /**
@@ -97,11 +101,7 @@ export class DuplicateFinder {
     const found: Duplicate[][] = candidates.map(() => []);
     if (candidates.length === 0) return found;
     const visible = visibleSql("r", { member: true });
-    const base = () =>
-      manager
-        .getRepository(Resource)
-        .createQueryBuilder("r")
-        .select(["r.id AS id", "r.slug AS slug", "r.title AS title", "r.url AS url", "r.owner_id AS \"ownerId\""]);
+    const base = () => manager.getRepository(Resource).createQueryBuilder("r").select(["r.id AS id", "r.slug AS slug", "r.title AS title", "r.url AS url", 'r.owner_id AS "ownerId"']);
     const add = (index: number, row: Row, reason: DuplicateReason, date?: string) => {
       const id = Number(row.id);
       if (found[index].some((d) => d.id === id)) return;

@@ -19,7 +19,18 @@ export interface ListingFields extends Omit<ListingColumns, "status"> {
 }
 
 export const EDITABLE_FIELDS: Array<keyof ListingFields> = [
-  "kind", "title", "languageTag", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "deliveryMode", "isFree", "contactName", "contactEmail", "visibility", "topicSlugs", "audienceSlugs",
+  "kind",
+  "title",
+  "languageTag",
+  ...LISTING_TEXT_FIELDS.map((f) => f.name),
+  "url",
+  "deliveryMode",
+  "isFree",
+  "contactName",
+  "contactEmail",
+  "visibility",
+  "topicSlugs",
+  "audienceSlugs",
 ];
 
 /** Someone saved the listing since this form was opened: nothing was written. */
@@ -194,7 +205,11 @@ export class ListingEditor {
    * listing was confirmed since the link was made (the link was used, or the owner confirmed in the
    * workspace), or when it is archived. Two clicks at once: one confirms, the other is refused.
    */
-  async confirmFromLink(id: number, linkIssuedAt: Date, actor: Actor): Promise<{ done: true; resource: Resource } | { done: false; reason: "missing" | "used" | "archived"; resource: Resource | null }> {
+  async confirmFromLink(
+    id: number,
+    linkIssuedAt: Date,
+    actor: Actor,
+  ): Promise<{ done: true; resource: Resource } | { done: false; reason: "missing" | "used" | "archived"; resource: Resource | null }> {
     return this.writer.transaction(async (manager) => {
       const resource = await this.find(id, manager);
       if (!resource) return { done: false as const, reason: "missing" as const, resource: null };
@@ -228,7 +243,10 @@ export class ListingEditor {
 
   async addSession(
     id: number,
-    session: Pick<CourseSession, "startDate" | "endDate" | "city" | "countryCode" | "online" | "languageTag" | "status" | "timeZone" | "seatsPerCountry" | "applicationOpens" | "applicationDeadline"> & { interpretationLanguages: string[] },
+    session: Pick<
+      CourseSession,
+      "startDate" | "endDate" | "city" | "countryCode" | "online" | "languageTag" | "status" | "timeZone" | "seatsPerCountry" | "applicationOpens" | "applicationDeadline"
+    > & { interpretationLanguages: string[] },
     actor: Actor,
   ): Promise<void> {
     await this.touch(id, actor, async () => ({
@@ -246,11 +264,7 @@ export class ListingEditor {
   }
 
   /** A change to a listing's parts: the writer writes it, moves its version on, audits it and queues it for the index. */
-  private async touch(
-    id: number,
-    actor: Actor,
-    change: (manager: EntityManager, resource: Resource) => Promise<Omit<ListingChange, "id" | "ownerId">>,
-  ): Promise<void> {
+  private async touch(id: number, actor: Actor, change: (manager: EntityManager, resource: Resource) => Promise<Omit<ListingChange, "id" | "ownerId">>): Promise<void> {
     await this.writer.transaction(async (manager) => {
       const resource = await this.find(id, manager);
       if (!resource) throw new NotFoundError(message("errors.notFound.ownListing"));

@@ -106,7 +106,10 @@ export function searchableDetails(resource: Partial<Record<ListingTextFieldName,
 export const SEARCHED_DETAILS: readonly string[] = LISTING_TEXT_FIELDS.filter((f) => f.search === "details").map((f) => f.name);
 
 /** Labels of the text fields in English, for the audit trail and messages that are not translated. */
-export const TEXT_FIELD_LABELS: Record<ListingTextFieldName, string> = Object.fromEntries(LISTING_TEXT_FIELDS.map((f) => [f.name, translator("en").t(`listing.fields.${f.name}`)])) as Record<ListingTextFieldName, string>;
+export const TEXT_FIELD_LABELS: Record<ListingTextFieldName, string> = Object.fromEntries(LISTING_TEXT_FIELDS.map((f) => [f.name, translator("en").t(`listing.fields.${f.name}`)])) as Record<
+  ListingTextFieldName,
+  string
+>;
 
 /** The text fields a group of the form holds, in order. */
 export function textFieldsIn(group: ListingTextField["group"]): readonly ListingTextField[] {

@@ -92,8 +92,19 @@ export const listingSlugBase = (columns: Pick<ListingColumns, "title" | "acronym
 
 /** What a session holds where nothing is given. */
 const SESSION_DEFAULTS: Omit<SessionValues, "startDate"> = {
-  endDate: null, city: null, countryCode: null, online: false, languageTag: null, status: "planned", venue: null, timeZone: null,
-  capacity: null, seatsPerCountry: null, applicationOpens: null, applicationDeadline: null, interpretationLanguages: null,
+  endDate: null,
+  city: null,
+  countryCode: null,
+  online: false,
+  languageTag: null,
+  status: "planned",
+  venue: null,
+  timeZone: null,
+  capacity: null,
+  seatsPerCountry: null,
+  applicationOpens: null,
+  applicationDeadline: null,
+  interpretationLanguages: null,
 };
 
 /** A session's columns for an insert: what is not given is empty, "no languages" is null. */
@@ -147,7 +158,13 @@ export class ListingWriter {
   async create(manager: EntityManager, listings: NewListing[], actor: Actor, onWritten?: (done: number) => void): Promise<number[]> {
     if (listings.length === 0) return [];
     const bases = listings.map((l) => l.slug ?? listingSlugBase(l.columns));
-    const slugs = new SlugAllocator(await this.repository.slugsTaken(manager, bases.map((b) => b || "listing")), "listing");
+    const slugs = new SlugAllocator(
+      await this.repository.slugsTaken(
+        manager,
+        bases.map((b) => b || "listing"),
+      ),
+      "listing",
+    );
     const withSlugs = listings.map((listing, i) => ({ listing, slug: slugs.next(bases[i]) }));
     const now = new Date();
     const idBySlug = new Map<string, number>();
@@ -171,7 +188,11 @@ export class ListingWriter {
         )
         .updateEntity(false)
         .execute();
-      for (const [slug, id] of await this.repository.idsBySlug(manager, part.map((p) => p.slug))) idBySlug.set(slug, id);
+      for (const [slug, id] of await this.repository.idsBySlug(
+        manager,
+        part.map((p) => p.slug),
+      ))
+        idBySlug.set(slug, id);
       onWritten?.((done += part.length));
     }
     const created = withSlugs.map(({ listing, slug }) => ({ id: idBySlug.get(slug)!, listing }));
@@ -227,10 +248,22 @@ export class ListingWriter {
     const insert = async (target: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]) => {
       for (const part of chunks(rows)) await manager.createQueryBuilder().insert().into(target).values(part).updateEntity(false).execute();
     };
-    await insert(this.junction(manager, "topics"), listings.flatMap(({ id, topicIds }) => (topicIds ?? []).map((topicId) => ({ resource_id: id, topic_id: topicId }))));
-    await insert(this.junction(manager, "audiences"), listings.flatMap(({ id, audienceSlugs }) => (audienceSlugs ?? []).map((slug) => ({ resource_id: id, audience_slug: slug }))));
-    await insert(Edition, listings.flatMap(({ id, editions }) => (editions ?? []).map((e) => ({ languageTag: e.languageTag, title: e.title, url: e.url, format: e.format, resourceId: id }))));
-    await insert(CourseSession, listings.flatMap(({ id, sessions }) => (sessions ?? []).map((s) => sessionRow(id, s))));
+    await insert(
+      this.junction(manager, "topics"),
+      listings.flatMap(({ id, topicIds }) => (topicIds ?? []).map((topicId) => ({ resource_id: id, topic_id: topicId }))),
+    );
+    await insert(
+      this.junction(manager, "audiences"),
+      listings.flatMap(({ id, audienceSlugs }) => (audienceSlugs ?? []).map((slug) => ({ resource_id: id, audience_slug: slug }))),
+    );
+    await insert(
+      Edition,
+      listings.flatMap(({ id, editions }) => (editions ?? []).map((e) => ({ languageTag: e.languageTag, title: e.title, url: e.url, format: e.format, resourceId: id }))),
+    );
+    await insert(
+      CourseSession,
+      listings.flatMap(({ id, sessions }) => (sessions ?? []).map((s) => sessionRow(id, s))),
+    );
   }
 
   /** Replaces the parts of a saved listing that a change gives, and adds or removes single ones. */

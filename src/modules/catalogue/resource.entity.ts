@@ -1,14 +1,4 @@
-import {
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  JoinTable,
-  ManyToMany,
-  ManyToOne,
-  OneToMany,
-  PrimaryGeneratedColumn,
-} from "typeorm";
+import { Column, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, OneToMany, PrimaryGeneratedColumn } from "typeorm";
 import { CreatedAtColumn, DateTimeColumn, UpdatedAtColumn } from "../../db/columns";
 import { Organisation } from "../organisations/organisation.entity";
 import { Audience, Language } from "../reference/reference.entities";

@@ -22,11 +22,9 @@ export async function presenterContext(reference: Pick<ReferenceService, "langua
   return { languages, countries };
 }
 
-export const DEFAULT_OWNERSHIP_STATEMENT =
-  "Listed by its owner, who keeps full ownership; contact them for access.";
+export const DEFAULT_OWNERSHIP_STATEMENT = "Listed by its owner, who keeps full ownership; contact them for access.";
 
-const byLanguageName = (ctx: PresenterContext) => (a: string, b: string) =>
-  compareText(ctx.languages.get(a)?.name ?? a, ctx.languages.get(b)?.name ?? b);
+const byLanguageName = (ctx: PresenterContext) => (a: string, b: string) => compareText(ctx.languages.get(a)?.name ?? a, ctx.languages.get(b)?.name ?? b);
 
 /** Languages a listing is offered in: its editions' and its sessions' languages. */
 function languageTags(resource: Resource): string[] {
@@ -36,7 +34,6 @@ function languageTags(resource: Resource): string[] {
   for (const s of resource.sessions ?? []) if (s.languageTag) tags.add(s.languageTag);
   return [...tags];
 }
-
 
 function presentSession(session: CourseSession, ctx: PresenterContext) {
   const place = sessionPlace(session, (code) => ctx.countries.get(code) ?? code);
@@ -77,9 +74,7 @@ export function presentCard(resource: Resource, ctx: PresenterContext) {
     kind: resource.kind,
     kindName: kindName(resource.kind),
     summary: resource.summary,
-    owner: resource.owner
-      ? { slug: resource.owner.slug, name: resource.owner.name, shortName: resource.owner.shortName, path: `/organisations/${resource.owner.slug}` }
-      : null,
+    owner: resource.owner ? { slug: resource.owner.slug, name: resource.owner.name, shortName: resource.owner.shortName, path: `/organisations/${resource.owner.slug}` } : null,
     topics: (resource.topics ?? []).map((t) => ({ slug: t.slug, name: t.name, path: `/topics/${t.slug}` })).sort((a, b) => compareText(a.name, b.name)),
     languages: languageTags(resource)
       .sort(byLanguageName(ctx))
@@ -125,7 +120,10 @@ export function presentDetail(resource: Resource, ctx: PresenterContext) {
       }))
       .sort((a, b) => compareText(a.language, b.language)),
     upcomingSessions: sessions.filter((s) => isUpcomingSession(s, today)).map((s) => presentSession(s, ctx)),
-    pastSessions: sessions.filter((s) => !isUpcomingSession(s, today)).reverse().map((s) => presentSession(s, ctx)),
+    pastSessions: sessions
+      .filter((s) => !isUpcomingSession(s, today))
+      .reverse()
+      .map((s) => presentSession(s, ctx)),
     contact: {
       name: resource.contactName ?? owner?.contactName ?? null,
       email: resource.contactEmail ?? owner?.contactEmail ?? null,

@@ -38,5 +38,8 @@ export const AUDIENCES = topicsReference.audiences;
 
 /** Audience slugs are the names, kebab-cased. */
 export function audienceSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }

@@ -29,8 +29,15 @@ const actorOf = (req: Request): Actor => ({ id: req.user!.id, label: req.user!.e
 /** The workspace's listings table: an organisation (curators), words in the title, acronym or owner, a status. */
 const workspaceQuery = z
   .object({
-    org: z.string().regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug")).optional(),
-    q: z.string().max(200).transform((v) => v.trim()).optional(),
+    org: z
+      .string()
+      .regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug"))
+      .optional(),
+    q: z
+      .string()
+      .max(200)
+      .transform((v) => v.trim())
+      .optional(),
     status: z.enum(["draft", "pending", "published", "archived"], { error: message("validation.choice") }).optional(),
   })
   .strict();
@@ -41,17 +48,50 @@ function foldForFilter(text: string): string[] {
 }
 
 const FIELD_LABELS: Record<string, string> = {
-  kind: "Kind", title: "Title", ...TEXT_FIELD_LABELS, url: "Website", deliveryMode: "Delivery", isFree: "Cost", contactName: "Contact name",
-  contactEmail: "Contact email", visibility: "Visibility", topicSlugs: "Topics", audienceSlugs: "Audiences", version: "Version",
-  languageTag: "Language", format: "Format", startDate: "Start", endDate: "End", city: "City", countryCode: "Country", status: "Status", timeZone: "Time zone",
-  capacity: "Seats", seatsPerCountry: "Seats per country", applicationOpens: "Applications open", applicationDeadline: "Applications close", interpretationLanguages: "Interpretation",
+  kind: "Kind",
+  title: "Title",
+  ...TEXT_FIELD_LABELS,
+  url: "Website",
+  deliveryMode: "Delivery",
+  isFree: "Cost",
+  contactName: "Contact name",
+  contactEmail: "Contact email",
+  visibility: "Visibility",
+  topicSlugs: "Topics",
+  audienceSlugs: "Audiences",
+  version: "Version",
+  languageTag: "Language",
+  format: "Format",
+  startDate: "Start",
+  endDate: "End",
+  city: "City",
+  countryCode: "Country",
+  status: "Status",
+  timeZone: "Time zone",
+  capacity: "Seats",
+  seatsPerCountry: "Seats per country",
+  applicationOpens: "Applications open",
+  applicationDeadline: "Applications close",
+  interpretationLanguages: "Interpretation",
 };
 
 /** Labels of the edition and session forms' fields, for their error messages. */
 const PART_LABELS: Record<string, string> = {
-  languageTag: "Language", title: "Title in that language", url: "Link", format: "Format", startDate: "Start", endDate: "End", city: "City",
-  countryCode: "Country", timeZone: "Time zone", online: "Online", status: "Status", seatsPerCountry: "Seats per country",
-  applicationOpens: "Applications open", applicationDeadline: "Applications close", interpretationLanguages: "Interpretation into",
+  languageTag: "Language",
+  title: "Title in that language",
+  url: "Link",
+  format: "Format",
+  startDate: "Start",
+  endDate: "End",
+  city: "City",
+  countryCode: "Country",
+  timeZone: "Time zone",
+  online: "Online",
+  status: "Status",
+  seatsPerCountry: "Seats per country",
+  applicationOpens: "Applications open",
+  applicationDeadline: "Applications close",
+  interpretationLanguages: "Interpretation into",
 };
 /** The listing's text fields by the group of the form they sit in. */
 const TEXT_FIELD_GROUPS = { about: textFieldsIn("about"), takingPart: textFieldsIn("taking-part"), practical: textFieldsIn("practical") };
@@ -71,7 +111,10 @@ function formValues(resource: Resource | null) {
 }
 
 /** The contributors' workspace: their organisation's listings, in every status. */
-export function workspacePages(services: Pick<Services, "organisations" | "topics" | "reference" | "catalogue" | "audit" | "reports" | "review" | "confirmation" | "links" | "duplicates">, editor: ListingEditor): Router {
+export function workspacePages(
+  services: Pick<Services, "organisations" | "topics" | "reference" | "catalogue" | "audit" | "reports" | "review" | "confirmation" | "links" | "duplicates">,
+  editor: ListingEditor,
+): Router {
   const router = Router();
   const { organisations, topics, reference, catalogue, audit } = services;
   router.use("/workspace", requireSignIn, (req, _res, next) => {
@@ -115,9 +158,15 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     const organisation = await organisationFor(req);
     if (filter.org && !organisation && isCurator(req.user ?? null)) throw new NotFoundError();
     if (!organisation && !isCurator(req.user ?? null)) throw new NotFoundError(message("errors.notFound.noOrganisation"));
-    const [all, due, failingLinks] = await Promise.all([editor.listForOwner(organisation?.id ?? null), services.confirmation.due(organisation?.id ?? null), organisation ? services.links.failing(organisation.id) : Promise.resolve([])]);
+    const [all, due, failingLinks] = await Promise.all([
+      editor.listForOwner(organisation?.id ?? null),
+      services.confirmation.due(organisation?.id ?? null),
+      organisation ? services.links.failing(organisation.id) : Promise.resolve([]),
+    ]);
     const words = filter.q ? foldForFilter(filter.q) : null;
-    const listings = all.filter((r) => (!filter.status || r.status === filter.status) && (!words || words.every((w) => foldForFilter(`${r.title} ${r.acronym ?? ""} ${r.owner?.name ?? ""}`).some((x) => x.includes(w)))));
+    const listings = all.filter(
+      (r) => (!filter.status || r.status === filter.status) && (!words || words.every((w) => foldForFilter(`${r.title} ${r.acronym ?? ""} ${r.owner?.name ?? ""}`).some((x) => x.includes(w)))),
+    );
     const today = todayUtc();
     const curator = isCurator(req.user ?? null);
     res.render("workspace/index", {
@@ -155,7 +204,12 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
       // The organisation's addresses that failed their last two checks.
       failingLinks: failingLinks.slice(0, 50).map((l) => ({ label: l.label, url: l.url, lastCheckedAt: l.lastCheckedAt, fix: fixHref(l, isCurator(req.user ?? null), organisation?.slug ?? null) })),
       failingCount: failingLinks.length,
-      counts: { draft: all.filter((l) => l.status === "draft").length, pending: all.filter((l) => l.status === "pending").length, published: all.filter((l) => l.status === "published").length, archived: all.filter((l) => l.status === "archived").length },
+      counts: {
+        draft: all.filter((l) => l.status === "draft").length,
+        pending: all.filter((l) => l.status === "pending").length,
+        published: all.filter((l) => l.status === "published").length,
+        archived: all.filter((l) => l.status === "archived").length,
+      },
     });
   });
 
@@ -164,7 +218,21 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     return suggestLanguage(title, [...(await reference.languageMap()).values()], pageLanguage ?? null);
   }
 
-  const renderForm = async (res: Response, locals: { title: string; editing?: string; action: string; values: Record<string, unknown>; errors: Record<string, string>; message: string | null; version?: number; organisation: Organisation | null; duplicates?: Duplicate[] }, status = 200) => {
+  const renderForm = async (
+    res: Response,
+    locals: {
+      title: string;
+      editing?: string;
+      action: string;
+      values: Record<string, unknown>;
+      errors: Record<string, string>;
+      message: string | null;
+      version?: number;
+      organisation: Organisation | null;
+      duplicates?: Duplicate[];
+    },
+    status = 200,
+  ) => {
     // A listing that does not say its language yet is offered the suggestion.
     if (!locals.values.languageTag) locals.values.languageTag = await suggestedLanguage(typeof locals.values.title === "string" ? locals.values.title : "", res.req.language);
     res.status(status).render("workspace/form", { duplicates: [], ...locals, labels: FIELD_LABELS, options: await formOptions(), textFields: TEXT_FIELD_GROUPS });
@@ -189,7 +257,19 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
       if (distinct !== "yes") {
         const [alike] = await services.duplicates.find([{ title: fields.title, url: fields.url, ownerId: organisation.id, startDates: [] }]);
         if (alike.length) {
-          await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: typed(req.body ?? {}), errors: { title: message("listing.duplicates.found") }, message: message("listing.form.needsAttention"), organisation, duplicates: alike }, 400);
+          await renderForm(
+            res,
+            {
+              title: "New listing",
+              action: `/workspace/listings?org=${organisation.slug}`,
+              values: typed(req.body ?? {}),
+              errors: { title: message("listing.duplicates.found") },
+              message: message("listing.form.needsAttention"),
+              organisation,
+              duplicates: alike,
+            },
+            400,
+          );
           return;
         }
       }
@@ -198,23 +278,58 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
       res.redirect(303, `/workspace/listings/${created.id}?saved=created`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderForm(res, { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: typed(req.body ?? {}), errors: error.fieldKeys ?? {}, message: error.messageKey, organisation }, 400);
+      await renderForm(
+        res,
+        { title: "New listing", action: `/workspace/listings?org=${organisation.slug}`, values: typed(req.body ?? {}), errors: error.fieldKeys ?? {}, message: error.messageKey, organisation },
+        400,
+      );
     }
   });
 
   /** A part form (an edition or a session) as typed, with its errors, shown again on the listing page. */
-  interface PartForm { part: "edition" | "session" | "status"; values: Record<string, string | string[]>; errors: Record<string, string>; message: string }
+  interface PartForm {
+    part: "edition" | "session" | "status";
+    values: Record<string, string | string[]>;
+    errors: Record<string, string>;
+    message: string;
+  }
 
   async function renderListing(req: Request, res: Response, resource: Resource, failed: PartForm | null = null) {
     const [ctx, options] = await Promise.all([presenterContext(services.reference), formOptions()]);
     res.status(failed ? 400 : 200).render("workspace/listing", {
       title: `${failed ? "Error: " : ""}${resource.title} (${resource.status})`,
       resource: presentDetail(resource, ctx),
-      listing: { id: resource.id, status: resource.status, version: resource.version, visibility: resource.visibility, slug: resource.slug, reviewNote: resource.status === "draft" ? resource.reviewNote : null, reviewedAt: resource.reviewedAt },
-      editions: (resource.editions ?? []).map((e) => ({ id: e.id, tag: e.languageTag, language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag, title: e.title, url: e.url, format: e.format })),
+      listing: {
+        id: resource.id,
+        status: resource.status,
+        version: resource.version,
+        visibility: resource.visibility,
+        slug: resource.slug,
+        reviewNote: resource.status === "draft" ? resource.reviewNote : null,
+        reviewedAt: resource.reviewedAt,
+      },
+      editions: (resource.editions ?? []).map((e) => ({
+        id: e.id,
+        tag: e.languageTag,
+        language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag,
+        title: e.title,
+        url: e.url,
+        format: e.format,
+      })),
       sessions: [...(resource.sessions ?? [])]
         .sort((a, b) => a.startDate.localeCompare(b.startDate))
-        .map((s) => ({ id: s.id, startDate: s.startDate, endDate: s.endDate, online: s.online, city: s.city, countryCode: s.countryCode, country: s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null, dates: formatDayRange(s.startDate, s.endDate), place: s.online ? "Online" : [s.city, s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null].filter(Boolean).join(", "), status: shownSessionStatus(s, todayUtc()) })),
+        .map((s) => ({
+          id: s.id,
+          startDate: s.startDate,
+          endDate: s.endDate,
+          online: s.online,
+          city: s.city,
+          countryCode: s.countryCode,
+          country: s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null,
+          dates: formatDayRange(s.startDate, s.endDate),
+          place: s.online ? "Online" : [s.city, s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null].filter(Boolean).join(", "),
+          status: shownSessionStatus(s, todayUtc()),
+        })),
       saved: typeof req.query.saved === "string" ? req.query.saved : null,
       options,
       errors: {},
@@ -230,7 +345,16 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
 
   router.get("/workspace/listings/:id/edit", async (req, res) => {
     const resource = await managed(req);
-    await renderForm(res, { title: `Edit: ${resource.title}`, editing: resource.title, action: `/workspace/listings/${resource.id}`, values: formValues(resource), errors: {}, message: null, version: resource.version, organisation: resource.owner ?? null });
+    await renderForm(res, {
+      title: `Edit: ${resource.title}`,
+      editing: resource.title,
+      action: `/workspace/listings/${resource.id}`,
+      values: formValues(resource),
+      errors: {},
+      message: null,
+      version: resource.version,
+      organisation: resource.owner ?? null,
+    });
   });
 
   router.post("/workspace/listings/:id", async (req, res) => {
@@ -254,7 +378,20 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
         return;
       }
       if (!(error instanceof ValidationError)) throw error;
-      await renderForm(res, { title: `Edit: ${resource.title}`, editing: resource.title, action: `/workspace/listings/${resource.id}`, values: typed(req.body ?? {}), errors: error.fieldKeys ?? {}, message: error.messageKey, version: resource.version, organisation: resource.owner ?? null }, 400);
+      await renderForm(
+        res,
+        {
+          title: `Edit: ${resource.title}`,
+          editing: resource.title,
+          action: `/workspace/listings/${resource.id}`,
+          values: typed(req.body ?? {}),
+          errors: error.fieldKeys ?? {},
+          message: error.messageKey,
+          version: resource.version,
+          organisation: resource.owner ?? null,
+        },
+        400,
+      );
     }
   });
 
@@ -277,7 +414,13 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
     }
   });
 
-  const partRoute = <S extends typeof editionFormSchema | typeof sessionFormSchema>(path: string, part: PartForm["part"], schema: S, apply: (id: number, value: z.output<S>, actor: Actor) => Promise<void>, saved: string) => {
+  const partRoute = <S extends typeof editionFormSchema | typeof sessionFormSchema>(
+    path: string,
+    part: PartForm["part"],
+    schema: S,
+    apply: (id: number, value: z.output<S>, actor: Actor) => Promise<void>,
+    saved: string,
+  ) => {
     router.post(path, async (req, res) => {
       const resource = await managed(req);
       try {
@@ -295,16 +438,28 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
       res.redirect(303, `/workspace/listings/${resource.id}?saved=${saved}`);
     });
   };
-  partRoute("/workspace/listings/:id/editions", "edition", editionFormSchema, async (id, { _csrf, ...edition }, actor) => {
-    if (!(await reference.findLanguage(edition.languageTag))) throw new ValidationError({ languageTag: message("listing.errors.unknownLanguage") });
-    await editor.addEdition(id, edition, actor);
-  }, "edition-added");
-  partRoute("/workspace/listings/:id/sessions", "session", sessionFormSchema, async (id, { _csrf, ...session }, actor) => {
-    if (session.countryCode && !(await reference.findCountry(session.countryCode))) throw new ValidationError({ countryCode: message("listing.errors.unknownCountry") });
-    if (session.languageTag && !(await reference.findLanguage(session.languageTag))) throw new ValidationError({ languageTag: message("listing.errors.unknownLanguage") });
-    for (const tag of session.interpretationLanguages) if (!(await reference.findLanguage(tag))) throw new ValidationError({ interpretationLanguages: message("listing.errors.unknownLanguage") });
-    await editor.addSession(id, session, actor);
-  }, "session-added");
+  partRoute(
+    "/workspace/listings/:id/editions",
+    "edition",
+    editionFormSchema,
+    async (id, { _csrf, ...edition }, actor) => {
+      if (!(await reference.findLanguage(edition.languageTag))) throw new ValidationError({ languageTag: message("listing.errors.unknownLanguage") });
+      await editor.addEdition(id, edition, actor);
+    },
+    "edition-added",
+  );
+  partRoute(
+    "/workspace/listings/:id/sessions",
+    "session",
+    sessionFormSchema,
+    async (id, { _csrf, ...session }, actor) => {
+      if (session.countryCode && !(await reference.findCountry(session.countryCode))) throw new ValidationError({ countryCode: message("listing.errors.unknownCountry") });
+      if (session.languageTag && !(await reference.findLanguage(session.languageTag))) throw new ValidationError({ languageTag: message("listing.errors.unknownLanguage") });
+      for (const tag of session.interpretationLanguages) if (!(await reference.findLanguage(tag))) throw new ValidationError({ interpretationLanguages: message("listing.errors.unknownLanguage") });
+      await editor.addSession(id, session, actor);
+    },
+    "session-added",
+  );
 
   /** Removing an edition or a session: the listing's version moves on, and the page says what was done. */
   for (const part of ["edition", "session"] as const) {
@@ -332,7 +487,10 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
       if (e.entityType === "resource") return { what: message("workspace.auditPage.entities.resource", { id: String(e.entityId) }), link: `/workspace/listings/${e.entityId}` };
       if (e.entityType === "report_item") {
         const item = items.get(Number(e.entityId));
-        return { what: message("workspace.auditPage.entities.report_item", { number: item ? item.number : String(e.entityId) }), link: item ? `/reports/${item.report!.slug}#${itemAnchor(item.number)}` : null };
+        return {
+          what: message("workspace.auditPage.entities.report_item", { number: item ? item.number : String(e.entityId) }),
+          link: item ? `/reports/${item.report!.slug}#${itemAnchor(item.number)}` : null,
+        };
       }
       if (e.entityType === "enquiry") return { what: message("workspace.auditPage.entities.enquiry", { count: Number(e.entityId) }), link: null };
       const known = ["organisation", "user", "invitation", "report"].includes(e.entityType);
@@ -346,7 +504,9 @@ export function workspacePages(services: Pick<Services, "organisations" | "topic
         who: e.actorLabel,
         action: e.action,
         ...describe(e),
-        fields: Object.keys(e.changes ?? {}).map((k) => FIELD_LABELS[k] ?? k).join(", "),
+        fields: Object.keys(e.changes ?? {})
+          .map((k) => FIELD_LABELS[k] ?? k)
+          .join(", "),
         fieldNames: Object.keys(e.changes ?? {}),
         at: e.createdAt,
       })),

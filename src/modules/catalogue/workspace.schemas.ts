@@ -38,25 +38,28 @@ const csrf = { _csrf: z.string().optional() };
 export const listingFormSchema = z
   .object({
     ...csrf,
-    version: z.string().regex(/^\d{1,9}$/, message("listing.errors.reload")).transform(Number).optional(),
+    version: z
+      .string()
+      .regex(/^\d{1,9}$/, message("listing.errors.reload"))
+      .transform(Number)
+      .optional(),
     kind: z.enum(RESOURCE_KINDS, { error: message("listing.errors.chooseKind") }),
     title: z
       .string()
       .transform((v) => v.trim())
-      .pipe(z.string().min(3, message("validation.tooShort", { minimum: 3 })).max(300, tooLong(300))),
+      .pipe(
+        z
+          .string()
+          .min(3, message("validation.tooShort", { minimum: 3 }))
+          .max(300, tooLong(300)),
+      ),
     // The language of the listing's own text: a browser always sends the select's value, and an
     // empty choice is refused. A client that sends no value at all keeps the saved language (a new
     // listing gets the one the form would have suggested).
-    languageTag: z
-      .string()
-      .max(16)
-      .refine(isLanguageTag, message("listing.errors.chooseLanguage"))
-      .optional(),
+    languageTag: z.string().max(16).refine(isLanguageTag, message("listing.errors.chooseLanguage")).optional(),
     ...textFormShape,
     url,
-    deliveryMode: z
-      .union([z.literal(""), z.enum(DELIVERY_MODES, { error: message("listing.errors.chooseMode") })])
-      .transform((v) => (v === "" ? null : v)),
+    deliveryMode: z.union([z.literal(""), z.enum(DELIVERY_MODES, { error: message("listing.errors.chooseMode") })]).transform((v) => (v === "" ? null : v)),
     isFree: z.enum(["", "yes", "no"], { error: message("listing.errors.chooseCost") }).transform((v) => (v === "" ? null : v === "yes")),
     contactName: text(200),
     contactEmail: z
@@ -78,7 +81,10 @@ export type ListingForm = z.output<typeof listingFormSchema>;
 export const statusFormSchema = z
   .object({
     ...csrf,
-    version: z.string().regex(/^\d{1,9}$/, message("listing.errors.reload")).transform(Number),
+    version: z
+      .string()
+      .regex(/^\d{1,9}$/, message("listing.errors.reload"))
+      .transform(Number),
     action: z.enum(["publish", "unpublish", "archive", "confirm"], { error: message("listing.errors.unknownAction") }),
   })
   .strict();
@@ -108,7 +114,10 @@ export const sessionFormSchema = z
       .string()
       .regex(/^([A-Za-z]{3})?$/, message("listing.errors.chooseCountry"))
       .transform((v) => (v === "" ? null : v.toUpperCase())),
-    online: z.enum(["true"]).optional().transform((v) => v === "true"),
+    online: z
+      .enum(["true"])
+      .optional()
+      .transform((v) => v === "true"),
     languageTag: z
       .string()
       .refine((v) => v === "" || isLanguageTag(v), message("listing.errors.chooseLanguage"))
@@ -126,12 +135,21 @@ export const sessionFormSchema = z
       .refine((v) => v === null || (v >= 1 && v <= 100_000), message("listing.errors.seats"))
       .optional()
       .transform((v) => v ?? null),
-    applicationOpens: z.union([z.literal(""), day]).optional().transform((v) => (v ? v : null)),
-    applicationDeadline: z.union([z.literal(""), day]).optional().transform((v) => (v ? v : null)),
+    applicationOpens: z
+      .union([z.literal(""), day])
+      .optional()
+      .transform((v) => (v ? v : null)),
+    applicationDeadline: z
+      .union([z.literal(""), day])
+      .optional()
+      .transform((v) => (v ? v : null)),
     interpretationLanguages: many.pipe(z.array(z.string().regex(LANGUAGE_TAG, message("listing.errors.chooseLanguage"))).max(10, message("listing.errors.atMost10"))),
   })
   .strict()
   .refine((v) => v.endDate === null || v.endDate >= v.startDate, { path: ["endDate"], message: message("listing.errors.endBeforeStart") })
-  .refine((v) => v.applicationOpens === null || v.applicationDeadline === null || v.applicationDeadline >= v.applicationOpens, { path: ["applicationDeadline"], message: message("listing.errors.closesBeforeOpens") });
+  .refine((v) => v.applicationOpens === null || v.applicationDeadline === null || v.applicationDeadline >= v.applicationOpens, {
+    path: ["applicationDeadline"],
+    message: message("listing.errors.closesBeforeOpens"),
+  });
 
 export const removeFormSchema = z.object({ ...csrf }).strict();

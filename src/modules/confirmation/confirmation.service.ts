@@ -103,13 +103,24 @@ export class ConfirmationService {
     const { t } = translator(language);
     const day = (d: Date) => formatTimestamp(d, language) ?? "";
     const lines = listings.map((l) =>
-      t(l.overdue ? "mail.confirmationDigest.overdueItem" : "mail.confirmationDigest.dueItem", { title: l.title, date: day(l.dueAt), since: day(l.confirmedSince), link: `${this.options.publicUrl}/confirm/${this.links.make(l.id, person.id, now)}` }),
+      t(l.overdue ? "mail.confirmationDigest.overdueItem" : "mail.confirmationDigest.dueItem", {
+        title: l.title,
+        date: day(l.dueAt),
+        since: day(l.confirmedSince),
+        link: `${this.options.publicUrl}/confirm/${this.links.make(l.id, person.id, now)}`,
+      }),
     );
     return {
       kind: "confirmation-digest",
       to: person.email,
       subject: t("mail.confirmationDigest.subject", { count: listings.length, organisation: organisation.name }),
-      text: t("mail.confirmationDigest.body", { name: person.displayName, organisation: organisation.name, count: listings.length, listings: lines.join("\n\n"), workspace: `${this.options.publicUrl}/workspace` }),
+      text: t("mail.confirmationDigest.body", {
+        name: person.displayName,
+        organisation: organisation.name,
+        count: listings.length,
+        listings: lines.join("\n\n"),
+        workspace: `${this.options.publicUrl}/workspace`,
+      }),
     };
   }
 
@@ -144,9 +155,9 @@ export class ConfirmationService {
     // The person must still be one of the listing's organisation (or a curator) and able to sign in.
     const allowed = person && !person.disabled && (person.siteRole === "curator" || (resource && person.organisationId === resource.ownerId && person.organisationRole !== null));
     if (!resource || !allowed) return { kind: "invalid" };
-    if (resource.lastConfirmedAt && resource.lastConfirmedAt.getTime() >= link.issuedAt.getTime()) return { kind: "used", title: resource.title, confirmedAt: resource.lastConfirmedAt, resourceId: resource.id };
+    if (resource.lastConfirmedAt && resource.lastConfirmedAt.getTime() >= link.issuedAt.getTime())
+      return { kind: "used", title: resource.title, confirmedAt: resource.lastConfirmedAt, resourceId: resource.id };
     if (resource.status === "archived") return { kind: "archived", title: resource.title, resourceId: resource.id };
     return { resource, link, person };
   }
 }
-

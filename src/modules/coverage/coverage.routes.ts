@@ -197,14 +197,7 @@ export function coveragePages(services: Pick<Services, "coverage" | "enquiries">
     parseQuery(noQuery, req);
     const matrix = await coverage.topicLanguageMatrix();
     const tags = matrix.languages.map((l) => l.tag);
-    const line = (level: string, topic: CoverageTopicRow, theme: string | null): Cell[] => [
-      level,
-      topic.slug,
-      topic.name,
-      theme,
-      ...tags.map((tag) => topic.counts[tag] ?? 0),
-      topic.total,
-    ];
+    const line = (level: string, topic: CoverageTopicRow, theme: string | null): Cell[] => [level, topic.slug, topic.name, theme, ...tags.map((tag) => topic.counts[tag] ?? 0), topic.total];
     const rows: Cell[][] = matrix.groups.flatMap((g) => [line("theme", g.theme, null), ...g.topics.map((t) => line("topic", t, g.theme.slug))]);
     rows.push(["all", null, "All topics", null, ...matrix.languages.map((l) => l.listings), matrix.listings]);
     sendCsv(res, dated("coverage-topics-languages"), ["level", "slug", "topic", "theme", ...tags, "any_language"], rows);
@@ -241,10 +234,7 @@ export function coveragePages(services: Pick<Services, "coverage" | "enquiries">
       res,
       dated(`coverage-report-${report.slug}`),
       ["position", "section", "items", "items_linked", "percent_linked"],
-      [
-        ...report.sections.map((s): Cell[] => [s.position, s.title, s.items, s.linked, s.percent]),
-        ["total", "All sections", report.total.items, report.total.linked, report.total.percent],
-      ],
+      [...report.sections.map((s): Cell[] => [s.position, s.title, s.items, s.linked, s.percent]), ["total", "All sections", report.total.items, report.total.linked, report.total.percent]],
     );
   });
 

@@ -145,12 +145,7 @@ export class CoverageService {
 
   /** Everything the coverage page shows, with its headline figures. */
   async overview(): Promise<CoverageOverview> {
-    const [matrix, organisations, countries, reports] = await Promise.all([
-      this.topicLanguageMatrix(),
-      this.byOrganisation(),
-      this.byCountry(),
-      this.reportCoverage(),
-    ]);
+    const [matrix, organisations, countries, reports] = await Promise.all([this.topicLanguageMatrix(), this.byOrganisation(), this.byCountry(), this.reportCoverage()]);
     const rows = matrix.groups.flatMap((g) => [g.theme, ...g.topics]);
     return {
       headline: {
@@ -239,9 +234,7 @@ export class CoverageService {
         unstated: unstatedByTopic.get(topic.id) ?? 0,
       };
     };
-    const groups = topics
-      .filter((t) => t.parentId === null)
-      .map((theme) => ({ theme: row(theme), topics: topics.filter((t) => t.parentId === theme.id).map(row) }));
+    const groups = topics.filter((t) => t.parentId === null).map((theme) => ({ theme: row(theme), topics: topics.filter((t) => t.parentId === theme.id).map(row) }));
     return { languages, groups, listings, unstated };
   }
 

@@ -12,7 +12,10 @@ import { ConflictError } from "../catalogue/listing-editor.service";
 import { presentQueue } from "./review.presenter";
 import { MAX_REASON, NotAwaitingReviewError } from "./review.service";
 
-const version = z.string().regex(/^\d{1,9}$/, message("listing.errors.reload")).transform(Number);
+const version = z
+  .string()
+  .regex(/^\d{1,9}$/, message("listing.errors.reload"))
+  .transform(Number);
 const approveSchema = z.object({ _csrf: z.string().optional(), version }).strict();
 // The reason's own checks (required, length) are the service's, so that they hold for every caller.
 const sendBackSchema = z.object({ _csrf: z.string().optional(), version, reason: z.string().max(MAX_REASON * 4, message("validation.tooLong", { maximum: MAX_REASON })) }).strict();

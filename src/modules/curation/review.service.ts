@@ -43,7 +43,9 @@ export class ReviewService {
 
   /** Listings awaiting review, the longest waiting first, with their owner and who sent them. */
   async queue(limit = 500): Promise<Array<{ resource: Resource; submittedBy: User | null }>> {
-    const resources = await this.dataSource.getRepository(Resource).find({ where: { status: "pending" }, relations: { owner: true, topics: true }, order: { updatedAt: "ASC", id: "ASC" }, take: limit });
+    const resources = await this.dataSource
+      .getRepository(Resource)
+      .find({ where: { status: "pending" }, relations: { owner: true, topics: true }, order: { updatedAt: "ASC", id: "ASC" }, take: limit });
     const userIds = [...new Set(resources.map((r) => r.submittedById).filter((id): id is number => id !== null))];
     const users = new Map((userIds.length ? await this.dataSource.getRepository(User).findBy({ id: In(userIds) }) : []).map((u) => [u.id, u]));
     return resources.map((resource) => ({ resource, submittedBy: resource.submittedById === null ? null : (users.get(resource.submittedById) ?? null) }));
@@ -83,7 +85,10 @@ export class ReviewService {
             ownerId: resource.ownerId,
             columns: { status: to, reviewNote: reason, reviewedAt: now, publishedAt: to === "published" ? (resource.publishedAt ?? now) : resource.publishedAt },
             versionClaimed: true,
-            event: { action: reason === null ? "resource.approved" : "resource.sent_back", changes: { status: ["pending", to], ...(reason === null ? {} : { reviewNote: [resource.reviewNote, reason] }) } },
+            event: {
+              action: reason === null ? "resource.approved" : "resource.sent_back",
+              changes: { status: ["pending", to], ...(reason === null ? {} : { reviewNote: [resource.reviewNote, reason] }) },
+            },
           },
         ],
         actor,

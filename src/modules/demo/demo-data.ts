@@ -53,9 +53,7 @@ const demoSchema = z.object({
       reportItems: z.array(z.object({ number: z.string(), relation: z.string() })),
     }),
   ),
-  extraOrganisations: z.array(
-    z.object({ code: z.string(), name: z.string(), kind: z.enum(ORGANISATION_KINDS), country: z.string().length(3).nullable() }),
-  ),
+  extraOrganisations: z.array(z.object({ code: z.string(), name: z.string(), kind: z.enum(ORGANISATION_KINDS), country: z.string().length(3).nullable() })),
 });
 
 /**
@@ -119,7 +117,8 @@ export async function seedDemoReport({ reports, catalogue }: Pick<Services, "rep
   const created: Record<string, number> = { reports: 0, links: 0 };
   let report = await reports.findBySlug(DEMO_REPORT.slug);
   if (!report) {
-    report = (await reports.importReport(readFileSync(path.join(SEEDS_DIR, DEMO_REPORT.file), "utf8"), { slug: DEMO_REPORT.slug, publishedOn: DEMO_REPORT.publishedOn, format: "text" }, SYSTEM_ACTOR)).report;
+    report = (await reports.importReport(readFileSync(path.join(SEEDS_DIR, DEMO_REPORT.file), "utf8"), { slug: DEMO_REPORT.slug, publishedOn: DEMO_REPORT.publishedOn, format: "text" }, SYSTEM_ACTOR))
+      .report;
     created.reports++;
   }
   const demo = demoSchema.parse(readSeedJson("demo-catalogue.json"));

@@ -34,7 +34,13 @@ export function enquiryPages(services: Pick<Services, "enquiries" | "organisatio
       organisation,
       curator,
       status: query.status,
-      tabs: (["open", "answered", "closed"] as const).map((s) => ({ status: s, name: STATUS_NAMES[s], count: counts[s], href: `/workspace/enquiries?status=${s}${orgQuery}`, current: s === query.status })),
+      tabs: (["open", "answered", "closed"] as const).map((s) => ({
+        status: s,
+        name: STATUS_NAMES[s],
+        count: counts[s],
+        href: `/workspace/enquiries?status=${s}${orgQuery}`,
+        current: s === query.status,
+      })),
       enquiries: list.map(presentInboxRow),
       routedOpen: curator ? await enquiries.openRoutedToCurators() : 0,
     });
@@ -46,7 +52,14 @@ export function enquiryPages(services: Pick<Services, "enquiries" | "organisatio
     res.render("workspace/enquiries-overdue", {
       title: "Enquiries waiting for an answer",
       workingDays: OVERDUE_WORKING_DAYS,
-      groups: groups.map((g) => ({ name: g.organisationName, inboxHref: `/workspace/enquiries?status=open&org=${g.organisationSlug}`, count: g.count, oldest: formatTimestamp(g.oldest), oldestAt: g.oldest, enquiries: g.enquiries.map(presentInboxRow) })),
+      groups: groups.map((g) => ({
+        name: g.organisationName,
+        inboxHref: `/workspace/enquiries?status=open&org=${g.organisationSlug}`,
+        count: g.count,
+        oldest: formatTimestamp(g.oldest),
+        oldestAt: g.oldest,
+        enquiries: g.enquiries.map(presentInboxRow),
+      })),
     });
   });
 

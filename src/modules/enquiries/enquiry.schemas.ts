@@ -26,7 +26,9 @@ export const enquiryFormSchema = z
     [HONEYPOT_FIELD]: z.string().optional(),
     name: oneLine(120, "").pipe(z.string().min(2, message("validation.tooShort", { minimum: 2 }))),
     email: emailAddress,
-    organisation: oneLine(200, "").optional().transform((v) => v || null),
+    organisation: oneLine(200, "")
+      .optional()
+      .transform((v) => v || null),
     country: z
       .string()
       .regex(/^([A-Z]{3})?$/, message("enquiries.errors.country"))
@@ -35,7 +37,12 @@ export const enquiryFormSchema = z
     message: z
       .string({ error: message("validation.required") })
       .transform((v) => v.replace(/\r\n?/g, "\n").trim())
-      .pipe(z.string().min(10, message("validation.tooShort", { minimum: 10 })).max(MAX_MESSAGE_LENGTH, message("validation.tooLong", { maximum: MAX_MESSAGE_LENGTH })))
+      .pipe(
+        z
+          .string()
+          .min(10, message("validation.tooShort", { minimum: 10 }))
+          .max(MAX_MESSAGE_LENGTH, message("validation.tooLong", { maximum: MAX_MESSAGE_LENGTH })),
+      )
       .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), message("enquiries.errors.control")),
     consent: z.literal("yes", { error: message("enquiries.errors.consent") }).optional(),
   })
@@ -48,7 +55,12 @@ export const replyFormSchema = z
     body: z
       .string({ error: message("validation.required") })
       .transform((v) => v.replace(/\r\n?/g, "\n").trim())
-      .pipe(z.string().min(2, message("enquiries.errors.writeAnswer")).max(20_000, message("validation.tooLong", { maximum: 20_000 }))),
+      .pipe(
+        z
+          .string()
+          .min(2, message("enquiries.errors.writeAnswer"))
+          .max(20_000, message("validation.tooLong", { maximum: 20_000 })),
+      ),
     replyTo: emailAddress.optional().or(z.literal("").transform(() => undefined)),
   })
   .strict();
@@ -60,7 +72,10 @@ export const eraseFormSchema = z.object({ _csrf: z.string().optional(), email: e
 export const inboxQuerySchema = z
   .object({
     status: z.enum(["open", "answered", "closed"], { error: message("validation.choice") }).default("open"),
-    org: z.string().regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug")).optional(),
+    org: z
+      .string()
+      .regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug"))
+      .optional(),
   })
   .strict();
 

@@ -183,7 +183,13 @@ export class EnquiryService {
     const where = organisationId === null ? {} : { organisationId };
     const [enquiries, grouped] = await Promise.all([
       repo.find({ where: { ...where, status }, relations: { organisation: true }, order: { id: "DESC" }, take: 200 }),
-      repo.createQueryBuilder("e").select("e.status", "status").addSelect("COUNT(*)", "n").where(organisationId === null ? "1=1" : "e.organisationId = :organisationId", { organisationId }).groupBy("e.status").getRawMany<{ status: EnquiryStatus; n: string | number }>(),
+      repo
+        .createQueryBuilder("e")
+        .select("e.status", "status")
+        .addSelect("COUNT(*)", "n")
+        .where(organisationId === null ? "1=1" : "e.organisationId = :organisationId", { organisationId })
+        .groupBy("e.status")
+        .getRawMany<{ status: EnquiryStatus; n: string | number }>(),
     ]);
     const counts: InboxCounts = { open: 0, answered: 0, closed: 0 };
     for (const g of grouped) if (g.status in counts) counts[g.status] = Number(g.n);
@@ -213,7 +219,10 @@ export class EnquiryService {
         .execute();
       if (moved.affected === 0) throw new EnquiryStateError(message("enquiries.thread.closedMeanwhile"));
       await manager.getRepository(EnquiryMessage).insert({ enquiryId: enquiry.id, direction: "out", authorId: viewer.id, authorName: viewer.displayName.slice(0, 120), body, replyTo });
-      const original = enquiry.message.split("\n").map((line) => `> ${line}`).join("\n");
+      const original = enquiry.message
+        .split("\n")
+        .map((line) => `> ${line}`)
+        .join("\n");
       await this.mail.enqueue(manager, [
         {
           kind: "enquiry-reply",
@@ -255,7 +264,14 @@ export class EnquiryService {
     const late = open.filter((e) => workingDaysBetween(e.createdAt, now) > OVERDUE_WORKING_DAYS);
     const groups = new Map<number, { organisationId: number; organisationName: string; organisationSlug: string; count: number; oldest: Date; enquiries: Enquiry[] }>();
     for (const e of late) {
-      const group = groups.get(e.organisationId) ?? { organisationId: e.organisationId, organisationName: e.organisation?.name ?? "", organisationSlug: e.organisation?.slug ?? "", count: 0, oldest: e.createdAt, enquiries: [] };
+      const group = groups.get(e.organisationId) ?? {
+        organisationId: e.organisationId,
+        organisationName: e.organisation?.name ?? "",
+        organisationSlug: e.organisation?.slug ?? "",
+        count: 0,
+        oldest: e.createdAt,
+        enquiries: [],
+      };
       group.count++;
       group.enquiries.push(e);
       groups.set(e.organisationId, group);

@@ -72,6 +72,15 @@ export class JobRuns {
   /** Every job's last run, by name. */
   async statuses(): Promise<JobStatus[]> {
     const rows = await this.dataSource.getRepository(JobRun).find({ order: { name: "ASC" } });
-    return rows.map((r) => ({ name: r.name, lastSlot: r.lastSlot, lastStartedAt: r.lastStartedAt, lastFinishedAt: r.lastFinishedAt, outcome: r.lastOutcome, error: r.lastError, summary: r.lastSummary, runs: r.runs }));
+    return rows.map((r) => ({
+      name: r.name,
+      lastSlot: r.lastSlot,
+      lastStartedAt: r.lastStartedAt,
+      lastFinishedAt: r.lastFinishedAt,
+      outcome: r.lastOutcome,
+      error: r.lastError,
+      summary: r.lastSummary,
+      runs: r.runs,
+    }));
   }
 }

@@ -51,12 +51,7 @@ export class LinkCheckService {
 
   /** Every address to check: listings not archived, their editions, organisations. */
   async targets(): Promise<LinkTarget[]> {
-    const resources = await this.dataSource
-      .getRepository(Resource)
-      .createQueryBuilder("r")
-      .select(["r.id", "r.url", "r.ownerId", "r.title"])
-      .where("r.status <> 'archived'")
-      .getMany();
+    const resources = await this.dataSource.getRepository(Resource).createQueryBuilder("r").select(["r.id", "r.url", "r.ownerId", "r.title"]).where("r.status <> 'archived'").getMany();
     const editions = await this.dataSource
       .getRepository(Edition)
       .createQueryBuilder("e")
@@ -69,7 +64,14 @@ export class LinkCheckService {
     const organisations = await this.dataSource.getRepository(Organisation).find({ select: { id: true, website: true, name: true } });
     return [
       ...resources.filter((r) => r.url).map((r) => ({ type: "resource" as const, id: r.id, url: r.url as string, ownerId: r.ownerId, resourceId: r.id, label: r.title })),
-      ...editions.map((e) => ({ type: "edition" as const, id: Number(e.e_id), url: e.e_url, ownerId: Number(e.r_owner_id), resourceId: Number(e.e_resource_id), label: `${e.r_title} (${e.e_language_tag})` })),
+      ...editions.map((e) => ({
+        type: "edition" as const,
+        id: Number(e.e_id),
+        url: e.e_url,
+        ownerId: Number(e.r_owner_id),
+        resourceId: Number(e.e_resource_id),
+        label: `${e.r_title} (${e.e_language_tag})`,
+      })),
       ...organisations.filter((o) => o.website).map((o) => ({ type: "organisation" as const, id: o.id, url: o.website as string, ownerId: o.id, resourceId: null, label: o.name })),
     ];
   }
@@ -99,7 +101,17 @@ export class LinkCheckService {
     const record = async (url: string, result: LinkCheckResult) => {
       const at = now();
       await this.dataSource.getRepository(LinkCheck).insert(
-        (byUrl.get(url) ?? []).map((t) => ({ targetType: t.type, targetId: t.id, url: t.url.slice(0, 500), checkedAt: at, ok: result.ok, statusCode: result.statusCode, error: result.error, finalUrl: result.finalUrl?.slice(0, 2000) ?? null, ms: Math.min(result.ms, 2_000_000_000) })),
+        (byUrl.get(url) ?? []).map((t) => ({
+          targetType: t.type,
+          targetId: t.id,
+          url: t.url.slice(0, 500),
+          checkedAt: at,
+          ok: result.ok,
+          statusCode: result.statusCode,
+          error: result.error,
+          finalUrl: result.finalUrl?.slice(0, 2000) ?? null,
+          ms: Math.min(result.ms, 2_000_000_000),
+        })),
       );
       if (!result.ok) failed++;
       onProgress?.(++done, byUrl.size);

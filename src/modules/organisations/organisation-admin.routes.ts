@@ -21,7 +21,10 @@ const optional = (max: number) =>
 const profileFields = {
   _csrf: z.string().optional(),
   shortName: optional(40),
-  countryCode: z.string().regex(/^([A-Z]{3})?$/, message("listing.errors.chooseCountry")).transform((v) => v || null),
+  countryCode: z
+    .string()
+    .regex(/^([A-Z]{3})?$/, message("listing.errors.chooseCountry"))
+    .transform((v) => v || null),
   website: z
     .string()
     .trim()
@@ -62,7 +65,15 @@ export function organisationAdminPages(services: Pick<Services, "organisations" 
     return organisation;
   }
 
-  async function renderForm(req: Request, res: Response, organisation: Organisation, values: Record<string, unknown>, errors: Record<string, string> = {}, message: string | null = null, status = 200) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    organisation: Organisation,
+    values: Record<string, unknown>,
+    errors: Record<string, string> = {},
+    message: string | null = null,
+    status = 200,
+  ) {
     res.status(status).render("workspace/organisation-profile", {
       title: `Profile of ${organisation.name}`,
       organisation,
@@ -101,7 +112,15 @@ export function organisationAdminPages(services: Pick<Services, "organisations" 
     const rows = await organisations.listForCuration();
     res.render("workspace/organisations", {
       title: "Organisations",
-      rows: rows.map(({ organisation, listings }) => ({ slug: organisation.slug, name: organisation.name, shortName: organisation.shortName, verified: organisation.verified, kind: organisation.kind.replace(/-/g, " "), kindSlug: organisation.kind, listings })),
+      rows: rows.map(({ organisation, listings }) => ({
+        slug: organisation.slug,
+        name: organisation.name,
+        shortName: organisation.shortName,
+        verified: organisation.verified,
+        kind: organisation.kind.replace(/-/g, " "),
+        kindSlug: organisation.kind,
+        listings,
+      })),
       unverified: rows.filter((r) => !r.organisation.verified).length,
     });
   });

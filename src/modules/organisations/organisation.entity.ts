@@ -1,12 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { CreatedAtColumn, UpdatedAtColumn } from "../../db/columns";
 
-export const ORGANISATION_KINDS = [
-  "member-state-agency",
-  "international-organisation",
-  "training-institution",
-  "other",
-] as const;
+export const ORGANISATION_KINDS = ["member-state-agency", "international-organisation", "training-institution", "other"] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 /** An organisation that owns listings: a member state's agency, an international organisation, a training institution. */

@@ -162,7 +162,13 @@ export class OrganisationService {
       if (!organisation) throw new NotFoundError(message("errors.notFound.organisation"));
       if (organisation.verified === verified) return;
       await manager.getRepository(Organisation).update({ id }, { verified });
-      await this.audit?.record(manager, actor, { action: verified ? "organisation.verified" : "organisation.unverified", entityType: "organisation", entityId: id, organisationId: id, changes: { verified: [!verified, verified] } });
+      await this.audit?.record(manager, actor, {
+        action: verified ? "organisation.verified" : "organisation.unverified",
+        entityType: "organisation",
+        entityId: id,
+        organisationId: id,
+        changes: { verified: [!verified, verified] },
+      });
     });
   }
 
@@ -185,10 +191,7 @@ export class OrganisationService {
 
   /** Every organisation with how many listings it has (any status), unverified ones first. */
   async listForCuration(): Promise<Array<{ organisation: Organisation; listings: number }>> {
-    const [all, counts] = await Promise.all([
-      this.organisations.find({ order: { verified: "ASC", name: "ASC" } }),
-      this.listings.countByOwnerAnyStatus(),
-    ]);
+    const [all, counts] = await Promise.all([this.organisations.find({ order: { verified: "ASC", name: "ASC" } }), this.listings.countByOwnerAnyStatus()]);
     return all.map((organisation) => ({ organisation, listings: counts.get(organisation.id) ?? 0 }));
   }
 

@@ -26,11 +26,7 @@ export function organisationPages(services: Pick<Services, "organisations" | "ca
     const slug = slugParam.safeParse(req.params.slug);
     const organisation = slug.success ? await organisations.findBySlug(slug.data) : null;
     if (!organisation) throw new NotFoundError(message("errors.notFound.organisationDirectory"));
-    const [countries, languages, result] = await Promise.all([
-      reference.countryNames(),
-      reference.languageMap(),
-      catalogue.list({ org: organisation.slug, page: 1, pageSize: 50 }),
-    ]);
+    const [countries, languages, result] = await Promise.all([reference.countryNames(), reference.languageMap(), catalogue.list({ org: organisation.slug, page: 1, pageSize: 50 })]);
     res.render("organisations/show", {
       title: organisation.name,
       organisation: presentOrganisation(organisation, countries, result.total),

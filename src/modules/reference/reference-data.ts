@@ -17,9 +17,7 @@ export const readSeedJson = (file: string): unknown => JSON.parse(readFileSync(p
 const membersSchema = z.object({
   states: z.array(z.object({ code: z.string().length(3), name: z.string() })),
   internationalOrganisations: z.array(z.object({ code: z.string(), name: z.string() })),
-  bodiesNamedInTheOctober2017Report: z.array(
-    z.object({ code: z.string(), name: z.string(), country: z.string().length(3).optional(), kind: z.string().optional() }),
-  ),
+  bodiesNamedInTheOctober2017Report: z.array(z.object({ code: z.string(), name: z.string(), country: z.string().length(3).optional(), kind: z.string().optional() })),
 });
 
 const languagesSchema = z.object({

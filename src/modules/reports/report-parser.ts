@@ -312,7 +312,9 @@ type Row =
   | { kind: "footnote"; line: number; text: string; attach: "above" | "by-marker" };
 
 function normaliseColumnName(name: string): string {
-  return collapse(name).toLowerCase().replace(/\s*\/\s*/g, "/");
+  return collapse(name)
+    .toLowerCase()
+    .replace(/\s*\/\s*/g, "/");
 }
 
 const HEADER_EXPECTED = "a header row naming the columns number, action (Action/Recommendation), who and status (Status/Details)";
@@ -803,7 +805,7 @@ function namePattern(name: string): RegExp | null {
 export function resolveWho(who: string | null, candidates: WhoCandidate[]): { kind: "organisation" | "country"; id: number; matched: string }[] {
   if (!who) return [];
   let text = who;
-  for (let previous = ""; previous !== text; ) {
+  for (let previous = ""; previous !== text;) {
     previous = text;
     text = text.replace(/\([^()]*\)/g, (remark) => " ".repeat(remark.length));
   }

@@ -13,7 +13,14 @@ export function presentLink(view: ItemView["links"][number]) {
     relation: view.link.relation,
     relationName: RELATION_NAMES[view.link.relation],
     note: view.link.note,
-    resource: { slug: view.resource.slug, title: view.resource.title, path: `/resources/${view.resource.slug}`, owner: view.resource.owner?.name ?? null, status: view.resource.status, visibility: view.resource.visibility },
+    resource: {
+      slug: view.resource.slug,
+      title: view.resource.title,
+      path: `/resources/${view.resource.slug}`,
+      owner: view.resource.owner?.name ?? null,
+      status: view.resource.status,
+      visibility: view.resource.visibility,
+    },
   };
 }
 

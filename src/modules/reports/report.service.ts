@@ -30,7 +30,10 @@ export interface ReportImportResult {
 
 /** A report that cannot be read: the line and what was expected there. Nothing was imported. */
 export class ReportUnreadableError extends AppError {
-  constructor(readonly line: number, detail: string) {
+  constructor(
+    readonly line: number,
+    detail: string,
+  ) {
     super(400, "unreadable_report", message("reports.importPage.unreadable", { detail }), { file: detail });
   }
 }
@@ -240,10 +243,7 @@ export class ReportService {
       const linked = await manager.getRepository(ReportItemLink).find({ where: { itemId: In(dropped.map((i) => i.id)) } });
       const blocked = dropped.filter((i) => linked.some((l) => l.itemId === i.id)).map((i) => i.number);
       if (blocked.length) {
-        throw new ValidationError(
-          { file: message("reports.importPage.linkedItems", { items: blocked.join(", ") }) },
-          message("reports.importPage.linkedLeftOut"),
-        );
+        throw new ValidationError({ file: message("reports.importPage.linkedItems", { items: blocked.join(", ") }) }, message("reports.importPage.linkedLeftOut"));
       }
       await itemsRepo.delete({ id: In(dropped.map((i) => i.id)) });
     }
@@ -261,7 +261,14 @@ export class ReportService {
       }
       for (const parsedItem of section.items) {
         position++;
-        const values = { action: parsedItem.action, who: parsedItem.who?.slice(0, 300) ?? null, details: parsedItem.details, footnotes: parsedItem.footnotes.length ? parsedItem.footnotes : null, sectionId: stored.id, position };
+        const values = {
+          action: parsedItem.action,
+          who: parsedItem.who?.slice(0, 300) ?? null,
+          details: parsedItem.details,
+          footnotes: parsedItem.footnotes.length ? parsedItem.footnotes : null,
+          sectionId: stored.id,
+          position,
+        };
         const existing = oldItems.get(parsedItem.number);
         if (!existing) {
           touchedItems.push(await itemsRepo.save(itemsRepo.create({ reportId: report.id, number: parsedItem.number, ...values })));
@@ -372,7 +379,8 @@ export class ReportService {
   /** One item of a report, by its number. */
   async item(slug: string, number: string): Promise<{ report: Report; item: ReportItem }> {
     const report = await this.findBySlug(slug);
-    const item = report && ITEM_NUMBER.test(number) ? await this.dataSource.getRepository(ReportItem).findOne({ where: { reportId: report.id, number }, relations: { links: { resource: true } } }) : null;
+    const item =
+      report && ITEM_NUMBER.test(number) ? await this.dataSource.getRepository(ReportItem).findOne({ where: { reportId: report.id, number }, relations: { links: { resource: true } } }) : null;
     if (!report || !item) throw new NotFoundError(message("errors.notFound.reportItem"));
     return { report, item };
   }
@@ -390,11 +398,23 @@ export class ReportService {
       if (existing) {
         if (existing.relation === relation && existing.note === note) return { outcome: "unchanged", previous: existing.relation };
         await links.update({ id: existing.id }, { relation, note });
-        await this.audit.record(manager, actor, { action: "report.link_changed", entityType: "report_item", entityId: itemId, organisationId: resource.ownerId, changes: { relation: [existing.relation, relation], note: [existing.note, note] } });
+        await this.audit.record(manager, actor, {
+          action: "report.link_changed",
+          entityType: "report_item",
+          entityId: itemId,
+          organisationId: resource.ownerId,
+          changes: { relation: [existing.relation, relation], note: [existing.note, note] },
+        });
         return { outcome: existing.relation === relation ? "note-changed" : "relation-changed", previous: existing.relation };
       }
       await links.insert({ itemId, resourceId, relation, note, createdById: actor.id });
-      await this.audit.record(manager, actor, { action: "report.link_added", entityType: "report_item", entityId: itemId, organisationId: resource.ownerId, changes: { resource: [null, resource.slug], relation: [null, relation] } });
+      await this.audit.record(manager, actor, {
+        action: "report.link_added",
+        entityType: "report_item",
+        entityId: itemId,
+        organisationId: resource.ownerId,
+        changes: { resource: [null, resource.slug], relation: [null, relation] },
+      });
       return { outcome: "added", previous: null };
     });
   }
@@ -412,7 +432,13 @@ export class ReportService {
       const link = await manager.getRepository(ReportItemLink).findOne({ where: { id: linkId, itemId }, relations: { resource: true } });
       if (!link) throw new NotFoundError(message("errors.notFound.itemLink"));
       await manager.getRepository(ReportItemLink).delete({ id: link.id });
-      await this.audit.record(manager, actor, { action: "report.link_removed", entityType: "report_item", entityId: itemId, organisationId: link.resource?.ownerId ?? null, changes: { resource: [link.resource?.slug ?? link.resourceId, null], relation: [link.relation, null] } });
+      await this.audit.record(manager, actor, {
+        action: "report.link_removed",
+        entityType: "report_item",
+        entityId: itemId,
+        organisationId: link.resource?.ownerId ?? null,
+        changes: { resource: [link.resource?.slug ?? link.resourceId, null], relation: [link.relation, null] },
+      });
       return link.resource ?? null;
     });
   }

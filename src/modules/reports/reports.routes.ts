@@ -21,12 +21,30 @@ declare module "express-session" {
   }
 }
 
-const presentResult = (result: ReportImportResult) => ({ slug: result.report.slug, title: result.report.title, sections: result.sections, created: result.created, updated: result.updated, unchanged: result.unchanged.length, removed: result.removed });
+const presentResult = (result: ReportImportResult) => ({
+  slug: result.report.slug,
+  title: result.report.title,
+  sections: result.sections,
+  created: result.created,
+  updated: result.updated,
+  unchanged: result.unchanged.length,
+  removed: result.removed,
+});
 
 const reportFilterShape = {
-  section: z.string().regex(/^\d{1,2}$/, message("validation.sectionNumber")).transform(Number).optional(),
-  org: z.string().regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug")).optional(),
-  linked: z.enum(["yes", "no"], { error: message("validation.yesNo") }).transform((v) => v === "yes").optional(),
+  section: z
+    .string()
+    .regex(/^\d{1,2}$/, message("validation.sectionNumber"))
+    .transform(Number)
+    .optional(),
+  org: z
+    .string()
+    .regex(/^[a-z0-9-]{1,100}$/, message("validation.organisationSlug"))
+    .optional(),
+  linked: z
+    .enum(["yes", "no"], { error: message("validation.yesNo") })
+    .transform((v) => v === "yes")
+    .optional(),
 };
 const reportQuery = z.object(reportFilterShape).strict();
 
@@ -36,8 +54,14 @@ const reportPageQuery = z
   .object({
     ...reportFilterShape,
     done: z.enum(LINK_DONE).optional(),
-    item: z.string().regex(/^\d{1,4}(\.\d{1,4}){1,4}$/, message("validation.itemNumber")).optional(),
-    listing: z.string().regex(/^[a-z0-9-]{1,120}$/, message("validation.slug")).optional(),
+    item: z
+      .string()
+      .regex(/^\d{1,4}(\.\d{1,4}){1,4}$/, message("validation.itemNumber"))
+      .optional(),
+    listing: z
+      .string()
+      .regex(/^[a-z0-9-]{1,120}$/, message("validation.slug"))
+      .optional(),
     from: z.enum(LINK_RELATIONS).optional(),
   })
   .strict();
@@ -64,7 +88,10 @@ const linkForm = z
 const importForm = z
   .object({
     _csrf: z.string().optional(),
-    format: z.enum(["", "text", "html", "csv"], { error: message("validation.choice") }).optional().default(""),
+    format: z
+      .enum(["", "text", "html", "csv"], { error: message("validation.choice") })
+      .optional()
+      .default(""),
     slug: z
       .string()
       .trim()
@@ -98,7 +125,15 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
       title: "Progress reports",
       curator: canCurate(req.user ?? null),
       deleted: query.deleted === "1" && canCurate(req.user ?? null),
-      reports: list.map((r) => ({ slug: r.report.slug, title: r.report.title, publishedOn: r.report.publishedOn, items: r.items, linked: r.linked, sections: r.sections, archived: r.report.archivedAt !== null })),
+      reports: list.map((r) => ({
+        slug: r.report.slug,
+        title: r.report.title,
+        publishedOn: r.report.publishedOn,
+        items: r.items,
+        linked: r.linked,
+        sections: r.sections,
+        archived: r.report.archivedAt !== null,
+      })),
     });
   });
 
@@ -145,7 +180,8 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     const form = parseWith(z.object({ _csrf: z.string().optional(), slug: z.string().regex(/^[a-z0-9-]{1,120}$/) }).strict(), req.body ?? {});
     const pending = req.session.reportUpdate;
-    if (!pending || pending.slug !== form.slug) return renderImport(res, { format: "", slug: form.slug, title: "", publishedOn: "" }, { file: message("reports.importPage.nothingPending") }, message("reports.importPage.nothingUploaded"), 400);
+    if (!pending || pending.slug !== form.slug)
+      return renderImport(res, { format: "", slug: form.slug, title: "", publishedOn: "" }, { file: message("reports.importPage.nothingPending") }, message("reports.importPage.nothingUploaded"), 400);
     try {
       const result = await reports.importReport(pending.content, { ...pending.options, slug: pending.slug }, actorOf(req));
       delete req.session.reportUpdate;
@@ -164,7 +200,12 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
     if (!canCurate(req.user ?? null)) throw new NotFoundError();
     parseQuery(z.object({}).strict(), req);
     const removal = await reports.removal(String(req.params.slug));
-    res.render("reports/delete", { title: "Delete a progress report", archived: removal.report.archivedAt !== null, report: { slug: removal.report.slug, title: removal.report.title }, removal: { sections: removal.sections, items: removal.items, links: removal.links } });
+    res.render("reports/delete", {
+      title: "Delete a progress report",
+      archived: removal.report.archivedAt !== null,
+      report: { slug: removal.report.slug, title: removal.report.title },
+      removal: { sections: removal.sections, items: removal.items, links: removal.links },
+    });
   });
 
   router.post("/reports/:slug/archive", requireSignIn, async (req, res) => {
@@ -218,9 +259,24 @@ export function reportPages(services: Pick<Services, "reports" | "search" | "cat
     res.status(status).render("reports/link", {
       title: `Link a listing to item ${item.number}`,
       report,
-      item: { number: item.number, action: item.action, anchor: itemAnchor(item.number), links: (item.links ?? []).map((l) => ({ id: l.id, relation: l.relation, title: l.resource?.title ?? "", slug: l.resource?.slug ?? "" })) },
+      item: {
+        number: item.number,
+        action: item.action,
+        anchor: itemAnchor(item.number),
+        links: (item.links ?? []).map((l) => ({ id: l.id, relation: l.relation, title: l.resource?.title ?? "", slug: l.resource?.slug ?? "" })),
+      },
       q,
-      hits: found ? found.hits.map((h) => ({ slug: h.slug, title: h.title, owner: h.owner?.name ?? null, kind: h.kind, kindName: h.kindName, linked: linkedSlugs.has(h.slug), linkedAs: linkedSlugs.get(h.slug) ?? null })) : null,
+      hits: found
+        ? found.hits.map((h) => ({
+            slug: h.slug,
+            title: h.title,
+            owner: h.owner?.name ?? null,
+            kind: h.kind,
+            kindName: h.kindName,
+            linked: linkedSlugs.has(h.slug),
+            linkedAs: linkedSlugs.get(h.slug) ?? null,
+          }))
+        : null,
       degraded: found?.degraded ?? false,
       relations: LINK_RELATIONS.map((r) => ({ value: r, name: RELATION_NAMES[r] })),
       values: { relation: "delivers", note: "", resource: "", ...(extra.values ?? {}) },
@@ -291,7 +347,15 @@ export function reportApi(services: Pick<Services, "reports">): Router {
     parseQuery(z.object({}).strict(), req);
     const list = await reports.list();
     res.json({
-      data: list.map((r) => ({ slug: r.report.slug, title: r.report.title, publishedOn: r.report.publishedOn, sections: r.sections, items: r.items, itemsWithLinks: r.linked, path: `/reports/${r.report.slug}` })),
+      data: list.map((r) => ({
+        slug: r.report.slug,
+        title: r.report.title,
+        publishedOn: r.report.publishedOn,
+        sections: r.sections,
+        items: r.items,
+        itemsWithLinks: r.linked,
+        path: `/reports/${r.report.slug}`,
+      })),
     });
   });
 
@@ -311,7 +375,12 @@ export function reportApi(services: Pick<Services, "reports">): Router {
           position: s.position,
           number: s.number,
           title: s.title,
-          items: items.filter((i) => i.section.position === s.position).map(({ section: _s, anchor: _a, ...item }) => ({ ...item, links: item.links.map(({ resource, ...l }) => ({ ...l, resource: { slug: resource.slug, title: resource.title, path: resource.path, owner: resource.owner } })) })),
+          items: items
+            .filter((i) => i.section.position === s.position)
+            .map(({ section: _s, anchor: _a, ...item }) => ({
+              ...item,
+              links: item.links.map(({ resource, ...l }) => ({ ...l, resource: { slug: resource.slug, title: resource.title, path: resource.path, owner: resource.owner } })),
+            })),
         })),
       },
     });

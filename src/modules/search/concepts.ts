@@ -149,7 +149,7 @@ export class ConceptVocabulary {
     }
     const all = words(prepared);
     const rest: Word[] = [];
-    for (let i = 0; i < all.length; ) {
+    for (let i = 0; i < all.length;) {
       const word = all[i];
       const acronym = this.acronym(word.raw.replace(/['’]s$/, ""));
       if (acronym) {

@@ -116,13 +116,19 @@ export class LocalMeilisearch {
     const child = spawn(
       binary,
       [
-        "--db-path", path.join(dataDir, "data.ms"),
-        "--dump-dir", path.join(dataDir, "dumps"),
-        "--snapshot-dir", path.join(dataDir, "snapshots"),
-        "--http-addr", `127.0.0.1:${this.port}`,
-        "--env", "production",
+        "--db-path",
+        path.join(dataDir, "data.ms"),
+        "--dump-dir",
+        path.join(dataDir, "dumps"),
+        "--snapshot-dir",
+        path.join(dataDir, "snapshots"),
+        "--http-addr",
+        `127.0.0.1:${this.port}`,
+        "--env",
+        "production",
         "--no-analytics",
-        "--log-level", "ERROR",
+        "--log-level",
+        "ERROR",
       ],
       // The key goes through the environment, never the command line: any local user can read a
       // process's arguments, only its owner its environment. Nothing else of ours is handed over.
@@ -131,7 +137,10 @@ export class LocalMeilisearch {
     this.child = child;
     // Its banner goes to stderr too: only its error lines are worth a warning.
     child.stderr?.on("data", (chunk: Buffer) => {
-      const text = chunk.toString().replace(/\u001b\[[0-9;]*m/g, "").trim();
+      const text = chunk
+        .toString()
+        .replace(/\u001b\[[0-9;]*m/g, "")
+        .trim();
       if (!text) return;
       if (/\bERROR\b/.test(text)) logger.warn({ meilisearch: text.slice(0, 2000) }, "meilisearch reported an error");
       else logger.debug({ meilisearch: text.slice(0, 2000) }, "meilisearch output");
@@ -194,4 +203,3 @@ export class LocalMeilisearch {
     clearTimeout(timer);
   }
 }
-

@@ -28,8 +28,7 @@ function loadTranslations() {
   if (!translations) {
     const file = path.resolve(__dirname, "../../../seeds/reference/topic-translations.json");
     const raw = JSON.parse(readFileSync(file, "utf8")) as Translations;
-    const flatten = (entries: Record<string, Record<string, string[]>>) =>
-      new Map(Object.entries(entries).map(([slug, byLanguage]) => [slug, Object.values(byLanguage).flat().map(segmentWords)]));
+    const flatten = (entries: Record<string, Record<string, string[]>>) => new Map(Object.entries(entries).map(([slug, byLanguage]) => [slug, Object.values(byLanguage).flat().map(segmentWords)]));
     translations = { topics: flatten(raw.topics), kinds: flatten(raw.kinds) };
   }
   return translations;
@@ -135,7 +134,13 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
   }
   const uniqueTopics = [...new Map(topics.map((x) => [x.id, x])).values()];
 
-  const languageTags = [...new Set([...(resource.languageTag ? [resource.languageTag] : []), ...(resource.editions ?? []).map((e) => e.languageTag), ...(resource.sessions ?? []).flatMap((s) => (s.languageTag ? [s.languageTag] : []))])];
+  const languageTags = [
+    ...new Set([
+      ...(resource.languageTag ? [resource.languageTag] : []),
+      ...(resource.editions ?? []).map((e) => e.languageTag),
+      ...(resource.sessions ?? []).flatMap((s) => (s.languageTag ? [s.languageTag] : [])),
+    ]),
+  ];
   const countryCodes = [...new Set([resource.owner?.countryCode, ...(resource.sessions ?? []).map((s) => s.countryCode)].filter((c): c is string => Boolean(c)))];
 
   const editionTitles: Record<string, string> = {};
@@ -161,7 +166,9 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
   const conceptsTopics = new Set([...uniqueTopics.flatMap((x) => vocabulary.ofTopic(x.slug)), ...vocabulary.ofKind(resource.kind), ...names.concepts]);
   const more = vocabulary.analyse(details);
   const conceptsText = new Set([...summary.concepts, ...body.concepts, ...more.concepts, ...(resource.audiences ?? []).flatMap((a) => vocabulary.conceptsOf(a.name))]);
-  const sessionStarts = offered(resource).map((s) => dayStart(s.startDate)).sort((a, b) => a - b);
+  const sessionStarts = offered(resource)
+    .map((s) => dayStart(s.startDate))
+    .sort((a, b) => a - b);
   const nextSessionStart = sessionStarts.find((s) => s >= today) ?? null;
 
   return {
@@ -201,10 +208,15 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     sOwner: searchForm([resource.owner?.name, resource.owner?.shortName].filter(Boolean).join(" · ")),
     sSummary: summary.form,
     sOther: searchForm(
-      [...(resource.audiences ?? []).map((a) => a.name), ...languageTags.flatMap((tag) => {
-        const language = ctx.languages.get(tag);
-        return language ? [language.name, language.nativeName] : [tag];
-      }), ...countryCodes.map((c) => ctx.countries.get(c) ?? c), resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : ""].join(" · "),
+      [
+        ...(resource.audiences ?? []).map((a) => a.name),
+        ...languageTags.flatMap((tag) => {
+          const language = ctx.languages.get(tag);
+          return language ? [language.name, language.nativeName] : [tag];
+        }),
+        ...countryCodes.map((c) => ctx.countries.get(c) ?? c),
+        resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : "",
+      ].join(" · "),
     ),
     sDetails: more.form,
     sDescription: body.form,

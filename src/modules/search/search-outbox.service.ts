@@ -49,7 +49,10 @@ export class SearchOutbox {
           .execute();
       }
       const resources = await this.listings.findFull(batch, manager);
-      await this.text.writeMany(manager, resources.map((resource) => ({ id: resource.id, body: searchTextOf(buildSearchDocument(resource, context)) })));
+      await this.text.writeMany(
+        manager,
+        resources.map((resource) => ({ id: resource.id, body: searchTextOf(buildSearchDocument(resource, context)) })),
+      );
     }
   }
 
@@ -70,7 +73,10 @@ export class SearchOutbox {
     for (let i = 0; i < ids.length; i += batchSize) {
       await this.dataSource.transaction(async (manager) => {
         const resources = await this.listings.findFull(ids.slice(i, i + batchSize), manager);
-        await this.text.writeMany(manager, resources.map((resource) => ({ id: resource.id, body: searchTextOf(buildSearchDocument(resource, context)) })));
+        await this.text.writeMany(
+          manager,
+          resources.map((resource) => ({ id: resource.id, body: searchTextOf(buildSearchDocument(resource, context)) })),
+        );
       });
       progress?.(Math.min(i + batchSize, ids.length), ids.length);
     }
@@ -116,10 +122,7 @@ export class SearchOutbox {
       for (const row of rows) {
         const attempts = row.attempts + 1;
         const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(attempts - 1, 10));
-        await manager.getRepository(SearchOutboxEntry).update(
-          { id: row.id },
-          { attempts, lastError: error.slice(0, 2000), nextAttemptAt: new Date(now.getTime() + delay) },
-        );
+        await manager.getRepository(SearchOutboxEntry).update({ id: row.id }, { attempts, lastError: error.slice(0, 2000), nextAttemptAt: new Date(now.getTime() + delay) });
       }
     });
   }

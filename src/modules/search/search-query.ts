@@ -36,10 +36,7 @@ export function readQuery(q: string | undefined): ReadQuery {
     seen.add(token);
   }
   const words = rest.slice(0, Math.max(0, MAX_QUERY_WORDS - tokens.length));
-  const units = [
-    ...concepts.map((m) => ({ at: m.start, text: prepared.slice(m.start, m.end), engine: conceptToken(m.concept) })),
-    ...words.map((w) => ({ at: w.index, text: w.raw, engine: w.key })),
-  ]
+  const units = [...concepts.map((m) => ({ at: m.start, text: prepared.slice(m.start, m.end), engine: conceptToken(m.concept) })), ...words.map((w) => ({ at: w.index, text: w.raw, engine: w.key }))]
     .sort((a, b) => a.at - b.at)
     .filter((u, i, all) => all.findIndex((v) => v.engine === u.engine) === i)
     .map(({ text, engine }) => ({ text, engine }));

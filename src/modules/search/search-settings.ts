@@ -9,47 +9,59 @@ import type { Language } from "../reference/reference.entities";
  * its searchable form (search-words.ts) or the tokens of the concepts found in it (concepts.ts); the
  * text as written is stored for display and not searched.
  */
-export const SEARCHABLE_ATTRIBUTES = [
-  "sTitle",
-  "sAcronym",
-  "cTitle",
-  "sEditions",
-  "sTopics",
-  "cTopics",
-  "sOwner",
-  "sSummary",
-  "cText",
-  "sOther",
-  "sDetails",
-  "sDescription",
-];
+export const SEARCHABLE_ATTRIBUTES = ["sTitle", "sAcronym", "cTitle", "sEditions", "sTopics", "cTopics", "sOwner", "sSummary", "cText", "sOther", "sDetails", "sDescription"];
 
 /** Attributes holding concept tokens: matched exactly, never as a typo of another. */
 export const CONCEPT_ATTRIBUTES = ["cTitle", "cTopics", "cText"];
 
 /** Words too common to rank by, in their searchable form (English, Indonesian and Malay, Vietnamese, Filipino). */
 export const STOP_WORDS = [
-  "a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "by", "at", "from", "or", "about", "into",
-  "dan", "yang", "di", "untuk", "dari", "dengan", "pada", "bagi", "tentang", "dalam", "ke", "atau", "serta",
-  "va", "cua", "cho", "ve", "trong", "cac", "nhung", "voi",
-  "ng", "sa", "mga", "ang", "at",
+  "a",
+  "an",
+  "and",
+  "the",
+  "of",
+  "in",
+  "on",
+  "for",
+  "to",
+  "with",
+  "by",
+  "at",
+  "from",
+  "or",
+  "about",
+  "into",
+  "dan",
+  "yang",
+  "di",
+  "untuk",
+  "dari",
+  "dengan",
+  "pada",
+  "bagi",
+  "tentang",
+  "dalam",
+  "ke",
+  "atau",
+  "serta",
+  "va",
+  "cua",
+  "cho",
+  "ve",
+  "trong",
+  "cac",
+  "nhung",
+  "voi",
+  "ng",
+  "sa",
+  "mga",
+  "ang",
+  "at",
 ].map((w) => searchForm(w));
 
 /** Filters and facets. `status` and `visibility` keep drafts and members-only listings from visitors. */
-export const FILTERABLE_ATTRIBUTES = [
-  "topics",
-  "languages",
-  "kind",
-  "deliveryMode",
-  "ownerSlug",
-  "countries",
-  "sessionStarts",
-  "hasSessions",
-  "isFree",
-  "visibility",
-  "status",
-  "confirmedAt",
-];
+export const FILTERABLE_ATTRIBUTES = ["topics", "languages", "kind", "deliveryMode", "ownerSlug", "countries", "sessionStarts", "hasSessions", "isFree", "visibility", "status", "confirmedAt"];
 
 export const FACETS = ["topics", "languages", "kind", "deliveryMode", "ownerSlug", "countries"] as const;
 
@@ -105,12 +117,7 @@ export function buildSynonyms(topics: Topic[], organisations: Organisation[], ki
 }
 
 /** The index settings, chosen deliberately; applied on start and on every rebuild. */
-export function buildSettings(input: {
-  topics: Topic[];
-  organisations: Organisation[];
-  kinds: Array<{ name: string; aka?: string[] }>;
-  languages: Language[];
-}): Settings {
+export function buildSettings(input: { topics: Topic[]; organisations: Organisation[]; kinds: Array<{ name: string; aka?: string[] }>; languages: Language[] }): Settings {
   return {
     searchableAttributes: SEARCHABLE_ATTRIBUTES,
     filterableAttributes: FILTERABLE_ATTRIBUTES,

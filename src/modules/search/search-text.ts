@@ -59,10 +59,7 @@ export class DatabaseSearchText {
 
   async write(manager: EntityManager, resourceId: number, body: string): Promise<void> {
     if (this.kind === "postgres") {
-      await manager.query(
-        "INSERT INTO resource_search (resource_id, body) VALUES ($1, $2) ON CONFLICT (resource_id) DO UPDATE SET body = EXCLUDED.body",
-        [resourceId, body],
-      );
+      await manager.query("INSERT INTO resource_search (resource_id, body) VALUES ($1, $2) ON CONFLICT (resource_id) DO UPDATE SET body = EXCLUDED.body", [resourceId, body]);
     } else {
       await manager.query("DELETE FROM resource_search WHERE rowid = ?", [resourceId]);
       await manager.query("INSERT INTO resource_search (rowid, body) VALUES (?, ?)", [resourceId, body]);
@@ -80,8 +77,14 @@ export class DatabaseSearchText {
           chunk.flatMap((r) => [r.id, r.body]),
         );
       } else {
-        await manager.query(`DELETE FROM resource_search WHERE rowid IN (${chunk.map(() => "?").join(", ")})`, chunk.map((r) => r.id));
-        await manager.query(`INSERT INTO resource_search (rowid, body) VALUES ${chunk.map(() => "(?, ?)").join(", ")}`, chunk.flatMap((r) => [r.id, r.body]));
+        await manager.query(
+          `DELETE FROM resource_search WHERE rowid IN (${chunk.map(() => "?").join(", ")})`,
+          chunk.map((r) => r.id),
+        );
+        await manager.query(
+          `INSERT INTO resource_search (rowid, body) VALUES ${chunk.map(() => "(?, ?)").join(", ")}`,
+          chunk.flatMap((r) => [r.id, r.body]),
+        );
       }
     }
   }

@@ -116,5 +116,9 @@ export function words(text: string): Word[] {
 
 /** The searchable form of a text: its words' keys, separated by spaces. */
 export function searchForm(text: string | null | undefined): string {
-  return text ? words(text).map((w) => w.key).join(" ") : "";
+  return text
+    ? words(text)
+        .map((w) => w.key)
+        .join(" ")
+    : "";
 }

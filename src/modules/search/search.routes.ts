@@ -32,10 +32,7 @@ const FACET_PANELS: Array<{ facet: FacetName; param: keyof ListQuery; title: str
  */
 function sortOptions(query: ListQuery) {
   const chosen = query.sort === "relevance" ? undefined : query.sort;
-  return [
-    { value: "", name: SORT_NAMES.relevance, selected: chosen === undefined },
-    ...SORTS.filter((s) => s !== "relevance").map((s) => ({ value: s, name: SORT_NAMES[s], selected: chosen === s })),
-  ];
+  return [{ value: "", name: SORT_NAMES.relevance, selected: chosen === undefined }, ...SORTS.filter((s) => s !== "relevance").map((s) => ({ value: s, name: SORT_NAMES[s], selected: chosen === s }))];
 }
 
 /** The filters of a query, without paging, for links that keep them. */
@@ -62,7 +59,13 @@ export function searchPages(services: Pick<Services, "search">): Router {
       .filter(([, v]) => v !== undefined && v !== false)
       .map(([key, value]) => {
         const panel = FACET_PANELS.find((p) => p.param === key);
-        const label = panel ? (result.facets[panel.facet].find((v) => v.selected)?.name ?? String(value)) : key === "q" ? `“${String(value)}”` : key === "confirmed" ? "confirmed within a year" : "upcoming sessions";
+        const label = panel
+          ? (result.facets[panel.facet].find((v) => v.selected)?.name ?? String(value))
+          : key === "q"
+            ? `“${String(value)}”`
+            : key === "confirmed"
+              ? "confirmed within a year"
+              : "upcoming sessions";
         return { key, label: `${names.get(key as keyof ListQuery) ?? (key === "q" ? "words" : "only")}: ${label}`, removeHref: hrefWith("/catalogue", { ...keep, [key]: undefined }) };
       });
     res.render("catalogue/list", {

@@ -158,12 +158,7 @@ export class SearchService {
 
   private vocabulary(): Promise<Vocabulary> {
     return this.reference.cached(`search-vocabulary:${this.indexUid}`, async () => {
-      const [tree, languages, organisations, countries] = await Promise.all([
-        this.topics.tree(),
-        this.reference.listLanguages(),
-        this.organisations.listAll(),
-        this.reference.listCountries(),
-      ]);
+      const [tree, languages, organisations, countries] = await Promise.all([this.topics.tree(), this.reference.listLanguages(), this.organisations.listAll(), this.reference.listCountries()]);
       const maps = {
         topics: new Map(tree.flatMap((n) => [n.topic, ...n.children]).map((t) => [t.slug, t.name])),
         languages: new Map(languages.map((l) => [l.tag, l.name])),
@@ -207,7 +202,12 @@ export class SearchService {
   /** The filter expressions of a request. */
   private filters(request: SearchRequest, viewer: Viewer): string[] {
     // The engine's twin of `visibleSql` (listing-rules.ts).
-    const filters = [`status = "published"`, `visibility IN [${visibilitiesFor(viewer).map((v) => `"${v}"`).join(", ")}]`];
+    const filters = [
+      `status = "published"`,
+      `visibility IN [${visibilitiesFor(viewer)
+        .map((v) => `"${v}"`)
+        .join(", ")}]`,
+    ];
     const add = (facet: FacetName, value: string | undefined) => {
       if (value !== undefined) filters.push(`${facet} = ${quoteFilterValue(value)}`);
     };
@@ -257,7 +257,7 @@ export class SearchService {
         pageSize: request.pageSize,
         totalPages: Math.max(1, Math.ceil(Math.min(total, MAX_TOTAL_HITS) / request.pageSize)),
         sort,
-        facets: this.presentFacets(result.facetDistribution, relaxed?.kind === "filters" ? { page: 1, pageSize: request.pageSize } as SearchRequest : request, vocabulary),
+        facets: this.presentFacets(result.facetDistribution, relaxed?.kind === "filters" ? ({ page: 1, pageSize: request.pageSize } as SearchRequest) : request, vocabulary),
         facetCounts: true,
         degraded: false,
         relaxed,
@@ -327,7 +327,7 @@ export class SearchService {
   private async loadWordList(): Promise<WordList> {
     const list = new WordList();
     let after = 0;
-    for (let read = 0; read < WORD_LIST_LISTINGS; ) {
+    for (let read = 0; read < WORD_LIST_LISTINGS;) {
       const ids = await this.listings.publishedIdsAfter(after, 500);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
@@ -386,9 +386,7 @@ export class SearchService {
       deliveryModeName: (hit.deliveryModeName as string | null) ?? null,
       owner: ownerSlug ? { slug: ownerSlug, name: card.ownerName ?? ownerSlug, path: `/organisations/${ownerSlug}` } : null,
       topics: card.topics.map((t) => ({ ...t, path: `/topics/${t.slug}` })),
-      languages: ((hit.languages as string[]) ?? [])
-        .map((tag) => ({ tag, name: vocabulary.languages.get(tag) ?? tag, path: `/languages/${tag}` }))
-        .sort((a, b) => compareText(a.name, b.name)),
+      languages: ((hit.languages as string[]) ?? []).map((tag) => ({ tag, name: vocabulary.languages.get(tag) ?? tag, path: `/languages/${tag}` })).sort((a, b) => compareText(a.name, b.name)),
       nextSession: card.nextSession ? { dates: formatDayRange(card.nextSession.start, card.nextSession.end), place: card.nextSession.place } : null,
       notConfirmedSince: notConfirmedSince(typeof hit.confirmedAt === "number" ? new Date(hit.confirmedAt * 1000) : null),
       why: matchReasons(read, {
@@ -499,10 +497,7 @@ function notConfirmedSince(since: Date | null): Date | null {
  * or its kind, or a word of the query is a translation or an acronym of a concept the listing has.
  * `ownText` is the listing's own text, or the tokens of the concepts found in it.
  */
-export function matchReasons(
-  read: ReadQuery,
-  listing: { topics: Array<{ slug: string; name: string }>; kind: string; kindName: string; ownText: string; languages: string[] },
-): MatchReason[] {
+export function matchReasons(read: ReadQuery, listing: { topics: Array<{ slug: string; name: string }>; kind: string; kindName: string; ownText: string; languages: string[] }): MatchReason[] {
   if (read.concepts.length === 0) return [];
   const vocabulary = conceptVocabulary();
   const reasons: MatchReason[] = [];

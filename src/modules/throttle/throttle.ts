@@ -60,7 +60,10 @@ export class Throttle {
   }
 
   private async waitFor(rule: ThrottleRule, now: number): Promise<number> {
-    const [row] = (await this.dataSource.query(this.statement("SELECT expire, next_at FROM sign_in_limits WHERE key = $1"), [rule.key])) as Array<{ expire: string | number | null; next_at: string | number | null }>;
+    const [row] = (await this.dataSource.query(this.statement("SELECT expire, next_at FROM sign_in_limits WHERE key = $1"), [rule.key])) as Array<{
+      expire: string | number | null;
+      next_at: string | number | null;
+    }>;
     const until = rule.after === "lock" ? Number(row?.expire ?? now) : Number(row?.next_at ?? now);
     return Math.max(1, Math.ceil((until - now) / 1000));
   }

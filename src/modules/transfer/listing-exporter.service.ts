@@ -45,7 +45,8 @@ export function rowOf(resource: Resource, withOrganisation: boolean): ListingRow
   row.visibility = resource.visibility;
   // Awaiting review is the catalogue's step, not the owner's: the owner asked for it to be published.
   row.status = resource.status === "pending" ? "published" : resource.status;
-  if (resource.contactName || resource.contactEmail) row.contact = { ...(resource.contactName ? { name: resource.contactName } : {}), ...(resource.contactEmail ? { email: resource.contactEmail } : {}) };
+  if (resource.contactName || resource.contactEmail)
+    row.contact = { ...(resource.contactName ? { name: resource.contactName } : {}), ...(resource.contactEmail ? { email: resource.contactEmail } : {}) };
   if (resource.isFree !== null) row.isFree = resource.isFree;
   return row;
 }

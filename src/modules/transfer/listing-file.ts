@@ -32,7 +32,12 @@ export function detectFormat(content: string, fileName?: string | null): Transfe
   const name = (fileName ?? "").toLowerCase();
   if (name.endsWith(".csv")) return "csv";
   if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) return "jsonl";
-  return content.replace(/^\uFEFF/, "").trimStart().startsWith("{") ? "jsonl" : "csv";
+  return content
+    .replace(/^\uFEFF/, "")
+    .trimStart()
+    .startsWith("{")
+    ? "jsonl"
+    : "csv";
 }
 
 /** Deepest nesting a row may have: the format itself goes three levels deep. */
@@ -48,10 +53,12 @@ function shapeProblem(value: unknown): string | null {
     const { node, depth } = stack.pop()!;
     if (node === null || typeof node !== "object") continue;
     if (depth > MAX_DEPTH) return `is nested more than ${MAX_DEPTH} levels deep`;
-    const children = Array.isArray(node) ? node : Object.keys(node).map((key) => {
-      if (key === "__proto__" || key === "constructor" || key === "prototype") throw new PrototypeKey();
-      return (node as Record<string, unknown>)[key];
-    });
+    const children = Array.isArray(node)
+      ? node
+      : Object.keys(node).map((key) => {
+          if (key === "__proto__" || key === "constructor" || key === "prototype") throw new PrototypeKey();
+          return (node as Record<string, unknown>)[key];
+        });
     for (const child of children) stack.push({ node: child, depth: depth + 1 });
   }
   return null;

@@ -38,7 +38,11 @@ export function describePlan(plan: ImportPlan): string {
   if (plan.newOrganisations.length) lines.push(`New organisations, created unverified: ${plan.newOrganisations.join(", ")}`);
   const rejected = plan.rows.filter((r) => r.action === "reject");
   for (const row of rejected.slice(0, MAX_LISTED)) {
-    lines.push(`  line ${row.line}${row.externalId ? ` (${row.externalId})` : ""}: ${Object.entries(row.errors).map(([field, reason]) => `${field} ${reason}`).join("; ")}`);
+    lines.push(
+      `  line ${row.line}${row.externalId ? ` (${row.externalId})` : ""}: ${Object.entries(row.errors)
+        .map(([field, reason]) => `${field} ${reason}`)
+        .join("; ")}`,
+    );
   }
   if (rejected.length > MAX_LISTED) lines.push(`  ... and ${rejected.length - MAX_LISTED} more rejected rows`);
   const alike = plan.rows.filter(looksAlike);
@@ -374,7 +378,8 @@ export class ListingImporter {
     row.editions.forEach((e, i) => {
       const tag = language(e.language, `editions.${i}.language`);
       if (!tag) return;
-      if (editions.some((other) => editionKey(other) === editionKey({ languageTag: tag, format: e.format }))) errors[`editions.${i}.language`] ??= `"${e.language}" ${SECOND_EDITION}: one edition per language and format`;
+      if (editions.some((other) => editionKey(other) === editionKey({ languageTag: tag, format: e.format })))
+        errors[`editions.${i}.language`] ??= `"${e.language}" ${SECOND_EDITION}: one edition per language and format`;
       else editions.push({ languageTag: tag, title: e.title, url: e.url, format: e.format });
     });
     for (const name of row.languages) {
@@ -391,7 +396,22 @@ export class ListingImporter {
       }
       const languageTag = s.language === null ? null : language(s.language, `sessions.${i}.language`);
       const interpretationLanguages = s.interpretation.map((l, j) => language(l, `sessions.${i}.interpretation.${j}`)).filter((t): t is string => t !== null);
-      sessions.push({ startDate: s.start, endDate: s.end, city: s.city, countryCode, online: s.online, languageTag, status: s.status, venue: s.venue, timeZone: s.timeZone, capacity: s.capacity, seatsPerCountry: s.seatsPerCountry, applicationOpens: s.applicationOpens, applicationDeadline: s.applicationDeadline, interpretationLanguages: interpretationLanguages.length ? interpretationLanguages : null });
+      sessions.push({
+        startDate: s.start,
+        endDate: s.end,
+        city: s.city,
+        countryCode,
+        online: s.online,
+        languageTag,
+        status: s.status,
+        venue: s.venue,
+        timeZone: s.timeZone,
+        capacity: s.capacity,
+        seatsPerCountry: s.seatsPerCountry,
+        applicationOpens: s.applicationOpens,
+        applicationDeadline: s.applicationDeadline,
+        interpretationLanguages: interpretationLanguages.length ? interpretationLanguages : null,
+      });
     });
 
     // The language of the listing's own text; left out, it is decided once the row is matched.
@@ -438,7 +458,15 @@ export class ListingImporter {
   }
 
   /** Writes a plan with no rejected rows, through the listing writer. Returns the ids of the listings created or updated. */
-  private async write(manager: EntityManager, plan: ImportPlan, resolved: Map<number, Resolved>, existing: Map<string, Resource>, scope: ImportScope, actor: Actor, options: ImportOptions): Promise<number[]> {
+  private async write(
+    manager: EntityManager,
+    plan: ImportPlan,
+    resolved: Map<number, Resolved>,
+    existing: Map<string, Resource>,
+    scope: ImportScope,
+    actor: Actor,
+    options: ImportOptions,
+  ): Promise<number[]> {
     const total = plan.counts.create + plan.counts.update;
 
     // Organisations named by a curator's file that are not known yet: created unverified.
@@ -455,7 +483,16 @@ export class ListingImporter {
       if (!value) return;
       const ownerId = value.ownerId ?? newOwnerIds.get(value.newOwner!)!;
       if (row.action === "create") {
-        creates.push({ ownerId, externalId: value.externalId, columns: { ...value.columns, languageTag: value.columns.languageTag ?? null }, topicIds: value.topicIds, audienceSlugs: value.audienceSlugs, editions: value.editions, sessions: value.sessions, submittedById: value.columns.status === "pending" ? actor.id : null });
+        creates.push({
+          ownerId,
+          externalId: value.externalId,
+          columns: { ...value.columns, languageTag: value.columns.languageTag ?? null },
+          topicIds: value.topicIds,
+          audienceSlugs: value.audienceSlugs,
+          editions: value.editions,
+          sessions: value.sessions,
+          submittedById: value.columns.status === "pending" ? actor.id : null,
+        });
       } else if (row.action === "update") {
         const saved = existing.get(`${ownerId}/${value.externalId}`)!;
         updates.push(this.updateOf(saved, value, row.changes, now, actor));

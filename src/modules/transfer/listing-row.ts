@@ -29,7 +29,12 @@ const requiredText = (min: number, max: number) =>
     .string({ error: "is required" })
     .max(max * 4, `must be at most ${max} characters`)
     .transform((v) => v.trim())
-    .pipe(z.string().min(min, min === 1 ? "is required" : `must be at least ${min} characters`).max(max, `must be at most ${max} characters`));
+    .pipe(
+      z
+        .string()
+        .min(min, min === 1 ? "is required" : `must be at least ${min} characters`)
+        .max(max, `must be at most ${max} characters`),
+    );
 
 const httpUrl = z
   .string({ error: "must be text" })
@@ -40,14 +45,23 @@ const httpUrl = z
   .nullish()
   .transform((v) => v ?? null);
 
-const names = (max: number) => z.array(z.string({ error: "must be a list of text values" }).trim().min(1, "has an empty value").max(200, "has a value longer than 200 characters"), { error: "must be a list" }).max(max, `may name at most ${max}`);
+const names = (max: number) =>
+  z
+    .array(z.string({ error: "must be a list of text values" }).trim().min(1, "has an empty value").max(200, "has a value longer than 200 characters"), { error: "must be a list" })
+    .max(max, `may name at most ${max}`);
 
 const day = z
   .string({ error: "must be a date (YYYY-MM-DD)" })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
   .refine(isCalendarDay, "is not a real date");
 
-const seats = z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 100000").nullish().transform((v) => v ?? null);
+const seats = z
+  .number({ error: "must be a whole number" })
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(100_000, "must be at most 100000")
+  .nullish()
+  .transform((v) => v ?? null);
 
 export const editionRowSchema = z
   .object({
@@ -66,7 +80,10 @@ export const sessionRowSchema = z
     country: optionalText(120),
     online: z.boolean({ error: "must be true or false" }).optional().default(false),
     language: optionalText(80),
-    status: z.enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(", ")}` }).optional().default("planned"),
+    status: z
+      .enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(", ")}` })
+      .optional()
+      .default("planned"),
     venue: optionalText(200),
     timeZone: optionalText(64).refine((v) => v === null || isTimeZone(v), "must be a time zone such as Asia/Bangkok"),
     capacity: seats,
@@ -77,7 +94,10 @@ export const sessionRowSchema = z
   })
   .strict()
   .refine((s) => s.end === null || s.end >= s.start, { path: ["end"], message: "must not be before the start date" })
-  .refine((s) => s.applicationOpens === null || s.applicationDeadline === null || s.applicationDeadline >= s.applicationOpens, { path: ["applicationDeadline"], message: "must not be before applications open" });
+  .refine((s) => s.applicationOpens === null || s.applicationDeadline === null || s.applicationDeadline >= s.applicationOpens, {
+    path: ["applicationDeadline"],
+    message: "must not be before applications open",
+  });
 
 export const listingRowSchema = z
   .object({
@@ -101,7 +121,10 @@ export const listingRowSchema = z
       .strict()
       .optional()
       .default({ name: null, email: null }),
-    isFree: z.boolean({ error: "must be true or false" }).nullish().transform((v) => v ?? null),
+    isFree: z
+      .boolean({ error: "must be true or false" })
+      .nullish()
+      .transform((v) => v ?? null),
   })
   .strict();
 
@@ -120,7 +143,22 @@ export interface ListingRowJson extends Partial<Record<ListingTextFieldName, str
   deliveryMode?: string;
   languages?: string[];
   editions?: Array<{ language: string; title?: string; url?: string; format?: string }>;
-  sessions?: Array<{ start: string; end?: string; city?: string; country?: string; online?: boolean; language?: string; status?: string; venue?: string; timeZone?: string; capacity?: number; seatsPerCountry?: number; applicationOpens?: string; applicationDeadline?: string; interpretation?: string[] }>;
+  sessions?: Array<{
+    start: string;
+    end?: string;
+    city?: string;
+    country?: string;
+    online?: boolean;
+    language?: string;
+    status?: string;
+    venue?: string;
+    timeZone?: string;
+    capacity?: number;
+    seatsPerCountry?: number;
+    applicationOpens?: string;
+    applicationDeadline?: string;
+    interpretation?: string[];
+  }>;
   visibility?: string;
   status?: string;
   contact?: { name?: string; email?: string };
@@ -134,8 +172,24 @@ export interface ListingRowJson extends Partial<Record<ListingTextFieldName, str
  * dates or `start/end` ranges.
  */
 export const CSV_COLUMNS: readonly string[] = [
-  "externalId", "organisation", "kind", "title", "language", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "topics", "audiences",
-  "deliveryMode", "languages", "editions", "sessions", "visibility", "status", "contactName", "contactEmail", "isFree",
+  "externalId",
+  "organisation",
+  "kind",
+  "title",
+  "language",
+  ...LISTING_TEXT_FIELDS.map((f) => f.name),
+  "url",
+  "topics",
+  "audiences",
+  "deliveryMode",
+  "languages",
+  "editions",
+  "sessions",
+  "visibility",
+  "status",
+  "contactName",
+  "contactEmail",
+  "isFree",
 ];
 
 export type CsvRecord = Partial<Record<string, string>>;

@@ -45,14 +45,26 @@ export class ReferenceResolver {
   readonly languageList: Language[];
 
   private constructor(data: { topics: Topic[]; audiences: Audience[]; languages: Language[]; countries: Country[]; organisations: Organisation[] }) {
-    this.topics = new Vocabulary("topic", data.topics.map((t) => t.slug));
+    this.topics = new Vocabulary(
+      "topic",
+      data.topics.map((t) => t.slug),
+    );
     for (const t of data.topics) this.topics.add([t.slug, t.name], t);
     for (const t of data.topics) this.topics.add(t.synonyms ?? [], t);
-    this.audiences = new Vocabulary("audience", data.audiences.map((a) => a.slug));
+    this.audiences = new Vocabulary(
+      "audience",
+      data.audiences.map((a) => a.slug),
+    );
     for (const a of data.audiences) this.audiences.add([a.slug, a.name], a);
-    this.languages = new Vocabulary("language", data.languages.map((l) => l.tag));
+    this.languages = new Vocabulary(
+      "language",
+      data.languages.map((l) => l.tag),
+    );
     for (const l of data.languages) this.languages.add([l.tag, l.name, l.nativeName], l);
-    this.countries = new Vocabulary("country", data.countries.map((c) => c.code));
+    this.countries = new Vocabulary(
+      "country",
+      data.countries.map((c) => c.code),
+    );
     for (const c of data.countries) this.countries.add([c.code, c.name], c);
     this.kinds = new Vocabulary("kind", [...RESOURCE_KINDS]);
     for (const k of RESOURCE_KINDS) this.kinds.add([k, kindName(k)], k);

@@ -30,7 +30,12 @@ export const importUpload: RequestHandler = (req, res, next) => {
   if (!req.user || !canUseWorkspace(req.user)) return next();
   uploadParser(req, res, (error: unknown) => {
     if (error instanceof multer.MulterError) {
-      if (error.code === "LIMIT_FILE_SIZE") return next(new AppError(413, "too_large", message("transfer.errors.tooLarge", { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 }), { file: message("transfer.errors.atMostMegabytes", { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 }) }));
+      if (error.code === "LIMIT_FILE_SIZE")
+        return next(
+          new AppError(413, "too_large", message("transfer.errors.tooLarge", { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 }), {
+            file: message("transfer.errors.atMostMegabytes", { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 }),
+          }),
+        );
       return next(new ValidationError({ [error.field ?? "file"]: message("transfer.errors.fieldUnreadable", { detail: error.message }) }, message("transfer.errors.uploadUnreadable")));
     }
     next(error as Error | undefined);
@@ -40,7 +45,10 @@ export const importUpload: RequestHandler = (req, res, next) => {
 const uploadSchema = z
   .object({
     _csrf: z.string().optional(),
-    format: z.enum(["", ...TRANSFER_FORMATS], { error: message("validation.choice") }).optional().default(""),
+    format: z
+      .enum(["", ...TRANSFER_FORMATS], { error: message("validation.choice") })
+      .optional()
+      .default(""),
     several: z.enum(["yes"]).optional(),
   })
   .strict();
@@ -114,7 +122,9 @@ export function transferPages({ organisations, importer, exporter, importBatches
     const several = body.several === "yes";
     if (several && !curator) throw new NotFoundError(message("errors.notFound.importSeveral"));
     const render = (status: number, errors: Record<string, string>, message: string) =>
-      res.status(status).render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors, message, values: body });
+      res
+        .status(status)
+        .render("workspace/import", { title: "Import and export", organisation, curator, columns: CSV_COLUMNS, maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024, errors, message, values: body });
     if (!several && !organisation) {
       if (!curator) throw new NotFoundError(message("errors.notFound.noOrganisation"));
       return render(400, { several: message("transfer.errors.tickSeveral") }, message("transfer.errors.chooseWhose"));
@@ -142,7 +152,14 @@ export function transferPages({ organisations, importer, exporter, importBatches
   router.get("/workspace/import/:token", async (req, res) => {
     const batch = await batchFor(req);
     const { organisation } = await scopeOf(batch);
-    res.render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: batch.committedAt !== null, ...planView(batch.plan!) });
+    res.render("workspace/import-plan", {
+      title: `Import of ${batch.fileName}`,
+      batch,
+      organisation,
+      curator: canCurate(req.user ?? null),
+      committed: batch.committedAt !== null,
+      ...planView(batch.plan!),
+    });
   });
 
   router.post("/workspace/import/:token/commit", async (req, res) => {
@@ -161,12 +178,29 @@ export function transferPages({ organisations, importer, exporter, importBatches
       if (error instanceof ImportDuplicatesError) {
         // Nothing was imported: the rows that look like saved listings are shown, with the box to tick.
         await importBatches.replanned(batch.id, error.plan);
-        return res.status(409).render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: false, message: error.messageKey, errors: error.fieldKeys ?? {}, ...planView(error.plan) });
+        return res.status(409).render("workspace/import-plan", {
+          title: `Import of ${batch.fileName}`,
+          batch,
+          organisation,
+          curator: canCurate(req.user ?? null),
+          committed: false,
+          message: error.messageKey,
+          errors: error.fieldKeys ?? {},
+          ...planView(error.plan),
+        });
       }
       if (!(error instanceof ImportRejectedError)) throw error;
       // The catalogue changed since the dry run: show what is wrong now.
       await importBatches.replanned(batch.id, error.plan);
-      res.status(409).render("workspace/import-plan", { title: `Import of ${batch.fileName}`, batch, organisation, curator: canCurate(req.user ?? null), committed: false, message: error.messageKey, ...planView(error.plan) });
+      res.status(409).render("workspace/import-plan", {
+        title: `Import of ${batch.fileName}`,
+        batch,
+        organisation,
+        curator: canCurate(req.user ?? null),
+        committed: false,
+        message: error.messageKey,
+        ...planView(error.plan),
+      });
     }
   });
 
