@@ -99,6 +99,17 @@ export function formatTimestamp(value: Date | null | undefined, lang = "en"): st
   return value ? dayFormat(lang).format(value) : null;
 }
 
+const momentFormat = (lang: string) =>
+  cached(
+    `moment:${lang}`,
+    () => new Intl.DateTimeFormat(interfaceLanguage(lang).intl, { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" }),
+  );
+
+/** A moment, to the minute, in UTC, with the language's calendar and digits (the audit trail's times). */
+export function formatMoment(value: Date, lang = "en"): string {
+  return momentFormat(lang).format(value);
+}
+
 /** A number with the language's digits and grouping. */
 export function formatNumber(value: number, lang = "en"): string {
   return numberFormat(lang).format(value);

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from "express";
-import { countryName, formatDay, formatDayRange, formatList, formatNumber, formatTimestamp, languageName } from "./format";
+import { countryName, formatDay, formatDayRange, formatList, formatMoment, formatNumber, formatTimestamp, languageName } from "./format";
 import { i18n, translator } from "./i18n";
 import { translateMessage } from "./message";
 import { vocabularyNames } from "./vocabulary-names";
@@ -81,6 +81,7 @@ export function applyLanguage(req: Request, res: Response, tag: string, publicUr
       day: (day: string) => formatDay(day, language.tag),
       dayRange: (start: string, end?: string | null) => formatDayRange(start, end, language.tag),
       timestamp: (value: Date | null | undefined) => formatTimestamp(value, language.tag),
+      moment: (value: Date) => formatMoment(value, language.tag),
       number: (value: number) => formatNumber(value, language.tag),
       list: (items: string[]) => formatList(items, language.tag),
       country: (code: string | null | undefined, fallback?: string | null) => countryName(code, language.tag, fallback),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countryName, formatDay, formatDayRange, formatNumber, languageName } from "../../src/i18n/format";
+import { countryName, formatDay, formatDayRange, formatMoment, formatNumber, languageName } from "../../src/i18n/format";
 import { translator } from "../../src/i18n/i18n";
 import { negotiateAcceptLanguage, supportedLanguage } from "../../src/i18n/languages";
 import { message, translateMessage } from "../../src/i18n/message";
@@ -50,6 +50,14 @@ describe("formatting per language", () => {
     expect(formatDay("2017-04-04", "my")).toContain("၂၀၁၇");
     expect(formatDay("2017-04-04", "vi")).toMatch(/4 tháng 4, 2017|4 tháng 4 năm 2017/);
     expect(formatDay("2017-04-04", "id")).toBe("4 April 2017");
+  });
+
+  it("writes a moment to the minute in UTC, in each language's calendar and digits", () => {
+    const moment = new Date("2017-04-04T09:30:00Z");
+    expect(formatMoment(moment, "en")).toMatch(/^4 April 2017.*09:30.*UTC$/);
+    expect(formatMoment(moment, "th")).toMatch(/^4 เมษายน 2560.*09:30.*UTC$/);
+    expect(formatMoment(moment, "km")).toContain("២០១៧");
+    expect(formatMoment(moment, "km")).toContain("០៩:៣០");
   });
 
   it("writes date ranges the language's way", () => {

@@ -500,7 +500,7 @@ export function workspacePages(
       title: "Audit trail",
       organisation,
       events: events.map((e) => ({
-        when: e.createdAt.toISOString().replace("T", " ").slice(0, 16) + " UTC",
+        when: e.createdAt,
         who: e.actorLabel,
         action: e.action,
         ...describe(e),
