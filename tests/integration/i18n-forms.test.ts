@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flattenCatalogue, readCatalogue, translator } from "../../src/i18n/i18n";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation } from "../helpers/factories";
+import { listingForm } from "../helpers/forms";
 import { type Agent, signedIn } from "../helpers/sessions";
 
 let t: TestApp;
@@ -25,24 +26,6 @@ async function newEditor(): Promise<{ editor: Agent; token: string }> {
   return { editor: agent, token };
 }
 
-const form = (fields: Record<string, string>) => ({
-  kind: "course",
-  title: "A course",
-  acronym: "",
-  summary: "",
-  description: "",
-  url: "",
-  deliveryMode: "",
-  duration: "",
-  isFree: "",
-  access: "",
-  ownershipStatement: "",
-  contactName: "",
-  contactEmail: "",
-  visibility: "public",
-  ...fields,
-});
-
 /** The field's error paragraph of a page, as text. */
 const fieldError = (html: string, name: string) =>
   /<p class="field-error" id="([^"]+)-error">([\s\S]*?)<\/p>/g
@@ -59,7 +42,7 @@ describe("validation messages in the reader's language", () => {
     const res = await editor
       .post("/workspace/listings?lang=th")
       .type("form")
-      .send({ ...form({ title: "X" }), _csrf: token })
+      .send({ ...listingForm({ title: "X" }), _csrf: token })
       .expect(400);
     expect(res.text).toContain('<html lang="th"');
     const { t: th } = translator("th");
@@ -75,7 +58,7 @@ describe("validation messages in the reader's language", () => {
     const res = await editor
       .post("/workspace/listings")
       .type("form")
-      .send({ ...form({ title: "X", contactEmail: "nope" }), _csrf: token })
+      .send({ ...listingForm({ title: "X", contactEmail: "nope" }), _csrf: token })
       .expect(400);
     expect(fieldError(res.text, "title")).toContain("Title must be at least 3 characters");
     expect(fieldError(res.text, "contactEmail")).toContain("Contact email must be an email address");

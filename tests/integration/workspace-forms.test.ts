@@ -5,6 +5,7 @@ import type { ImportScope } from "../../src/modules/transfer/listing-importer.se
 import { readListingFile } from "../../src/modules/transfer/listing-file";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation, buildResource } from "../helpers/factories";
+import { listingForm } from "../helpers/forms";
 import { Agent, signedIn } from "../helpers/sessions";
 
 /** The workspace's small forms: errors next to their fields, the values kept, and the rules they keep. */
@@ -81,24 +82,7 @@ describe("a published listing's topics", () => {
     const res = await agent
       .post(`/workspace/listings/${listing.id}`)
       .type("form")
-      .send({
-        kind: "course",
-        title: "Renamed without topics",
-        acronym: "",
-        summary: "",
-        description: "",
-        url: "",
-        deliveryMode: "",
-        duration: "",
-        isFree: "",
-        access: "",
-        ownershipStatement: "",
-        contactName: "",
-        contactEmail: "",
-        visibility: "public",
-        version,
-        _csrf: token,
-      })
+      .send({ ...listingForm({ title: "Renamed without topics" }), version, _csrf: token })
       .expect(400);
     expect(res.text).toContain("Topics must keep at least one topic while the listing is published");
     expect(res.text).toContain('value="Renamed without topics"');
