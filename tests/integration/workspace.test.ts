@@ -50,6 +50,20 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
+/** Sends the listing form for an existing listing as `who`, with the version the save is based on. */
+const saveListing = (who: Who, id: number, fields: Record<string, string | string[]>, version: string) =>
+  agents[who]
+    .post(`/workspace/listings/${id}`)
+    .type("form")
+    .send({ ...listingForm(fields), version, _csrf: tokens[who] });
+
+/** Sends the form that adds a session to a listing as `who`. */
+const addSession = (who: Who, id: number, fields: Record<string, string>) =>
+  agents[who]
+    .post(`/workspace/listings/${id}/sessions`)
+    .type("form")
+    .send({ ...fields, _csrf: tokens[who] });
+
 async function snapshot(id: number) {
   const [row] = await t.dataSource.query("SELECT title, status, version, (SELECT COUNT(*) FROM editions WHERE resource_id = ?) AS editions FROM resources WHERE id = ?", [id, id]);
   return row;
@@ -61,11 +75,7 @@ describe("who may do what in the workspace", () => {
     { name: "GET the edit form", run: (who, id) => agents[who].get(`/workspace/listings/${id}/edit`), allowed: ["editorA", "adminA", "curator"], changes: false },
     {
       name: "POST an update",
-      run: async (who, id) =>
-        agents[who]
-          .post(`/workspace/listings/${id}`)
-          .type("form")
-          .send({ ...listingForm({ title: `Changed by ${who}` }), version: String((await snapshot(id)).version), _csrf: tokens[who] }),
+      run: async (who, id) => saveListing(who, id, { title: `Changed by ${who}` }, String((await snapshot(id)).version)),
       allowed: ["editorA", "adminA", "curator"],
       changes: true,
     },
@@ -226,16 +236,8 @@ describe("the listing form", () => {
   it("turns a second save of the same version into a conflict page, and keeps the first", async () => {
     const listing = await buildResource(t, { ownerId: orgA.id, title: "Original title", status: "draft" });
     const version = String((await snapshot(listing.id)).version);
-    await agents.editorA
-      .post(`/workspace/listings/${listing.id}`)
-      .type("form")
-      .send({ ...listingForm({ title: "First save" }), version, _csrf: tokens.editorA })
-      .expect(303);
-    const second = await agents.adminA
-      .post(`/workspace/listings/${listing.id}`)
-      .type("form")
-      .send({ ...listingForm({ title: "Second save" }), version, _csrf: tokens.adminA })
-      .expect(409);
+    await saveListing("editorA", listing.id, { title: "First save" }, version).expect(303);
+    const second = await saveListing("adminA", listing.id, { title: "Second save" }, version).expect(409);
     expect(second.text).toContain("Someone else saved this listing");
     expect(second.text).toMatch(/<th scope="row">Title<\/th><td>First save<\/td><td>Second save<\/td>/);
     expect((await snapshot(listing.id)).title).toBe("First save");
@@ -245,11 +247,7 @@ describe("the listing form", () => {
     const listing = await buildResource(t, { ownerId: orgA.id, title: "Audited", status: "draft" });
     const version = String((await snapshot(listing.id)).version);
     // The form sends the listing as it stands, with two fields changed.
-    await agents.editorA
-      .post(`/workspace/listings/${listing.id}`)
-      .type("form")
-      .send({ ...listingForm({ title: "Audited again", duration: "3 days", summary: listing.summary ?? "" }), version, _csrf: tokens.editorA })
-      .expect(303);
+    await saveListing("editorA", listing.id, { title: "Audited again", duration: "3 days", summary: listing.summary ?? "" }, version).expect(303);
     const [event] = await t.dataSource.query("SELECT actor_label, changes FROM audit_events WHERE entity_id = ? AND action = 'resource.updated'", [String(listing.id)]);
     expect(event.actor_label).toBe("editor.a@example.org");
     expect(Object.keys(JSON.parse(event.changes)).sort()).toEqual(["duration", "title"]);
@@ -277,17 +275,17 @@ describe("the listing form", () => {
   it("adds and removes editions and sessions, refusing bad dates", async () => {
     const listing = await buildResource(t, { ownerId: orgA.id, title: "With parts", status: "draft" });
     await agents.editorA.post(`/workspace/listings/${listing.id}/editions`).type("form").send({ languageTag: "th", title: "คู่มือ", url: "", format: "PDF", _csrf: tokens.editorA }).expect(303);
-    const bad = await agents.editorA
-      .post(`/workspace/listings/${listing.id}/sessions`)
-      .type("form")
-      .send({ startDate: "2027-05-10", endDate: "2027-05-01", city: "", countryCode: "", languageTag: "", status: "open", timeZone: "", _csrf: tokens.editorA })
-      .expect(400);
+    const bad = await addSession("editorA", listing.id, { startDate: "2027-05-10", endDate: "2027-05-01", city: "", countryCode: "", languageTag: "", status: "open", timeZone: "" }).expect(400);
     expect(bad.text).toContain("must not be before the start date");
-    await agents.editorA
-      .post(`/workspace/listings/${listing.id}/sessions`)
-      .type("form")
-      .send({ startDate: "2027-05-10", endDate: "2027-05-12", city: "Bangkok", countryCode: "THA", languageTag: "th", status: "open", timeZone: "Asia/Bangkok", _csrf: tokens.editorA })
-      .expect(303);
+    await addSession("editorA", listing.id, {
+      startDate: "2027-05-10",
+      endDate: "2027-05-12",
+      city: "Bangkok",
+      countryCode: "THA",
+      languageTag: "th",
+      status: "open",
+      timeZone: "Asia/Bangkok",
+    }).expect(303);
     const [edition] = await t.dataSource.query("SELECT id FROM editions WHERE resource_id = ?", [listing.id]);
     await agents.editorB.post(`/workspace/listings/${listing.id}/editions/${edition.id}/remove`).type("form").send({ _csrf: tokens.editorB }).expect(404);
     await agents.editorA.post(`/workspace/listings/${listing.id}/editions/${edition.id}/remove`).type("form").send({ _csrf: tokens.editorA }).expect(303);
@@ -329,32 +327,22 @@ describe("people and invitations", () => {
 
   it("lets a curator create an organisation and invite its first admin", async () => {
     await agents.editorA.get("/workspace/organisations/new").expect(404);
-    const res = await agents.curator
-      .post("/workspace/organisations")
-      .type("form")
-      .send({
-        name: "Philippine Bureau of Immigration Academy",
-        shortName: "BI Academy",
-        kind: "member-state-agency",
-        countryCode: "PHL",
-        website: "https://immigration.example.ph",
-        _csrf: tokens.curator,
-      })
-      .expect(303);
+    const createOrganisation = (fields: Record<string, string>, status: number) =>
+      agents.curator
+        .post("/workspace/organisations")
+        .type("form")
+        .send({ ...fields, _csrf: tokens.curator })
+        .expect(status);
+    const res = await createOrganisation(
+      { name: "Philippine Bureau of Immigration Academy", shortName: "BI Academy", kind: "member-state-agency", countryCode: "PHL", website: "https://immigration.example.ph" },
+      303,
+    );
     expect(res.headers.location).toBe("/workspace/people?org=philippine-bureau-of-immigration-academy");
     const invite = await agents.curator.post(res.headers.location).type("form").send({ email: "first.admin@example.ph", displayName: "First Admin", role: "admin", _csrf: tokens.curator }).expect(200);
     expect(invite.text).toContain("/invitations/");
-    const malformed = await agents.curator
-      .post("/workspace/organisations")
-      .type("form")
-      .send({ name: "Another academy", shortName: "", kind: "member-state-agency", countryCode: "", website: "ftp://x", _csrf: tokens.curator })
-      .expect(400);
+    const malformed = await createOrganisation({ name: "Another academy", shortName: "", kind: "member-state-agency", countryCode: "", website: "ftp://x" }, 400);
     expect(malformed.text).toContain("Website must start with http:// or https://");
-    const duplicate = await agents.curator
-      .post("/workspace/organisations")
-      .type("form")
-      .send({ name: "Philippine Bureau of Immigration Academy", shortName: "", kind: "member-state-agency", countryCode: "XXX", website: "", _csrf: tokens.curator })
-      .expect(400);
+    const duplicate = await createOrganisation({ name: "Philippine Bureau of Immigration Academy", shortName: "", kind: "member-state-agency", countryCode: "XXX", website: "" }, 400);
     expect(duplicate.text).toContain("Name is already used by Philippine Bureau of Immigration Academy");
     expect(duplicate.text).toContain("Country is not a known country");
     const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM organisations WHERE name IN ('Another academy')");
@@ -437,11 +425,7 @@ describe("who may import, export and keep the profile", () => {
 describe("session dates", () => {
   it("refuses a day that does not exist, such as 30 February", async () => {
     const listing = await buildResource(t, { ownerId: orgA.id, status: "draft" });
-    const res = await agents.editorA
-      .post(`/workspace/listings/${listing.id}/sessions`)
-      .type("form")
-      .send({ startDate: "2027-02-30", endDate: "", city: "", countryCode: "", languageTag: "", status: "planned", timeZone: "", _csrf: tokens.editorA })
-      .expect(400);
+    const res = await addSession("editorA", listing.id, { startDate: "2027-02-30", endDate: "", city: "", countryCode: "", languageTag: "", status: "planned", timeZone: "" }).expect(400);
     expect(res.text).toContain("is not a real date");
     const [{ n }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM course_sessions WHERE resource_id = ?", [listing.id]);
     expect(Number(n)).toBe(0);
