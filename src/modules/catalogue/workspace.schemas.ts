@@ -34,15 +34,17 @@ const many = z
 
 const csrf = { _csrf: z.string().optional() };
 
+/** The version of the listing the form was made from, so that a save over someone else's change is refused. */
+const version = z
+  .string()
+  .regex(/^\d{1,9}$/, message("listing.errors.reload"))
+  .transform(Number);
+
 /** The listing form of the workspace. Unknown fields (an `ownerId`, a `status`) are refused. */
 export const listingFormSchema = z
   .object({
     ...csrf,
-    version: z
-      .string()
-      .regex(/^\d{1,9}$/, message("listing.errors.reload"))
-      .transform(Number)
-      .optional(),
+    version: version.optional(),
     kind: z.enum(RESOURCE_KINDS, { error: message("listing.errors.chooseKind") }),
     title: z
       .string()
@@ -81,10 +83,7 @@ export type ListingForm = z.output<typeof listingFormSchema>;
 export const statusFormSchema = z
   .object({
     ...csrf,
-    version: z
-      .string()
-      .regex(/^\d{1,9}$/, message("listing.errors.reload"))
-      .transform(Number),
+    version,
     action: z.enum(["publish", "unpublish", "archive", "confirm"], { error: message("listing.errors.unknownAction") }),
   })
   .strict();
