@@ -1,31 +1,22 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import pino from "pino";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { LocalMeilisearch } from "../../src/modules/search/local-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildResource } from "../helpers/factories";
+import { OwnSearchServer, startOwnSearchServer } from "../helpers/search-server";
 
 /** This file stops and crashes a Meilisearch server of its own, so that other test files are not disturbed. */
-let server: LocalMeilisearch;
-let dataDir: string;
+let searchServer: OwnSearchServer;
 let t: TestApp;
-const key = "outage-test-master-key-0123456789";
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "rtc-outage-"));
-  server = new LocalMeilisearch({ binary: inject("meilisearch").binary, dataDir, masterKey: key, logger: pino({ level: "silent" }) });
-  await server.start();
-  t = await createTestApp({ search: { url: server.url, key } });
+  searchServer = await startOwnSearchServer("rtc-outage-", "outage-test-master-key-0123456789");
+  t = await createTestApp({ search: searchServer.search });
   await t.settle();
 });
 
 afterAll(async () => {
   await t?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await searchServer?.remove();
 });
 
 /** Every document id in the index equals every published listing id, and each title matches. */
@@ -40,7 +31,7 @@ async function expectIndexEqualsDatabase(): Promise<void> {
 describe("when Meilisearch is down", () => {
   it("answers from the database, says so, keeps every change, and catches up once it is back", async () => {
     await expectIndexEqualsDatabase();
-    await server.stop();
+    await searchServer.server.stop();
 
     const page = await request(t.app).get("/catalogue?q=victims&topic=protection-and-asylum").expect(200);
     expect(page.text).toContain("Search is running in a reduced mode");
@@ -60,7 +51,7 @@ describe("when Meilisearch is down", () => {
     expect(ready.body.checks.search).toMatchObject({ engine: "unavailable", mode: "database" });
     expect(ready.body.checks.search.outbox.pending).toBeGreaterThan(0);
 
-    await server.start();
+    await searchServer.server.start();
     await t.settle(60_000);
     await expectIndexEqualsDatabase();
     expect(await t.services.engine!.getDocument(t.indexUid, draft.id)).toBeNull();
@@ -70,7 +61,7 @@ describe("when Meilisearch is down", () => {
   });
 
   it("is restarted by its supervisor when it crashes", async () => {
-    server.crash();
+    searchServer.server.crash();
     const deadline = Date.now() + 20_000;
     let healthy = false;
     await new Promise((r) => setTimeout(r, 200));

@@ -1,37 +1,27 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import fc from "fast-check";
-import pino from "pino";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { LocalMeilisearch } from "../../src/modules/search/local-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SearchEngine } from "../../src/modules/search/search-engine";
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildResource, daysFromToday } from "../helpers/factories";
+import { OwnSearchServer, startOwnSearchServer } from "../helpers/search-server";
 
 /**
  * This file measures how soon changes are searchable, so it has a Meilisearch server of its own:
  * the engine's task queue is shared by all its indexes, and other test files' indexing on the
  * shared server would otherwise queue ahead of this file's changes.
  */
-let server: LocalMeilisearch;
-let dataDir: string;
-const key = "search-test-master-key-0123456789";
+let searchServer: OwnSearchServer;
 let t: TestApp;
 
 beforeAll(async () => {
-  // In memory where the machine has it: the engine writes and syncs its files on every change.
-  dataDir = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "rtc-search-"));
-  server = new LocalMeilisearch({ binary: inject("meilisearch").binary, dataDir, masterKey: key, logger: pino({ level: "silent" }) });
-  await server.start();
-  t = await createTestApp({ search: { url: server.url, key } });
+  searchServer = await startOwnSearchServer("rtc-search-", "search-test-master-key-0123456789", { inMemory: true });
+  t = await createTestApp({ search: searchServer.search });
   await t.settle();
 });
 afterAll(async () => {
   await t?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await searchServer?.remove();
 });
 
 interface ApiHit {
@@ -281,7 +271,7 @@ describe("answers kept while the index does not change", () => {
     expect((await search("q=kilimanjaro")).hits.map((h) => h.title)).toEqual(["Kilimanjaro coastal patrol course"]);
 
     // Another process (a second server, a reindex from the command line) writes to the same index.
-    const other = new SearchEngine({ host: server.url, apiKey: key, timeoutMs: 2000, taskTimeoutMs: 20_000 });
+    const other = new SearchEngine({ host: searchServer.search.url, apiKey: searchServer.search.key, timeoutMs: 2000, taskTimeoutMs: 20_000 });
     const document = (await other.getDocument(t.indexUid, listing.id))!;
     const revised = { ...document, id: listing.id, title: "Kilimanjaro coastal patrol course, revised", card: { ...(document.card as object), title: "Kilimanjaro coastal patrol course, revised" } };
     expect((await other.putDocuments(t.indexUid, [revised])).ok).toBe(true);
@@ -300,7 +290,7 @@ describe("answers kept while the index does not change", () => {
   });
 
   it("makes this process's own changes searchable at once, however long the check time", async () => {
-    const own = await createTestApp({ search: { url: server.url, key }, demo: false, searchCache: { maxBytes: 1 << 20, checkMs: 600_000 } });
+    const own = await createTestApp({ search: searchServer.search, demo: false, searchCache: { maxBytes: 1 << 20, checkMs: 600_000 } });
     try {
       await own.settle();
       const find = async () => (await request(own.app).get("/api/v1/search?q=yggdrasil").expect(200)).body.hits.map((h: ApiHit) => h.title);
