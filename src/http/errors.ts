@@ -37,30 +37,23 @@ export class ValidationError extends AppError {
   }
 }
 
-/** Something that does not exist, or that this visitor may not see: 404. */
-export class NotFoundError extends AppError {
-  constructor(message = "errors.generic.404") {
-    super(404, "not_found", message);
-  }
+/** An `AppError` class of one status and code, whose message may be left out for the usual one. */
+function statusError(status: number, code: string, defaultMessage: string) {
+  return class extends AppError {
+    constructor(message = defaultMessage) {
+      super(status, code, message);
+    }
+  };
 }
+
+/** Something that does not exist, or that this visitor may not see: 404. */
+export class NotFoundError extends statusError(404, "not_found", "errors.generic.404") {}
 
 /** Signed in, but this is not theirs to do (a curator's act, say): 403. */
-export class ForbiddenError extends AppError {
-  constructor(message = "errors.generic.403") {
-    super(403, "forbidden", message);
-  }
-}
+export class ForbiddenError extends statusError(403, "forbidden", "errors.generic.403") {}
 
 /** A request that cannot be read (a malformed address): 400. */
-export class BadRequestError extends AppError {
-  constructor(message = "errors.generic.400") {
-    super(400, "bad_request", message);
-  }
-}
+export class BadRequestError extends statusError(400, "bad_request", "errors.generic.400") {}
 
 /** The service is too busy to answer now; the request changed nothing and may be sent again: 503. */
-export class BusyError extends AppError {
-  constructor(message = "errors.busy") {
-    super(503, "busy", message);
-  }
-}
+export class BusyError extends statusError(503, "busy", "errors.busy") {}
