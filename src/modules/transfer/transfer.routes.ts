@@ -175,22 +175,9 @@ export function transferPages({ organisations, importer, exporter, importBatches
       await importBatches.committed(batch.id, plan);
       res.redirect(303, `/workspace/import/${batch.token}`);
     } catch (error) {
-      if (error instanceof ImportDuplicatesError) {
-        // Nothing was imported: the rows that look like saved listings are shown, with the box to tick.
-        await importBatches.replanned(batch.id, error.plan);
-        return res.status(409).render("workspace/import-plan", {
-          title: `Import of ${batch.fileName}`,
-          batch,
-          organisation,
-          curator: canCurate(req.user ?? null),
-          committed: false,
-          message: error.messageKey,
-          errors: error.fieldKeys ?? {},
-          ...planView(error.plan),
-        });
-      }
-      if (!(error instanceof ImportRejectedError)) throw error;
-      // The catalogue changed since the dry run: show what is wrong now.
+      if (!(error instanceof ImportDuplicatesError || error instanceof ImportRejectedError)) throw error;
+      // Nothing was imported. The plan shows the rows that look like saved listings, with the box
+      // to tick, or what is wrong now that the catalogue changed since the dry run.
       await importBatches.replanned(batch.id, error.plan);
       res.status(409).render("workspace/import-plan", {
         title: `Import of ${batch.fileName}`,
@@ -199,6 +186,7 @@ export function transferPages({ organisations, importer, exporter, importBatches
         curator: canCurate(req.user ?? null),
         committed: false,
         message: error.messageKey,
+        errors: error.fieldKeys ?? {},
         ...planView(error.plan),
       });
     }
