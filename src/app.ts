@@ -119,19 +119,11 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1", reportApi(services));
   app.use(accountPages(services, services.signInLimiter));
   app.use(workspacePages(services, services.editor));
-  app.use(reviewPages(services));
-  app.use(transferPages(services));
-  app.use(organisationAdminPages(services));
-  app.use(enquiryPages(services));
-  app.use(confirmationPages(services));
-  app.use(linkPages(services));
   app.use(peoplePages(services, services.mailer, config));
   app.use(developmentMailbox(config, services.mailer));
-  app.use(searchPages(services));
-  app.use(cataloguePages(services));
-  app.use(organisationPages(services));
-  app.use(reportPages(services));
-  app.use(coveragePages(services));
+  // The pages made from the services alone, tried in this order.
+  const pages = [reviewPages, transferPages, organisationAdminPages, enquiryPages, confirmationPages, linkPages, searchPages, cataloguePages, organisationPages, reportPages, coveragePages];
+  for (const router of pages) app.use(router(services));
 
   // After the routes, so that no page or API request costs a look at the disk first.
   app.use("/fonts", fontFiles(config.env === "production"));
