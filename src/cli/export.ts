@@ -1,9 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config";
-import { openDatabase } from "../db/data-source";
 import { TRANSFER_FORMATS, TransferFormat, writeListingFile } from "../modules/transfer/listing-file";
 import { buildServices } from "../services";
+import { exitWithUsage, withDatabase } from "./run";
 
 const USAGE = `Usage:
   npm run export -- --org ORGANISATION-SLUG [--format csv|jsonl] [--out FILE]
@@ -15,12 +14,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { org: { type: "string" }, all: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } } });
   const format = (values.format ?? "jsonl") as TransferFormat;
   if (values.help || Boolean(values.org) === Boolean(values.all) || !TRANSFER_FORMATS.includes(format)) {
-    process.stderr.write(`${USAGE}\n`);
-    process.exit(values.help ? 0 : 2);
+    exitWithUsage(USAGE, values.help);
   }
-  const config = loadConfig();
-  const dataSource = await openDatabase(config.database);
-  try {
+  await withDatabase(async (dataSource) => {
     const services = buildServices(dataSource);
     let ownerId: number | null = null;
     if (values.org) {
@@ -36,9 +32,7 @@ async function main(): Promise<void> {
     } else {
       process.stdout.write(text);
     }
-  } finally {
-    await dataSource.destroy();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

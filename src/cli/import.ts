@@ -1,13 +1,12 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config";
-import { openDatabase } from "../db/data-source";
 import { AppError } from "../http/errors";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { detectFormat, MAX_UPLOAD_BYTES, readListingFile, TRANSFER_FORMATS, TransferFormat } from "../modules/transfer/listing-file";
 import { describePlan, ImportDuplicatesError, ImportRejectedError, ImportScope } from "../modules/transfer/listing-importer.service";
 import { buildServices } from "../services";
+import { exitWithUsage, withDatabase } from "./run";
 import { createProgress } from "./progress";
 
 const USAGE = `Usage:
@@ -36,8 +35,7 @@ async function main(): Promise<void> {
   const file = positionals[0];
   const formatGiven = values.format as TransferFormat | undefined;
   if (values.help || !file || positionals.length > 1 || Boolean(values.org) === Boolean(values.several) || (formatGiven && !TRANSFER_FORMATS.includes(formatGiven))) {
-    process.stderr.write(`${USAGE}\n`);
-    process.exit(values.help ? 0 : 2);
+    exitWithUsage(USAGE, values.help);
   }
   const size = statSync(file).size;
   if (size > MAX_UPLOAD_BYTES) throw new Error(`${file} is ${(size / 1e6).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / 1e6} MB. Split it into several files.`);
@@ -49,9 +47,7 @@ async function main(): Promise<void> {
   }
   const format = formatGiven ?? detectFormat(content, path.basename(file));
 
-  const config = loadConfig();
-  const dataSource = await openDatabase(config.database);
-  try {
+  await withDatabase(async (dataSource) => {
     // Topics, languages and countries are what rows are checked against: a new database gets them first.
     const services = buildServices(dataSource);
     await services.referenceData.load();
@@ -91,9 +87,7 @@ async function main(): Promise<void> {
       }
       throw error;
     }
-  } finally {
-    await dataSource.destroy();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config";
-import { openDatabase } from "../db/data-source";
 import { AppError } from "../http/errors";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { detectReportFormat, ReportFormat } from "../modules/reports/report-parser";
 import { ReportExistsError } from "../modules/reports/report.service";
 import { buildServices } from "../services";
+import { exitWithUsage, withDatabase } from "./run";
 import { isCalendarDay } from "../http/field-rules";
 
 const USAGE = `Usage:
@@ -24,13 +23,10 @@ async function main(): Promise<void> {
   const file = positionals[0];
   const format = values.format as ReportFormat | undefined;
   if (values.help || !file || positionals.length > 1 || (format && !["text", "html", "csv"].includes(format)) || (values.published && !isCalendarDay(values.published))) {
-    process.stderr.write(`${USAGE}\n`);
-    process.exit(values.help ? 0 : 2);
+    exitWithUsage(USAGE, values.help);
   }
   const content = new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(file));
-  const config = loadConfig();
-  const dataSource = await openDatabase(config.database);
-  try {
+  await withDatabase(async (dataSource) => {
     const services = buildServices(dataSource);
     const result = await services.reports.importReport(
       content,
@@ -40,9 +36,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${result.report.title} (/reports/${result.report.slug}): ${result.sections} sections; ${result.created.length} items added, ${result.updated.length} updated, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`,
     );
-  } finally {
-    await dataSource.destroy();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,10 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { loadConfig, passwordFromEnvironment } from "../config";
-import { openDatabase } from "../db/data-source";
+import { passwordFromEnvironment } from "../config";
 import { ValidationError } from "../http/errors";
 import { SYSTEM_ACTOR } from "../modules/audit/audit.service";
 import { buildServices } from "../services";
+import { exitWithUsage, withDatabase } from "./run";
 
 const USAGE = `Usage:
   npm run user:create -- --curator EMAIL [--name "Display Name"]
@@ -33,33 +33,32 @@ async function main(): Promise<void> {
   });
   const email = positionals[0];
   if (values.help || !email || (!values.curator && !values.org) || (values.org && values.role !== "admin" && values.role !== "editor")) {
-    process.stderr.write(`${USAGE}\n`);
-    process.exit(values.help ? 0 : 2);
+    exitWithUsage(USAGE, values.help);
   }
-  const config = loadConfig();
-  const dataSource = await openDatabase(config.database);
   try {
-    const services = buildServices(dataSource);
-    await services.referenceData.load();
-    let organisationId: number | null = null;
-    if (values.org) {
-      const organisation = await services.organisations.findBySlug(values.org);
-      if (!organisation) throw new ValidationError({ org: `no organisation is called "${values.org}"` });
-      organisationId = organisation.id;
-    }
-    const password = passwordFromEnvironment() ?? (process.stdin.isTTY ? await askPassword("Password (at least 12 characters): ") : "");
-    const user = await services.accounts.create(
-      {
-        email,
-        displayName: values.name ?? email.split("@")[0],
-        password,
-        organisationId,
-        organisationRole: values.org ? (values.role as "admin" | "editor") : null,
-        siteRole: values.curator ? "curator" : "none",
-      },
-      SYSTEM_ACTOR,
-    );
-    process.stdout.write(`created ${user.siteRole === "curator" ? "curator" : `${user.organisationRole} of ${values.org}`} ${user.email}\n`);
+    await withDatabase(async (dataSource) => {
+      const services = buildServices(dataSource);
+      await services.referenceData.load();
+      let organisationId: number | null = null;
+      if (values.org) {
+        const organisation = await services.organisations.findBySlug(values.org);
+        if (!organisation) throw new ValidationError({ org: `no organisation is called "${values.org}"` });
+        organisationId = organisation.id;
+      }
+      const password = passwordFromEnvironment() ?? (process.stdin.isTTY ? await askPassword("Password (at least 12 characters): ") : "");
+      const user = await services.accounts.create(
+        {
+          email,
+          displayName: values.name ?? email.split("@")[0],
+          password,
+          organisationId,
+          organisationRole: values.org ? (values.role as "admin" | "editor") : null,
+          siteRole: values.curator ? "curator" : "none",
+        },
+        SYSTEM_ACTOR,
+      );
+      process.stdout.write(`created ${user.siteRole === "curator" ? "curator" : `${user.organisationRole} of ${values.org}`} ${user.email}\n`);
+    });
   } catch (error) {
     if (error instanceof ValidationError) {
       process.stderr.write(
@@ -69,8 +68,6 @@ async function main(): Promise<void> {
       );
       process.exitCode = 1;
     } else throw error;
-  } finally {
-    await dataSource.destroy();
   }
 }
 
