@@ -7,11 +7,12 @@ import { translator } from "../../i18n/i18n";
 import type { Services } from "../../services";
 import { ORGANISATION_KINDS } from "../organisations/organisation.entity";
 import type { Organisation } from "../organisations/organisation.entity";
+import { countryField, kindField, nameField, websiteField } from "../organisations/organisation.schemas";
 import { requireSignIn } from "./auth";
 import type { Mailer } from "./mailer";
 import { canCurate, isCurator } from "./policies";
 import { message } from "../../i18n/message";
-import { isEmail, isHttpUrl } from "../../http/field-rules";
+import { isEmail } from "../../http/field-rules";
 
 const inviteSchema = z
   .object({
@@ -25,23 +26,15 @@ const inviteSchema = z
 const organisationSchema = z
   .object({
     _csrf: z.string().optional(),
-    name: z.string().trim().min(3).max(200),
+    name: nameField,
     shortName: z
       .string()
       .trim()
       .max(40)
       .transform((v) => v || null),
-    kind: z.enum(ORGANISATION_KINDS, { error: message("listing.errors.chooseKind") }),
-    countryCode: z
-      .string()
-      .regex(/^([A-Z]{3})?$/, message("listing.errors.chooseCountry"))
-      .transform((v) => v || null),
-    website: z
-      .string()
-      .trim()
-      .max(500)
-      .refine((v) => v === "" || isHttpUrl(v), message("validation.httpStart"))
-      .transform((v) => v || null),
+    kind: kindField,
+    countryCode: countryField,
+    website: websiteField(message("validation.httpStart")),
   })
   .strict();
 

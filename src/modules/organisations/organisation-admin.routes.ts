@@ -6,8 +6,9 @@ import type { Services } from "../../services";
 import { requireSignIn } from "../accounts/auth";
 import { canCurate, isCurator } from "../accounts/policies";
 import { Organisation, ORGANISATION_KINDS } from "./organisation.entity";
+import { countryField, kindField, nameField, websiteField } from "./organisation.schemas";
 import { message } from "../../i18n/message";
-import { isEmail, isHttpUrl } from "../../http/field-rules";
+import { isEmail } from "../../http/field-rules";
 
 const optional = (max: number) =>
   z
@@ -21,16 +22,8 @@ const optional = (max: number) =>
 const profileFields = {
   _csrf: z.string().optional(),
   shortName: optional(40),
-  countryCode: z
-    .string()
-    .regex(/^([A-Z]{3})?$/, message("listing.errors.chooseCountry"))
-    .transform((v) => v || null),
-  website: z
-    .string()
-    .trim()
-    .max(500)
-    .refine((v) => v === "" || isHttpUrl(v), message("validation.url"))
-    .transform((v) => v || null),
+  countryCode: countryField,
+  website: websiteField(),
   description: optional(4000),
   contactName: optional(200),
   contactEmail: z
@@ -45,8 +38,8 @@ const adminProfileSchema = z.object(profileFields).strict();
 const curatorProfileSchema = z
   .object({
     ...profileFields,
-    name: z.string().trim().min(3).max(200),
-    kind: z.enum(ORGANISATION_KINDS, { error: message("listing.errors.chooseKind") }),
+    name: nameField,
+    kind: kindField,
   })
   .strict();
 const verificationSchema = z.object({ _csrf: z.string().optional(), verified: z.enum(["yes", "no"], { error: message("validation.yesNo") }) }).strict();
