@@ -1,5 +1,6 @@
-import { DataSource, EntityManager, In, IsNull } from "typeorm";
-import { confirmedSinceSql } from "./listing-rules";
+import { DataSource, EntityManager, In, IsNull, SelectQueryBuilder } from "typeorm";
+import { todayUtc } from "../../http/dates";
+import { confirmationCutoff, confirmedSinceSql, confirmedWithinYearSql, upcomingSessionSql, visibleSql, type VisibilityViewer } from "./listing-rules";
 import { Resource } from "./resource.entity";
 
 /** A listing with all its parts: what a page, a card, an export, the editor and a search document read. */
@@ -16,6 +17,54 @@ function batches<T>(items: T[], size = BATCH): T[][] {
 
 const numbers = (rows: Array<{ id: number | string }>) => rows.map((r) => Number(r.id));
 
+/** Sessions that still lie ahead (`listing-rules.ts`). */
+const UPCOMING_SESSION = upcomingSessionSql("cs");
+
+/** Each listing's languages: the one its text is written in, and those of its editions and of its sessions. */
+export const LANGUAGES_OF_LISTINGS =
+  "(SELECT lr.id AS resource_id, lr.language_tag AS tag FROM resources lr WHERE lr.language_tag IS NOT NULL UNION SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)";
+
+/** Each listing's countries: its owner's and those of its sessions' venues. */
+const COUNTRIES_OF_LISTINGS =
+  "(SELECT r2.id AS resource_id, o2.country_code AS code FROM resources r2 INNER JOIN organisations o2 ON o2.id = r2.owner_id WHERE o2.country_code IS NOT NULL UNION SELECT cs.resource_id AS resource_id, cs.country_code AS code FROM course_sessions cs WHERE cs.country_code IS NOT NULL)";
+
+/** Escapes LIKE wildcards so that a query is matched literally. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The facets of search, named as in the search index. */
+export type FacetName = "topics" | "languages" | "kind" | "deliveryMode" | "ownerSlug" | "countries";
+
+/** Orders of a list of listings. */
+export const SORTS = ["relevance", "title", "newest", "next-session", "updated"] as const;
+export type Sort = (typeof SORTS)[number];
+
+/**
+ * A catalogue request's filters, resolved to what the database holds: each value names something
+ * that exists (`CatalogueService` refuses the others).
+ */
+export interface ListingFilter {
+  /** The query's condition on `r.id` from the database's search text, with its parameters. */
+  text?: { sql: string; params: Record<string, unknown> };
+  /** The words of the query as typed, for ordering by relevance. */
+  q?: string;
+  /** A topic and all its sub-topics. */
+  topicIds?: number[];
+  languageTag?: string;
+  kind?: string;
+  deliveryMode?: string;
+  ownerId?: number;
+  countryCode?: string;
+  upcoming?: boolean;
+  /** Only listings their owner confirmed within the last twelve months. */
+  confirmed?: boolean;
+}
+
+type Tally = Record<string, number>;
+type TallyRows = Array<{ value: string | number | null; n: number | string }>;
+const tally = (rows: TallyRows): Tally => Object.fromEntries(rows.filter((r) => r.value !== null).map((r) => [String(r.value), Number(r.n)]));
+
 /**
  * The queries on listings and their parts (editions, sessions, topics, audiences) that are not the
  * catalogue's search: a listing with its parts, by id, slug or the owner's own id, and the feed the
@@ -24,6 +73,147 @@ const numbers = (rows: Array<{ id: number | string }>) => rows.map((r) => Number
  */
 export class ListingRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  // What a viewer may see: the catalogue's lists, facets and counts.
+
+  /** Published listings this viewer may see, on the alias `r`. */
+  private visible(viewer: VisibilityViewer): SelectQueryBuilder<Resource> {
+    const { where, params } = visibleSql("r", viewer);
+    return this.dataSource.getRepository(Resource).createQueryBuilder("r").where(where, params);
+  }
+
+  /** The listings this viewer may see that meet every condition of the filter: the base of a list and of each facet count. */
+  private matching(viewer: VisibilityViewer, filter: ListingFilter): SelectQueryBuilder<Resource> {
+    const qb = this.visible(viewer);
+    if (filter.text) qb.andWhere(filter.text.sql, filter.text.params);
+    if (filter.topicIds) qb.andWhere("r.id IN (SELECT rt.resource_id FROM resource_topics rt WHERE rt.topic_id IN (:...topicIds))", { topicIds: filter.topicIds });
+    if (filter.languageTag) {
+      qb.andWhere(
+        "(r.language_tag = :language OR r.id IN (SELECT e.resource_id FROM editions e WHERE e.language_tag = :language) OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.language_tag = :language))",
+        { language: filter.languageTag },
+      );
+    }
+    if (filter.kind) qb.andWhere("r.kind = :kind", { kind: filter.kind });
+    if (filter.deliveryMode) qb.andWhere("r.deliveryMode = :mode", { mode: filter.deliveryMode });
+    if (filter.ownerId !== undefined) qb.andWhere("r.ownerId = :ownerId", { ownerId: filter.ownerId });
+    if (filter.countryCode) {
+      qb.andWhere("(r.ownerId IN (SELECT o2.id FROM organisations o2 WHERE o2.country_code = :country) OR r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE cs.country_code = :country))", {
+        country: filter.countryCode,
+      });
+    }
+    if (filter.upcoming) qb.andWhere(`r.id IN (SELECT cs.resource_id FROM course_sessions cs WHERE ${UPCOMING_SESSION})`, { today: todayUtc() });
+    if (filter.confirmed) qb.andWhere(confirmedWithinYearSql("r"), { confirmedCutoff: confirmationCutoff(new Date()) });
+    return qb;
+  }
+
+  /** The ids of one page of the listings that match, in the order asked for, and how many match in all. */
+  async page(filter: ListingFilter, viewer: VisibilityViewer, sort: Sort, page: number, pageSize: number): Promise<{ ids: number[]; total: number }> {
+    const qb = this.matching(viewer, filter);
+    // The page's ids and the number of matches in one pass (a window count over the same rows):
+    // the query has no join that could repeat a listing.
+    const idQuery = qb.clone().select("r.id", "id").addSelect("COUNT(*) OVER ()", "total");
+    switch (sort) {
+      case "relevance":
+        if (filter.q) {
+          idQuery
+            .orderBy("CASE WHEN LOWER(r.title) LIKE :pattern ESCAPE '\\' OR LOWER(r.acronym) LIKE :pattern ESCAPE '\\' THEN 0 WHEN LOWER(r.summary) LIKE :pattern ESCAPE '\\' THEN 1 ELSE 2 END", "ASC")
+            .setParameter("pattern", likePattern(filter.q));
+          // Among equally good matches, listings not confirmed within a year come after the others.
+          idQuery.addOrderBy(`CASE WHEN ${confirmedWithinYearSql("r")} THEN 0 ELSE 1 END`, "ASC").setParameter("confirmedCutoff", confirmationCutoff(new Date()));
+        }
+        idQuery.addOrderBy("LOWER(r.title)", "ASC");
+        break;
+      case "title":
+        idQuery.orderBy("LOWER(r.title)", "ASC");
+        break;
+      case "newest":
+        idQuery.orderBy("r.publishedAt", "DESC");
+        break;
+      case "updated":
+        idQuery.orderBy("r.updatedAt", "DESC");
+        break;
+      case "next-session": {
+        const next = `(SELECT MIN(cs.start_date) FROM course_sessions cs WHERE cs.resource_id = r.id AND ${UPCOMING_SESSION})`;
+        idQuery.orderBy(`CASE WHEN ${next} IS NULL THEN 1 ELSE 0 END`, "ASC").addOrderBy(next, "ASC").addOrderBy("LOWER(r.title)", "ASC").setParameter("today", todayUtc());
+        break;
+      }
+    }
+    idQuery.addOrderBy("r.id", "ASC");
+    const rows: Array<{ id: number | string; total: number | string }> = await idQuery
+      .offset((page - 1) * pageSize)
+      .limit(pageSize)
+      .getRawMany();
+    // A page past the end has no rows to carry the count: count on its own then.
+    const total = rows.length > 0 ? Number(rows[0].total) : Number((await qb.clone().select("COUNT(*)", "n").getRawOne<{ n: number | string }>())?.n ?? 0);
+    return { ids: numbers(rows), total };
+  }
+
+  /**
+   * Counts of the matching listings per facet value: the same counts the engine gives (those of the
+   * listings that match every filter). A listing under a sub-topic counts under its theme as well.
+   */
+  async facetCounts(filter: ListingFilter, viewer: VisibilityViewer): Promise<Record<FacetName, Tally>> {
+    const matching = () => this.matching(viewer, filter);
+    const distinctPer = (qb: SelectQueryBuilder<Resource>, value: string) => qb.select(value, "value").addSelect("COUNT(DISTINCT r.id)", "n").groupBy(value).getRawMany<TallyRows[number]>();
+    const [topics, languages, kind, deliveryMode, ownerSlug, countries] = await Promise.all([
+      distinctPer(
+        matching().innerJoin("resource_topics", "rt", "rt.resource_id = r.id").innerJoin("topics", "t", "t.id = rt.topic_id OR t.id = (SELECT t2.parent_id FROM topics t2 WHERE t2.id = rt.topic_id)"),
+        "t.slug",
+      ),
+      distinctPer(matching().innerJoin(LANGUAGES_OF_LISTINGS, "lang", "lang.resource_id = r.id"), "lang.tag"),
+      distinctPer(matching(), "r.kind"),
+      distinctPer(matching(), "r.deliveryMode"),
+      distinctPer(matching().innerJoin("r.owner", "o"), "o.slug"),
+      distinctPer(matching().innerJoin(COUNTRIES_OF_LISTINGS, "ctry", "ctry.resource_id = r.id"), "ctry.code"),
+    ]);
+    return { topics: tally(topics), languages: tally(languages), kind: tally(kind), deliveryMode: tally(deliveryMode), ownerSlug: tally(ownerSlug), countries: tally(countries) };
+  }
+
+  /** The id of the listing with this slug if this viewer may see it, or null. */
+  async visibleIdBySlug(slug: string, viewer: VisibilityViewer): Promise<number | null> {
+    const row = await this.visible(viewer).andWhere("r.slug = :slug", { slug }).select("r.id", "id").getRawOne<{ id: number | string }>();
+    return row ? Number(row.id) : null;
+  }
+
+  /**
+   * Number of visible listings per topic id, a listing counted once per topic: under each topic it
+   * has (`"topic"`), or under each top-level topic whichever of its children it has (`"theme"`).
+   */
+  async countByTopic(viewer: VisibilityViewer, per: "topic" | "theme"): Promise<Map<number, number>> {
+    const key = per === "topic" ? "rt.topic_id" : "COALESCE(t.parent_id, t.id)";
+    const rows: Array<{ key: number | string; n: number | string }> = await this.visible(viewer)
+      .innerJoin("resource_topics", "rt", "rt.resource_id = r.id")
+      .innerJoin("topics", "t", "t.id = rt.topic_id")
+      .select(key, "key")
+      .addSelect("COUNT(DISTINCT r.id)", "n")
+      .groupBy(key)
+      .getRawMany();
+    return new Map(rows.map((row) => [Number(row.key), Number(row.n)]));
+  }
+
+  /** Number of visible listings per language tag: their text's, their editions' and their sessions'. */
+  async countByLanguage(viewer: VisibilityViewer): Promise<Map<string, number>> {
+    const rows: Array<{ tag: string; n: number | string }> = await this.visible(viewer)
+      .innerJoin(LANGUAGES_OF_LISTINGS, "lang", "lang.resource_id = r.id")
+      .select("lang.tag", "tag")
+      .addSelect("COUNT(DISTINCT r.id)", "n")
+      .groupBy("lang.tag")
+      .getRawMany();
+    return new Map(rows.map((row) => [row.tag, Number(row.n)]));
+  }
+
+  /** Number of visible listings per owner organisation id. */
+  async countByOwner(viewer: VisibilityViewer): Promise<Map<number, number>> {
+    const rows: Array<{ ownerId: number | string; n: number | string }> = await this.visible(viewer).select("r.ownerId", "ownerId").addSelect("COUNT(r.id)", "n").groupBy("r.ownerId").getRawMany();
+    return new Map(rows.map((row) => [Number(row.ownerId), Number(row.n)]));
+  }
+
+  /** Number of listings this viewer may see. */
+  countVisible(viewer: VisibilityViewer): Promise<number> {
+    return this.visible(viewer).getCount();
+  }
+
+  // Listings in any status.
 
   /** Listings in any status with all their parts, in the order of `ids` (ids that name nothing are left out). */
   async findFull(ids: number[], manager: EntityManager = this.dataSource.manager): Promise<Resource[]> {
