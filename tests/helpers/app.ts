@@ -1,6 +1,6 @@
 import type { Express } from "express";
 import pino from "pino";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createApp } from "../../src/app";
 import { seedDemoCatalogue, seedDemoReport } from "../../src/modules/demo/demo-data";
 import { createLogger } from "../../src/logger";
@@ -86,4 +86,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await db.close();
     },
   };
+}
+
+/**
+ * A test app for the tests around the call (a file or a `describe`): made before the first of them
+ * and handed to `use`, closed after the last.
+ */
+export function withTestApp(options: TestAppOptions, use: (app: TestApp) => void): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await createTestApp(options);
+    use(app);
+  });
+  afterAll(async () => app?.close());
 }

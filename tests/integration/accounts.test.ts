@@ -1,17 +1,14 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
-import { createTestApp, TestApp } from "../helpers/app";
+import { TestApp, withTestApp } from "../helpers/app";
 import { buildOrganisation, buildResource } from "../helpers/factories";
 
 let t: TestApp;
 const PASSWORD = "correct horse battery staple 42";
 let sequence = 0;
 
-beforeAll(async () => {
-  t = await createTestApp({ demo: false });
-});
-afterAll(async () => t.close());
+withTestApp({ demo: false }, (app) => (t = app));
 
 async function newUser(fields: { password?: string; siteRole?: "curator" | "none" } = {}) {
   const org = await buildOrganisation(t);

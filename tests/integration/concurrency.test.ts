@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, TestApp } from "../helpers/app";
+import { describe, expect, it } from "vitest";
+import { TestApp, withTestApp } from "../helpers/app";
 import { buildOrganisation, buildResource } from "../helpers/factories";
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ demo: false });
-});
-afterAll(async () => t.close());
+withTestApp({ demo: false }, (app) => (t = app));
 
 describe("saving on SQLite", () => {
   it("commits every one of many listings saved at the same moment, with their outbox rows and audit events", async () => {

@@ -3,21 +3,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { createApp } from "../../src/app";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { readListingFile } from "../../src/modules/transfer/listing-file";
-import { createTestApp, TestApp } from "../helpers/app";
+import { TestApp, withTestApp } from "../helpers/app";
 import { buildOrganisation, buildResource } from "../helpers/factories";
 import { listingForm } from "../helpers/forms";
 import { runEntry } from "../helpers/process";
 import { csrfTokenIn, signedIn } from "../helpers/sessions";
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ demo: false });
-});
-afterAll(async () => t.close());
+withTestApp({ demo: false }, (app) => (t = app));
 
 describe("input at the edge", () => {
   it("takes control and private-use characters out of form fields, keeping tabs and line breaks", async () => {
