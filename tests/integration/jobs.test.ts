@@ -1,19 +1,16 @@
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import request from "supertest";
 import { JobRuns } from "../../src/modules/jobs/job-runs.service";
 import { Scheduler, type JobDefinition } from "../../src/modules/jobs/scheduler";
-import { createTestApp, TestApp } from "../helpers/app";
+import { TestApp, withTestApp } from "../helpers/app";
 
 const silent = pino({ level: "silent" });
 const job = (name: string, run: () => Promise<string | null>, extra: Partial<JobDefinition> = {}): JobDefinition => ({ name, schedule: "0 3 * * *", leaseMs: 60_000, run, ...extra });
 
 describe("scheduled jobs", () => {
   let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ demo: false });
-  });
-  afterAll(() => t.close());
+  withTestApp({ demo: false }, (app) => (t = app));
 
   it("gives a slot to one claimant only, even when many ask at once", async () => {
     const runs = [new JobRuns(t.dataSource), new JobRuns(t.dataSource), new JobRuns(t.dataSource)];
@@ -76,22 +73,20 @@ describe("scheduled jobs", () => {
     };
     // "missed" last ran two days ago; its daily slot of this night passed with nobody up.
     await t.services.jobRuns.ensure("missed", new Date(Date.now() - 2 * 86_400_000));
-    const first = new Scheduler(
-      t.services.jobRuns,
-      [job("missed", record("missed")), job("on-first-start", record("on-first-start"), { runOnFirstStart: true }), job("new-job", record("new-job"))],
-      silent,
-    );
-    await first.start();
-    await first.stop();
+    // An instance that starts and stops again, with the same three jobs each time.
+    const startInstance = async () => {
+      const scheduler = new Scheduler(
+        t.services.jobRuns,
+        [job("missed", record("missed")), job("on-first-start", record("on-first-start"), { runOnFirstStart: true }), job("new-job", record("new-job"))],
+        silent,
+      );
+      await scheduler.start();
+      await scheduler.stop();
+    };
+    await startInstance();
     expect(ran.sort()).toEqual(["missed", "on-first-start"]);
     // A second start in the same slot runs nothing again.
-    const second = new Scheduler(
-      t.services.jobRuns,
-      [job("missed", record("missed")), job("on-first-start", record("on-first-start"), { runOnFirstStart: true }), job("new-job", record("new-job"))],
-      silent,
-    );
-    await second.start();
-    await second.stop();
+    await startInstance();
     expect(ran).toHaveLength(2);
   });
 
