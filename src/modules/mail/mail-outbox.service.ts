@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual } from "typeorm";
+import { outboxStats, type OutboxStats } from "../../db/outbox";
 import { MailOutboxEntry } from "./mail-outbox.entity";
 
 /** Longest wait before a failing mail is tried again. */
@@ -14,12 +15,6 @@ export interface OutgoingMail {
   text: string;
   replyTo?: string | null;
   enquiryId?: number | null;
-}
-
-export interface MailOutboxStats {
-  pending: number;
-  failing: number;
-  lastError: string | null;
 }
 
 export interface MailOutboxOptions {
@@ -104,13 +99,7 @@ export class MailOutbox {
     for (let i = 0; i < enquiryIds.length; i += 500) await manager.getRepository(MailOutboxEntry).delete({ enquiryId: In(enquiryIds.slice(i, i + 500)) });
   }
 
-  async stats(): Promise<MailOutboxStats> {
-    const repo = this.dataSource.getRepository(MailOutboxEntry);
-    const [pending, failing, last] = await Promise.all([
-      repo.count(),
-      repo.createQueryBuilder("o").where("o.attempts > 0").getCount(),
-      repo.createQueryBuilder("o").where("o.lastError IS NOT NULL").orderBy("o.id", "DESC").getOne(),
-    ]);
-    return { pending, failing, lastError: last?.lastError ?? null };
+  async stats(): Promise<OutboxStats> {
+    return outboxStats(this.dataSource.getRepository(MailOutboxEntry));
   }
 }

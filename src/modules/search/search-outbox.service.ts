@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual } from "typeorm";
+import { outboxStats, type OutboxStats } from "../../db/outbox";
 import type { ListingRepository } from "../catalogue/listing.repository";
 import { buildSearchDocument, DocumentContextLoader } from "./search-document";
 import { SearchIndexVersion } from "./search-index-version.entity";
@@ -7,12 +8,6 @@ import { DatabaseSearchText, searchTextOf } from "./search-text";
 
 /** Longest wait before a failing row is tried again. */
 const MAX_BACKOFF_MS = 60_000;
-
-export interface OutboxStats {
-  pending: number;
-  failing: number;
-  lastError: string | null;
-}
 
 /**
  * The search outbox. `enqueue` runs inside the transaction that changes a listing: it records the
@@ -128,13 +123,7 @@ export class SearchOutbox {
   }
 
   async stats(): Promise<OutboxStats> {
-    const repo = this.dataSource.getRepository(SearchOutboxEntry);
-    const [pending, failing, last] = await Promise.all([
-      repo.count(),
-      repo.createQueryBuilder("o").where("o.attempts > 0").getCount(),
-      repo.createQueryBuilder("o").where("o.lastError IS NOT NULL").orderBy("o.id", "DESC").getOne(),
-    ]);
-    return { pending, failing, lastError: last?.lastError ?? null };
+    return outboxStats(this.dataSource.getRepository(SearchOutboxEntry));
   }
 
   /** Highest row id now: a rebuild replays what came after it. */
