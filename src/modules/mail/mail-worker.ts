@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { OutboxLoop } from "../../db/outbox";
 import type { Mailer } from "../accounts/mailer";
 import type { MailOutbox } from "./mail-outbox.service";
 
@@ -15,9 +16,7 @@ export interface MailWorkerOptions {
  * visible in the logs and in /readyz.
  */
 export class MailWorker {
-  private running = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
+  private readonly loop: OutboxLoop;
   /** True while the last attempt reached the SMTP server (or there is none to reach). */
   healthy = true;
 
@@ -27,42 +26,20 @@ export class MailWorker {
     private readonly logger: Logger,
     private readonly options: MailWorkerOptions = {},
   ) {
-    outbox.onNotify(() => this.wake?.());
+    this.loop = new OutboxLoop(
+      () => this.drainOnce(),
+      options.idleMs ?? 1000,
+      (error) => logger.error({ err: error }, "mail outbox round failed"),
+    );
+    outbox.onNotify(() => this.loop.wake());
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(graceMs = 3000): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let sent = 0;
-      try {
-        sent = await this.drainOnce();
-      } catch (error) {
-        this.logger.error({ err: error }, "mail outbox round failed");
-      }
-      if (sent === 0 && this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idleMs ?? 1000);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
-    }
+  stop(graceMs?: number): Promise<void> {
+    return this.loop.stop(graceMs);
   }
 
   /** One round: sends the mails due now. Returns how many went. */

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { OutboxLoop } from "../../db/outbox";
 import { todayUtc } from "../../http/dates";
 import { confirmationCutoff } from "../catalogue/listing-rules";
 import type { ListingRepository } from "../catalogue/listing.repository";
@@ -20,9 +21,7 @@ export interface WorkerOptions {
  * with a later retry time and the error, visible in the logs and in /readyz.
  */
 export class SearchWorker {
-  private running = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
+  private readonly loop: OutboxLoop;
   private lastDateRefresh = "";
   private ready = false;
   /** True once the index is made and, where it differed from the database, rebuilt. */
@@ -41,50 +40,32 @@ export class SearchWorker {
     private readonly logger: Logger,
     private readonly options: WorkerOptions = {},
   ) {
-    outbox.onNotify(() => this.wake?.());
+    this.loop = new OutboxLoop(
+      () => this.round(),
+      options.idleMs ?? 500,
+      (error) => logger.error({ err: error }, "search outbox round failed"),
+    );
+    outbox.onNotify(() => this.loop.wake());
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /**
    * Stops after the current round, waiting for it at most `graceMs`: a long rebuild is left
    * unfinished (the next start sees the index differ and rebuilds again; the outbox keeps its rows).
    */
-  async stop(graceMs = 3000): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+  stop(graceMs?: number): Promise<void> {
+    return this.loop.stop(graceMs);
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let processed = 0;
-      try {
-        if (!this.ready) this.ready = await this.ensureReady();
-        if (this.ready) {
-          await this.refreshPassedSessions();
-          processed = await this.drainOnce();
-        }
-      } catch (error) {
-        this.logger.error({ err: error }, "search outbox round failed");
-      }
-      if (processed === 0 && this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idleMs ?? 500);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
-    }
+  /** Prepares the index until it is ready, then refreshes the passed sessions and sends what is due. */
+  private async round(): Promise<number> {
+    if (!this.ready) this.ready = await this.ensureReady();
+    if (!this.ready) return 0;
+    await this.refreshPassedSessions();
+    return this.drainOnce();
   }
 
   /**
