@@ -101,7 +101,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   // Without a configuration (scripts, some tests) the links are signed with a key of this process only.
   const confirmLinks = new ConfirmLinks(config.confirmLinkSecret ?? randomBytes(32).toString("base64url"));
   const confirmation = new ConfirmationService(dataSource, accounts, editor, mailOutbox, confirmLinks, { publicUrl: config.publicUrl });
-  const coverage = new CoverageService(dataSource);
+  const coverage = new CoverageService(dataSource, listings);
   const importBatches = new ImportBatches(dataSource);
   const database = new DatabaseCheck(dataSource);
   const links = new LinkCheckService(dataSource, config.linkCheck ?? { timeoutMs: 10_000, pauseMs: 1000, allowLoopback: false });

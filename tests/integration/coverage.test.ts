@@ -22,7 +22,7 @@ const appUnderTest = (t: TestApp): Express => t.app;
 beforeAll(async () => {
   t = await createTestApp();
   app = appUnderTest(t);
-  coverage = new CoverageService(t.dataSource);
+  coverage = t.services.coverage;
 
   // Listings the public does not see, in a language and topic and country of their own.
   beforeHidden = await coverage.overview();

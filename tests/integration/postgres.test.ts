@@ -79,8 +79,7 @@ describe.runIf(Boolean(postgresUrl))("migrations and seeds on PostgreSQL", () =>
       expect((await services.catalogue.countByRootTopic()).size).toBeGreaterThan(0);
 
       // Coverage figures on Postgres agree with plain counts.
-      const { CoverageService } = await import("../../src/modules/coverage/coverage.service");
-      const coverage = await new CoverageService(dataSource).overview();
+      const coverage = await services.coverage.overview();
       const [{ n: visible }] = await dataSource.query("SELECT COUNT(*) AS n FROM resources WHERE status = 'published' AND visibility = 'public'");
       expect(coverage.headline.listings).toBe(Number(visible));
       expect(coverage.organisations.reduce((sum, o) => sum + o.listings, 0)).toBe(Number(visible));

@@ -28,6 +28,29 @@ export const LANGUAGES_OF_LISTINGS =
 const COUNTRIES_OF_LISTINGS =
   "(SELECT r2.id AS resource_id, o2.country_code AS code FROM resources r2 INNER JOIN organisations o2 ON o2.id = r2.owner_id WHERE o2.country_code IS NOT NULL UNION SELECT cs.resource_id AS resource_id, cs.country_code AS code FROM course_sessions cs WHERE cs.country_code IS NOT NULL)";
 
+/** Each listing's topics, a listing under a sub-topic counted under its theme as well. */
+const TOPICS_OF_LISTINGS =
+  "(SELECT rt.resource_id AS resource_id, rt.topic_id AS topic_id FROM resource_topics rt UNION SELECT rt.resource_id AS resource_id, t.parent_id AS topic_id FROM resource_topics rt INNER JOIN topics t ON t.id = rt.topic_id WHERE t.parent_id IS NOT NULL)";
+
+/** Listings that name no language at all: neither their text's, nor an edition's or a session's. */
+const WITHOUT_LANGUAGE = `r.id NOT IN (SELECT lol.resource_id FROM ${LANGUAGES_OF_LISTINGS} lol)`;
+
+/** Which of the visible listings a count takes: all, or only those that name no language at all. */
+export interface CountScope {
+  withoutLanguage?: boolean;
+}
+
+/** An organisation that owns visible listings, and how many. */
+export interface OwnerListings {
+  id: number;
+  slug: string;
+  name: string;
+  shortName: string | null;
+  countryCode: string | null;
+  countryName: string | null;
+  listings: number;
+}
+
 /** Escapes LIKE wildcards so that a query is matched literally. */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -208,9 +231,61 @@ export class ListingRepository {
     return new Map(rows.map((row) => [Number(row.ownerId), Number(row.n)]));
   }
 
-  /** Number of listings this viewer may see. */
-  countVisible(viewer: VisibilityViewer): Promise<number> {
-    return this.visible(viewer).getCount();
+  /** Number of listings this viewer may see (of those in `scope`). */
+  countVisible(viewer: VisibilityViewer, scope: CountScope = {}): Promise<number> {
+    return this.inScope(viewer, scope).getCount();
+  }
+
+  private inScope(viewer: VisibilityViewer, scope: CountScope): SelectQueryBuilder<Resource> {
+    const qb = this.visible(viewer);
+    return scope.withoutLanguage ? qb.andWhere(WITHOUT_LANGUAGE) : qb;
+  }
+
+  /** Number of visible listings (of those in `scope`) under each topic id, a listing under a sub-topic counted under its theme as well. */
+  async countUnderTopic(viewer: VisibilityViewer, scope: CountScope = {}): Promise<Map<number, number>> {
+    const rows = await this.inScope(viewer, scope)
+      .innerJoin(TOPICS_OF_LISTINGS, "tol", "tol.resource_id = r.id")
+      .select("tol.topic_id", "topicId")
+      .addSelect("COUNT(DISTINCT r.id)", "n")
+      .groupBy("tol.topic_id")
+      .getRawMany<{ topicId: number | string; n: number | string }>();
+    return new Map(rows.map((row) => [Number(row.topicId), Number(row.n)]));
+  }
+
+  /** Number of visible listings per topic id and language tag, as in `countUnderTopic` and `countByLanguage`. */
+  async countByTopicAndLanguage(viewer: VisibilityViewer): Promise<Array<{ topicId: number; tag: string; listings: number }>> {
+    const rows = await this.visible(viewer)
+      .innerJoin(TOPICS_OF_LISTINGS, "tol", "tol.resource_id = r.id")
+      .innerJoin(LANGUAGES_OF_LISTINGS, "lang", "lang.resource_id = r.id")
+      .select("tol.topic_id", "topicId")
+      .addSelect("lang.tag", "tag")
+      .addSelect("COUNT(DISTINCT r.id)", "n")
+      .groupBy("tol.topic_id")
+      .addGroupBy("lang.tag")
+      .getRawMany<{ topicId: number | string; tag: string; n: number | string }>();
+    return rows.map((row) => ({ topicId: Number(row.topicId), tag: row.tag, listings: Number(row.n) }));
+  }
+
+  /** The organisations that own visible listings, with their country's name, and how many each owns. */
+  async countByOwnerOrganisation(viewer: VisibilityViewer): Promise<OwnerListings[]> {
+    const rows = await this.visible(viewer)
+      .innerJoin("organisations", "o", "o.id = r.ownerId")
+      .leftJoin("countries", "c", "c.code = o.country_code")
+      .select("o.id", "id")
+      .addSelect("o.slug", "slug")
+      .addSelect("o.name", "name")
+      .addSelect("o.short_name", "shortName")
+      .addSelect("o.country_code", "countryCode")
+      .addSelect("c.name", "countryName")
+      .addSelect("COUNT(r.id)", "n")
+      .groupBy("o.id")
+      .addGroupBy("o.slug")
+      .addGroupBy("o.name")
+      .addGroupBy("o.short_name")
+      .addGroupBy("o.country_code")
+      .addGroupBy("c.name")
+      .getRawMany<Omit<OwnerListings, "id" | "listings"> & { id: number | string; n: number | string }>();
+    return rows.map(({ n, ...o }) => ({ ...o, id: Number(o.id), listings: Number(n) }));
   }
 
   // Listings in any status.

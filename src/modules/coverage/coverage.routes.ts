@@ -203,27 +203,16 @@ export function coveragePages(services: Pick<Services, "coverage" | "enquiries">
     sendCsv(res, dated("coverage-topics-languages"), ["level", "slug", "topic", "theme", ...tags, "any_language"], rows);
   });
 
-  router.get("/coverage/organisations.csv", async (req, res) => {
-    parseQuery(noQuery, req);
-    const organisations = await coverage.byOrganisation();
-    sendCsv(
-      res,
-      dated("coverage-organisations"),
-      ["slug", "organisation", "short_name", "country_code", "country", "listings"],
-      organisations.map((o) => [o.slug, o.name, o.shortName, o.countryCode, o.countryName, o.listings]),
-    );
-  });
-
-  router.get("/coverage/countries.csv", async (req, res) => {
-    parseQuery(noQuery, req);
-    const countries = await coverage.byCountry();
-    sendCsv(
-      res,
-      dated("coverage-countries"),
-      ["country_code", "country", "organisations", "listings"],
-      countries.map((c) => [c.code, c.name, c.organisations, c.listings]),
-    );
-  });
+  /** A table of the coverage page as a CSV download: `/coverage/<table>.csv`, saved as `coverage-<table>-<date>.csv`. */
+  const csvTable = (table: string, header: string[], rows: () => Promise<Cell[][]>) =>
+    router.get(`/coverage/${table}.csv`, async (req, res) => {
+      parseQuery(noQuery, req);
+      sendCsv(res, dated(`coverage-${table}`), header, await rows());
+    });
+  csvTable("organisations", ["slug", "organisation", "short_name", "country_code", "country", "listings"], async () =>
+    (await coverage.byOrganisation()).map((o) => [o.slug, o.name, o.shortName, o.countryCode, o.countryName, o.listings]),
+  );
+  csvTable("countries", ["country_code", "country", "organisations", "listings"], async () => (await coverage.byCountry()).map((c) => [c.code, c.name, c.organisations, c.listings]));
 
   router.get("/coverage/reports/:slug.csv", async (req, res) => {
     parseQuery(noQuery, req);

@@ -1,5 +1,6 @@
-import { DataSource, In, IsNull, SelectQueryBuilder } from "typeorm";
-import { Resource } from "../catalogue/resource.entity";
+import { DataSource, In, IsNull } from "typeorm";
+import type { ListingRepository, OwnerListings } from "../catalogue/listing.repository";
+import { visibleSql, type VisibilityViewer } from "../catalogue/listing-rules";
 import { Topic } from "../catalogue/topic.entity";
 import { Language } from "../reference/reference.entities";
 import { Report, ReportSection } from "../reports/report.entities";
@@ -13,19 +14,12 @@ export const REGION_LANGUAGES = ["en", "id", "th", "km", "vi", "ms", "lo", "my",
 /** Name under which listings of organisations without a country are counted. */
 export const NO_COUNTRY_NAME = "International / regional";
 
-/** Listings the public sees: published and public. Coverage never counts drafts or members-only listings. */
-const VISIBLE_LISTING = (alias: string) => `${alias}.status = 'published' AND ${alias}.visibility = 'public'`;
+/** Coverage counts what the public sees: published, public listings (never drafts or members-only ones). */
+const PUBLIC: VisibilityViewer = { member: false };
 
-/** Each listing's languages: the one its text is written in, and those of its editions and of its sessions. */
-const LANGUAGES_OF_LISTINGS =
-  "(SELECT lr.id AS resource_id, lr.language_tag AS tag FROM resources lr WHERE lr.language_tag IS NOT NULL UNION SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)";
-
-/** Each listing's topics, a listing under a sub-topic counted under its theme as well. */
-const TOPICS_OF_LISTINGS =
-  "(SELECT rt.resource_id AS resource_id, rt.topic_id AS topic_id FROM resource_topics rt UNION SELECT rt.resource_id AS resource_id, t.parent_id AS topic_id FROM resource_topics rt INNER JOIN topics t ON t.id = rt.topic_id WHERE t.parent_id IS NOT NULL)";
-
-/** Items that at least one visible listing is linked to. */
-const LINKED_ITEMS = `(SELECT DISTINCT l.item_id AS item_id FROM report_item_links l INNER JOIN resources lr ON lr.id = l.resource_id WHERE ${VISIBLE_LISTING("lr")})`;
+/** Items that at least one visible listing is linked to (with the parameters of `visibleSql`). */
+const LINKED = visibleSql("lr", PUBLIC);
+const LINKED_ITEMS = `(SELECT DISTINCT l.item_id AS item_id FROM report_item_links l INNER JOIN resources lr ON lr.id = l.resource_id WHERE ${LINKED.where})`;
 
 /** A column of the matrix. */
 export interface CoverageLanguage {
@@ -67,15 +61,7 @@ export interface TopicLanguageMatrix {
   unstated: number;
 }
 
-export interface OrganisationCoverage {
-  id: number;
-  slug: string;
-  name: string;
-  shortName: string | null;
-  countryCode: string | null;
-  countryName: string | null;
-  listings: number;
-}
+export type OrganisationCoverage = OwnerListings;
 
 export interface CountryCoverage {
   /** ISO 3166 alpha-3; null for organisations without a country. */
@@ -132,20 +118,35 @@ function percentOf(part: number, whole: number): number | null {
 }
 
 /**
+ * Visible listings per country of their owner organisation, most first. Organisations without a
+ * country (international and regional bodies) are counted together under `NO_COUNTRY_NAME`.
+ */
+function countriesOf(organisations: OrganisationCoverage[]): CountryCoverage[] {
+  const byCode = new Map<string | null, CountryCoverage>();
+  for (const o of organisations) {
+    const country = byCode.get(o.countryCode) ?? { code: o.countryCode, name: o.countryCode === null ? NO_COUNTRY_NAME : (o.countryName ?? o.countryCode), organisations: 0, listings: 0 };
+    country.organisations += 1;
+    country.listings += o.listings;
+    byCode.set(o.countryCode, country);
+  }
+  return [...byCode.values()].sort((a, b) => b.listings - a.listings || a.name.localeCompare(b.name));
+}
+
+/**
  * How well the public catalogue covers the region: listings by topic and language, by organisation
  * and country, and how many items of each progress report a listing answers. Only published,
  * public listings count.
  */
 export class CoverageService {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private visible(): SelectQueryBuilder<Resource> {
-    return this.dataSource.getRepository(Resource).createQueryBuilder("r").where(VISIBLE_LISTING("r"));
-  }
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly listings: ListingRepository,
+  ) {}
 
   /** Everything the coverage page shows, with its headline figures. */
   async overview(): Promise<CoverageOverview> {
-    const [matrix, organisations, countries, reports] = await Promise.all([this.topicLanguageMatrix(), this.byOrganisation(), this.byCountry(), this.reportCoverage()]);
+    const [matrix, organisations, reports] = await Promise.all([this.topicLanguageMatrix(), this.byOrganisation(), this.reportCoverage()]);
+    const countries = countriesOf(organisations);
     const rows = matrix.groups.flatMap((g) => [g.theme, ...g.topics]);
     return {
       headline: {
@@ -168,42 +169,16 @@ export class CoverageService {
    * under the theme or any of its sub-topics once.
    */
   async topicLanguageMatrix(): Promise<TopicLanguageMatrix> {
-    const [cells, totals, perLanguage, listings, topics, unstatedRows, unstated] = await Promise.all([
-      this.visible()
-        .innerJoin(TOPICS_OF_LISTINGS, "tol", "tol.resource_id = r.id")
-        .innerJoin(LANGUAGES_OF_LISTINGS, "lang", "lang.resource_id = r.id")
-        .select("tol.topic_id", "topicId")
-        .addSelect("lang.tag", "tag")
-        .addSelect("COUNT(DISTINCT r.id)", "n")
-        .groupBy("tol.topic_id")
-        .addGroupBy("lang.tag")
-        .getRawMany<{ topicId: Count; tag: string; n: Count }>(),
-      this.visible()
-        .innerJoin(TOPICS_OF_LISTINGS, "tol", "tol.resource_id = r.id")
-        .select("tol.topic_id", "topicId")
-        .addSelect("COUNT(DISTINCT r.id)", "n")
-        .groupBy("tol.topic_id")
-        .getRawMany<{ topicId: Count; n: Count }>(),
-      this.visible()
-        .innerJoin(LANGUAGES_OF_LISTINGS, "lang", "lang.resource_id = r.id")
-        .select("lang.tag", "tag")
-        .addSelect("COUNT(DISTINCT r.id)", "n")
-        .groupBy("lang.tag")
-        .getRawMany<{ tag: string; n: Count }>(),
-      this.visible().getCount(),
+    const [cells, topicTotals, languageCounts, listings, topics, unstatedByTopic, unstated] = await Promise.all([
+      this.listings.countByTopicAndLanguage(PUBLIC),
+      this.listings.countUnderTopic(PUBLIC),
+      this.listings.countByLanguage(PUBLIC),
+      this.listings.countVisible(PUBLIC),
       this.dataSource.getRepository(Topic).find({ order: { position: "ASC", name: "ASC" } }),
-      this.visible()
-        .innerJoin(TOPICS_OF_LISTINGS, "tol", "tol.resource_id = r.id")
-        .andWhere(`r.id NOT IN (SELECT lol.resource_id FROM ${LANGUAGES_OF_LISTINGS} lol)`)
-        .select("tol.topic_id", "topicId")
-        .addSelect("COUNT(DISTINCT r.id)", "n")
-        .groupBy("tol.topic_id")
-        .getRawMany<{ topicId: Count; n: Count }>(),
-      this.visible().andWhere(`r.id NOT IN (SELECT lol.resource_id FROM ${LANGUAGES_OF_LISTINGS} lol)`).getCount(),
+      this.listings.countUnderTopic(PUBLIC, { withoutLanguage: true }),
+      this.listings.countVisible(PUBLIC, { withoutLanguage: true }),
     ]);
-    const unstatedByTopic = new Map(unstatedRows.map((row) => [Number(row.topicId), Number(row.n)]));
 
-    const languageCounts = new Map(perLanguage.map((row) => [row.tag, Number(row.n)]));
     const wanted = [...new Set<string>([...REGION_LANGUAGES, ...languageCounts.keys()])];
     const known = await this.dataSource.getRepository(Language).find({ where: { tag: In(wanted) } });
     const regionOrder = (tag: string) => (REGION_LANGUAGES as readonly string[]).indexOf(tag);
@@ -217,12 +192,10 @@ export class CoverageService {
 
     const byTopic = new Map<number, Record<string, number>>();
     for (const cell of cells) {
-      const id = Number(cell.topicId);
-      const counts = byTopic.get(id) ?? {};
-      counts[cell.tag] = Number(cell.n);
-      byTopic.set(id, counts);
+      const counts = byTopic.get(cell.topicId) ?? {};
+      counts[cell.tag] = cell.listings;
+      byTopic.set(cell.topicId, counts);
     }
-    const topicTotals = new Map(totals.map((row) => [Number(row.topicId), Number(row.n)]));
     const row = (topic: Topic): CoverageTopicRow => {
       const found = byTopic.get(topic.id) ?? {};
       return {
@@ -240,59 +213,12 @@ export class CoverageService {
 
   /** Organisations with visible listings and how many each owns, most first. */
   async byOrganisation(): Promise<OrganisationCoverage[]> {
-    const rows = await this.visible()
-      .innerJoin("organisations", "o", "o.id = r.ownerId")
-      .leftJoin("countries", "c", "c.code = o.country_code")
-      .select("o.id", "id")
-      .addSelect("o.slug", "slug")
-      .addSelect("o.name", "name")
-      .addSelect("o.short_name", "shortName")
-      .addSelect("o.country_code", "countryCode")
-      .addSelect("c.name", "countryName")
-      .addSelect("COUNT(r.id)", "n")
-      .groupBy("o.id")
-      .addGroupBy("o.slug")
-      .addGroupBy("o.name")
-      .addGroupBy("o.short_name")
-      .addGroupBy("o.country_code")
-      .addGroupBy("c.name")
-      .getRawMany<{ id: Count; slug: string; name: string; shortName: string | null; countryCode: string | null; countryName: string | null; n: Count }>();
-    return rows
-      .map((o) => ({
-        id: Number(o.id),
-        slug: o.slug,
-        name: o.name,
-        shortName: o.shortName,
-        countryCode: o.countryCode,
-        countryName: o.countryName,
-        listings: Number(o.n),
-      }))
-      .sort((a, b) => b.listings - a.listings || a.name.localeCompare(b.name));
+    return (await this.listings.countByOwnerOrganisation(PUBLIC)).sort((a, b) => b.listings - a.listings || a.name.localeCompare(b.name));
   }
 
-  /**
-   * Visible listings per country of their owner organisation, most first. Organisations without a
-   * country (international and regional bodies) are counted together under `NO_COUNTRY_NAME`.
-   */
+  /** Visible listings per country of their owner organisation, most first (see `countriesOf`). */
   async byCountry(): Promise<CountryCoverage[]> {
-    const rows = await this.visible()
-      .innerJoin("organisations", "o", "o.id = r.ownerId")
-      .leftJoin("countries", "c", "c.code = o.country_code")
-      .select("o.country_code", "code")
-      .addSelect("c.name", "name")
-      .addSelect("COUNT(DISTINCT o.id)", "organisations")
-      .addSelect("COUNT(r.id)", "n")
-      .groupBy("o.country_code")
-      .addGroupBy("c.name")
-      .getRawMany<{ code: string | null; name: string | null; organisations: Count; n: Count }>();
-    return rows
-      .map((c) => ({
-        code: c.code,
-        name: c.code === null ? NO_COUNTRY_NAME : (c.name ?? c.code),
-        organisations: Number(c.organisations),
-        listings: Number(c.n),
-      }))
-      .sort((a, b) => b.listings - a.listings || a.name.localeCompare(b.name));
+    return countriesOf(await this.byOrganisation());
   }
 
   /** Every report, newest first, with its sections' items and how many of them a visible listing answers. */
@@ -326,6 +252,7 @@ export class CoverageService {
       .addSelect("COUNT(i.id)", "items")
       .addSelect("COUNT(li.item_id)", "linked")
       .where("s.reportId IN (:...reportIds)", { reportIds: reports.map((r) => r.id) })
+      .setParameters(LINKED.params)
       .groupBy("s.id")
       .addGroupBy("s.reportId")
       .addGroupBy("s.position")
