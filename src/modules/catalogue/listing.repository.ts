@@ -21,7 +21,7 @@ const numbers = (rows: Array<{ id: number | string }>) => rows.map((r) => Number
 const UPCOMING_SESSION = upcomingSessionSql("cs");
 
 /** Each listing's languages: the one its text is written in, and those of its editions and of its sessions. */
-export const LANGUAGES_OF_LISTINGS =
+const LANGUAGES_OF_LISTINGS =
   "(SELECT lr.id AS resource_id, lr.language_tag AS tag FROM resources lr WHERE lr.language_tag IS NOT NULL UNION SELECT e.resource_id AS resource_id, e.language_tag AS tag FROM editions e UNION SELECT cs.resource_id AS resource_id, cs.language_tag AS tag FROM course_sessions cs WHERE cs.language_tag IS NOT NULL)";
 
 /** Each listing's countries: its owner's and those of its sessions' venues. */
