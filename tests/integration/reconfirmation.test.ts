@@ -14,6 +14,12 @@ import { startSmtp, TestSmtp } from "../helpers/smtp";
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 const confirmedDaysAgo = (t: TestApp, id: number, days: number) => t.dataSource.getRepository(Resource).update({ id }, { lastConfirmedAt: daysAgo(days) });
+/** A new listing of `ownerId`, last confirmed `days` ago. */
+async function listingConfirmedDaysAgo(t: TestApp, ownerId: number, title: string, days: number): Promise<Resource> {
+  const listing = await buildResource(t, { ownerId, title });
+  await confirmedDaysAgo(t, listing.id, days);
+  return listing;
+}
 const linksIn = (text: string) => [...text.matchAll(/https?:\/\/\S+\/confirm\/(\S+)/g)].map((m) => `/confirm/${m[1]}`);
 
 describe("owners re-confirm their listings", () => {
@@ -30,12 +36,9 @@ describe("owners re-confirm their listings", () => {
 
   it("shows what is due within 30 days and what is past due on the dashboard, and confirms from there", async () => {
     const org = await buildOrganisation(t, { name: "Dashboard Agency" });
-    const overdue = await buildResource(t, { ownerId: org.id, title: "Overdue handbook" });
-    const soon = await buildResource(t, { ownerId: org.id, title: "Due soon course" });
-    const fresh = await buildResource(t, { ownerId: org.id, title: "Lately confirmed toolkit" });
-    await confirmedDaysAgo(t, overdue.id, 400);
-    await confirmedDaysAgo(t, soon.id, 350);
-    await confirmedDaysAgo(t, fresh.id, 10);
+    const overdue = await listingConfirmedDaysAgo(t, org.id, "Overdue handbook", 400);
+    await listingConfirmedDaysAgo(t, org.id, "Due soon course", 350);
+    await listingConfirmedDaysAgo(t, org.id, "Lately confirmed toolkit", 10);
     const editor = await signedIn(t, { email: "editor@dashboard.example", organisationId: org.id, role: "editor" });
     const page = (await editor.agent.get("/workspace").expect(200)).text;
     const section = /<section class="due"[\s\S]*?<\/section>/.exec(page)?.[0] ?? "";
@@ -58,12 +61,9 @@ describe("owners re-confirm their listings", () => {
   it("mails each organisation's people a weekly digest with a one-click link per listing due, each in their language", async () => {
     const org = await buildOrganisation(t, { name: "Digest Agency" });
     const nobody = await buildOrganisation(t, { name: "Agency Nobody Joined" });
-    const due = await buildResource(t, { ownerId: org.id, title: "Digest course due" });
-    const fresh = await buildResource(t, { ownerId: org.id, title: "Digest course fresh" });
-    const unreached = await buildResource(t, { ownerId: nobody.id, title: "Course of an agency nobody joined" });
-    await confirmedDaysAgo(t, due.id, 380);
-    await confirmedDaysAgo(t, fresh.id, 30);
-    await confirmedDaysAgo(t, unreached.id, 380);
+    const due = await listingConfirmedDaysAgo(t, org.id, "Digest course due", 380);
+    await listingConfirmedDaysAgo(t, org.id, "Digest course fresh", 30);
+    await listingConfirmedDaysAgo(t, nobody.id, "Course of an agency nobody joined", 380);
     await signedIn(t, { email: "admin@digest.example", organisationId: org.id, role: "admin" });
     await signedIn(t, { email: "thai@digest.example", organisationId: org.id, role: "editor" });
     await t.dataSource.getRepository(User).update({ email: "thai@digest.example" }, { language: "th" });
@@ -128,8 +128,7 @@ describe("owners re-confirm their listings", () => {
 
   it("refuses an expired, altered, unknown or no longer permitted link with a page that says so, and changes nothing", async () => {
     const org = await buildOrganisation(t);
-    const listing = await buildResource(t, { ownerId: org.id, title: "Link probe course" });
-    await confirmedDaysAgo(t, listing.id, 400);
+    const listing = await listingConfirmedDaysAgo(t, org.id, "Link probe course", 400);
     await signedIn(t, { email: "probe@links.example", organisationId: org.id, role: "editor" });
     const person = await t.dataSource.getRepository(User).findOneByOrFail({ email: "probe@links.example" });
     const expired = t.services.confirmLinks.make(listing.id, person.id, daysAgo(15));
@@ -156,10 +155,8 @@ describe("owners re-confirm their listings", () => {
 
   it("says on the listing page and the result card when a listing was not confirmed for a year, and the filter leaves it out", async () => {
     const org = await buildOrganisation(t);
-    const stale = await buildResource(t, { ownerId: org.id, title: "Frontier interviewing stale guide" });
-    const fresh = await buildResource(t, { ownerId: org.id, title: "Frontier interviewing fresh guide" });
-    await confirmedDaysAgo(t, stale.id, 500);
-    await confirmedDaysAgo(t, fresh.id, 5);
+    const stale = await listingConfirmedDaysAgo(t, org.id, "Frontier interviewing stale guide", 500);
+    const fresh = await listingConfirmedDaysAgo(t, org.id, "Frontier interviewing fresh guide", 5);
     const stalePage = (await request(t.app).get(`/resources/${stale.slug}`).expect(200)).text;
     expect(stalePage).toMatch(/data-not-confirmed>Not confirmed by its owner since [^<]*\d{4}/);
     expect((await request(t.app).get(`/resources/${fresh.slug}`).expect(200)).text).not.toContain("data-not-confirmed");
