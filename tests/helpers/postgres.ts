@@ -1,3 +1,5 @@
+import type { TestApp, TestAppOptions } from "./app";
+
 /**
  * A PostgreSQL database of its own for one test file, on the server at TEST_POSTGRES_URL, dropped
  * at the end. Entity column types follow the process's database kind (read when an entity is first
@@ -25,4 +27,22 @@ export async function usePostgres(): Promise<{ url: string; drop(): Promise<void
       await client.end();
     },
   };
+}
+
+/**
+ * Runs `use` with a test app on a PostgreSQL database of its own, then closes the app and drops the
+ * database. The app is imported once DATABASE_URL is set; `use` imports the rest of the app
+ * (factories, entities) dynamically too.
+ */
+export async function withPostgresApp<T>(options: TestAppOptions, use: (t: TestApp) => Promise<T>): Promise<T> {
+  const database = await usePostgres();
+  let t: TestApp | undefined;
+  try {
+    const { createTestApp } = await import("./app");
+    t = await createTestApp({ ...options, env: { ...options.env, DATABASE_URL: database.url } });
+    return await use(t);
+  } finally {
+    await t?.close();
+    await database.drop();
+  }
 }

@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { postgresUrl, usePostgres } from "../helpers/postgres";
+import { postgresUrl, withPostgresApp } from "../helpers/postgres";
 
 describe.runIf(Boolean(postgresUrl))("review and duplicate warnings on PostgreSQL", () => {
   it("finds the same address, title and owner, and title and start date, and approves and sends back listings", async () => {
-    const database = await usePostgres();
-    const { createTestApp } = await import("../helpers/app");
-    const { buildOrganisation, buildResource } = await import("../helpers/factories");
-    const { SYSTEM_ACTOR } = await import("../../src/modules/audit/audit.service");
-    const t = await createTestApp({ demo: false, env: { DATABASE_URL: database.url } });
-    try {
+    await withPostgresApp({ demo: false }, async (t) => {
+      const { buildOrganisation, buildResource } = await import("../helpers/factories");
+      const { SYSTEM_ACTOR } = await import("../../src/modules/audit/audit.service");
       const mine = await buildOrganisation(t, { name: "Pg Academy" });
       const other = await buildOrganisation(t, { name: "Pg College" });
       const own = await buildResource(t, { ownerId: mine.id, title: "Document Examination", status: "draft" });
@@ -38,9 +35,6 @@ describe.runIf(Boolean(postgresUrl))("review and duplicate warnings on PostgreSQ
       const sentBack = await t.services.review.sendBack(second.id, queue[1].resource.version, "Name the dates.", SYSTEM_ACTOR);
       expect(sentBack).toMatchObject({ status: "draft", reviewNote: "Name the dates." });
       await expect(t.services.review.sendBack(second.id, sentBack.version, "  ", SYSTEM_ACTOR)).rejects.toMatchObject({ status: 400 });
-    } finally {
-      await t.close();
-      await database.drop();
-    }
+    });
   }, 120_000);
 });
