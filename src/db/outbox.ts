@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Repository } from "typeorm";
 
 // What the transactional outboxes (search, mail) share: the worker's loop and what /readyz shows.
@@ -25,21 +26,30 @@ export async function outboxStats<Row extends OutboxRow>(repo: Repository<Row>):
   return { pending, failing, lastError: last?.lastError ?? null };
 }
 
+/** What a worker needs of its outbox: word of rows written in this process. */
+interface OutboxNotifier {
+  onNotify(listener: () => void): void;
+}
+
 /**
- * The loop of an outbox worker: runs `round` while started, and after a round that took nothing
- * (or failed) waits `idleMs`, or less when `wake()` says rows are waiting.
+ * An outbox worker's loop: runs `round` while started, and after a round that took nothing (or
+ * failed) waits `idleMs`, or less when the outbox says rows were written in this process.
  */
-export class OutboxLoop {
+export abstract class OutboxWorker {
   private running = false;
-  private wakeUp: (() => void) | null = null;
+  private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
 
   constructor(
-    /** One round; returns how many rows it took. */
-    private readonly round: () => Promise<number>,
+    outbox: OutboxNotifier,
+    protected readonly logger: Logger,
     private readonly idleMs: number,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    outbox.onNotify(() => this.wake?.());
+  }
+
+  /** One round; returns how many rows it took. */
+  protected abstract round(): Promise<number>;
 
   start(): void {
     if (this.running) return;
@@ -50,15 +60,10 @@ export class OutboxLoop {
   /** Stops after the current round, waiting for it at most `graceMs`. */
   async stop(graceMs = 3000): Promise<void> {
     this.running = false;
-    this.wake();
+    this.wake?.();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
-  }
-
-  /** Ends the wait between rounds now (rows were written in this process). */
-  wake(): void {
-    this.wakeUp?.();
   }
 
   private async run(): Promise<void> {
@@ -67,17 +72,17 @@ export class OutboxLoop {
       try {
         taken = await this.round();
       } catch (error) {
-        this.onError(error);
+        this.logger.error({ err: error }, "outbox round failed");
       }
       if (taken === 0 && this.running) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.idleMs);
-          this.wakeUp = () => {
+          this.wake = () => {
             clearTimeout(timer);
             resolve();
           };
         });
-        this.wakeUp = null;
+        this.wake = null;
       }
     }
   }

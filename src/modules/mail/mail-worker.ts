@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { OutboxLoop } from "../../db/outbox";
+import { OutboxWorker } from "../../db/outbox";
 import type { Mailer } from "../accounts/mailer";
 import type { MailOutbox } from "./mail-outbox.service";
 
@@ -15,31 +15,21 @@ export interface MailWorkerOptions {
  * when the server took it. A failure leaves the mail with a later retry time and the error,
  * visible in the logs and in /readyz.
  */
-export class MailWorker {
-  private readonly loop: OutboxLoop;
+export class MailWorker extends OutboxWorker {
   /** True while the last attempt reached the SMTP server (or there is none to reach). */
   healthy = true;
 
   constructor(
     private readonly outbox: MailOutbox,
     private readonly mailer: Mailer,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: MailWorkerOptions = {},
   ) {
-    this.loop = new OutboxLoop(
-      () => this.drainOnce(),
-      options.idleMs ?? 1000,
-      (error) => logger.error({ err: error }, "mail outbox round failed"),
-    );
-    outbox.onNotify(() => this.loop.wake());
+    super(outbox, logger, options.idleMs ?? 1000);
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(graceMs?: number): Promise<void> {
-    return this.loop.stop(graceMs);
+  protected round(): Promise<number> {
+    return this.drainOnce();
   }
 
   /** One round: sends the mails due now. Returns how many went. */

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { OutboxLoop } from "../../db/outbox";
+import { OutboxWorker } from "../../db/outbox";
 import { todayUtc } from "../../http/dates";
 import { confirmationCutoff } from "../catalogue/listing-rules";
 import type { ListingRepository } from "../catalogue/listing.repository";
@@ -18,10 +18,11 @@ export interface WorkerOptions {
 /**
  * Drains the search outbox into the index: takes due rows, sends the latest state of their
  * listings, and deletes the rows only when the index reports success. A failure leaves the rows
- * with a later retry time and the error, visible in the logs and in /readyz.
+ * with a later retry time and the error, visible in the logs and in /readyz. Stopping during a long
+ * rebuild leaves it unfinished: the next start sees the index differ and rebuilds again, and the
+ * outbox keeps its rows.
  */
-export class SearchWorker {
-  private readonly loop: OutboxLoop;
+export class SearchWorker extends OutboxWorker {
   private lastDateRefresh = "";
   private ready = false;
   /** True once the index is made and, where it differed from the database, rebuilt. */
@@ -37,31 +38,14 @@ export class SearchWorker {
     private readonly outbox: SearchOutbox,
     private readonly indexer: SearchIndexer,
     private readonly listings: ListingRepository,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: WorkerOptions = {},
   ) {
-    this.loop = new OutboxLoop(
-      () => this.round(),
-      options.idleMs ?? 500,
-      (error) => logger.error({ err: error }, "search outbox round failed"),
-    );
-    outbox.onNotify(() => this.loop.wake());
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /**
-   * Stops after the current round, waiting for it at most `graceMs`: a long rebuild is left
-   * unfinished (the next start sees the index differ and rebuilds again; the outbox keeps its rows).
-   */
-  stop(graceMs?: number): Promise<void> {
-    return this.loop.stop(graceMs);
+    super(outbox, logger, options.idleMs ?? 500);
   }
 
   /** Prepares the index until it is ready, then refreshes the passed sessions and sends what is due. */
-  private async round(): Promise<number> {
+  protected async round(): Promise<number> {
     if (!this.ready) this.ready = await this.ensureReady();
     if (!this.ready) return 0;
     await this.refreshPassedSessions();
