@@ -8,7 +8,7 @@ import type { DatabaseSearchText } from "../search/search-text";
 import type { SessionStatus } from "./course-session.entity";
 import type { FacetName, ListingFilter, ListingRepository, Sort } from "./listing.repository";
 import type { ListingWriter } from "./listing-writer.service";
-import { type ListingTexts, pickTexts } from "./listing-fields";
+import { type ListingScalars, pickScalars } from "./listing-fields";
 import type { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { Topic } from "./topic.entity";
 import type { TopicService } from "./topic.service";
@@ -54,7 +54,7 @@ export interface ListResult {
 }
 
 /** What it takes to create a listing. */
-export interface ResourceInput extends Partial<ListingTexts> {
+export interface ResourceInput extends Partial<ListingScalars> {
   /** The language the listing's text is written in. */
   languageTag?: string | null;
   slug?: string;
@@ -62,10 +62,6 @@ export interface ResourceInput extends Partial<ListingTexts> {
   kind: string;
   title: string;
   ownerId: number;
-  contactName?: string | null;
-  contactEmail?: string | null;
-  deliveryMode?: string | null;
-  isFree?: boolean | null;
   url?: string | null;
   visibility?: Visibility;
   status?: ResourceStatus;
@@ -248,11 +244,7 @@ export class CatalogueService {
             columns: {
               kind: input.kind,
               title: input.title,
-              ...pickTexts(input),
-              contactName: input.contactName ?? null,
-              contactEmail: input.contactEmail ?? null,
-              deliveryMode: input.deliveryMode ?? null,
-              isFree: input.isFree ?? null,
+              ...pickScalars(input),
               url: input.url ?? null,
               languageTag: input.languageTag ?? null,
               visibility: input.visibility ?? "public",

@@ -4,7 +4,7 @@ import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import type { Actor } from "../audit/audit.service";
 import { Audience, Language } from "../reference/reference.entities";
 import type { CourseSession } from "./course-session.entity";
-import { LISTING_TEXT_FIELDS, textsOf } from "./listing-fields";
+import { LISTING_FIELDS, scalarsOf } from "./listing-fields";
 import { waitsForReview } from "./listing-rules";
 import type { ListingRepository } from "./listing.repository";
 import type { ListingChange, ListingColumns, ListingWriter } from "./listing-writer.service";
@@ -18,20 +18,7 @@ export interface ListingFields extends Omit<ListingColumns, "status"> {
   audienceSlugs: string[];
 }
 
-export const EDITABLE_FIELDS: Array<keyof ListingFields> = [
-  "kind",
-  "title",
-  "languageTag",
-  ...LISTING_TEXT_FIELDS.map((f) => f.name),
-  "url",
-  "deliveryMode",
-  "isFree",
-  "contactName",
-  "contactEmail",
-  "visibility",
-  "topicSlugs",
-  "audienceSlugs",
-];
+export const EDITABLE_FIELDS: Array<keyof ListingFields> = ["kind", "title", "languageTag", ...LISTING_FIELDS.map((f) => f.name), "url", "visibility", "topicSlugs", "audienceSlugs"];
 
 /** Someone saved the listing since this form was opened: nothing was written. */
 export class ConflictError extends AppError {
@@ -84,12 +71,8 @@ export function fieldsOf(resource: Resource): ListingFields {
     kind: resource.kind,
     title: resource.title,
     languageTag: resource.languageTag ?? null,
-    ...textsOf(resource),
+    ...scalarsOf(resource),
     url: resource.url,
-    deliveryMode: resource.deliveryMode,
-    isFree: resource.isFree,
-    contactName: resource.contactName,
-    contactEmail: resource.contactEmail,
     visibility: resource.visibility,
     topicSlugs: (resource.topics ?? []).map((t) => t.slug).sort(),
     audienceSlugs: (resource.audiences ?? []).map((a) => a.slug).sort(),

@@ -4,22 +4,18 @@ import type { SearchOutbox } from "../search/search-outbox.service";
 import { CourseSession, SESSION_VALUE_KEYS, type SessionValues } from "./course-session.entity";
 import { Edition } from "./edition.entity";
 import type { ListingRepository } from "./listing.repository";
-import type { ListingTexts } from "./listing-fields";
+import type { ListingScalars } from "./listing-fields";
 import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { SlugAllocator, slugify } from "./slug";
 import type { ResourceKind } from "./vocabulary";
 
-/** A listing's own columns, those its owner writes (the workspace form, an import row). */
-export interface ListingColumns extends ListingTexts {
+/** A listing's own columns, those its owner writes (the workspace form, an import row): the registry's fields (listing-fields.ts) and these. */
+export interface ListingColumns extends ListingScalars {
   kind: ResourceKind | string;
   title: string;
   url: string | null;
   /** The language the listing's own text is written in (a tag of the reference data); null: not given. */
   languageTag: string | null;
-  deliveryMode: string | null;
-  isFree: boolean | null;
-  contactName: string | null;
-  contactEmail: string | null;
   visibility: Visibility;
   status: ResourceStatus;
 }

@@ -3,9 +3,8 @@ import { z } from "zod";
 import { formatDayRange, formatTimestamp, todayUtc } from "../../http/dates";
 import { NotFoundError, ValidationError } from "../../http/errors";
 import { idParam } from "../../http/input";
-import { TEXT_FIELD_LABELS, textFieldsIn } from "./listing-fields";
+import { FIELD_LABELS_EN, formValuesOf, pickScalars, scalarsOf } from "./listing-fields";
 import { suggestLanguage } from "./listing-language";
-import { shownSessionStatus } from "./listing-rules";
 import { parseQuery, parseWith } from "../../http/validate";
 import { i18n, translator } from "../../i18n/i18n";
 import { message, translateMessage } from "../../i18n/message";
@@ -18,10 +17,10 @@ import { SESSION_STATUSES } from "./course-session.entity";
 import type { Duplicate } from "./duplicates";
 import { ConflictError, EDITABLE_FIELDS, fieldsOf, ListingEditor } from "./listing-editor.service";
 import type { Resource } from "./resource.entity";
-import { presentDetail, presenterContext } from "./resource.presenter";
+import { presentDetail, presenterContext, presentFormFields, presentWorkspaceParts } from "./resource.presenter";
 import { itemAnchor } from "../reports/report.presenter";
 import { fixHref } from "../links/links.routes";
-import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "./vocabulary";
+import { kindName, RESOURCE_KINDS } from "./vocabulary";
 import { editionFormSchema, listingFormSchema, removeFormSchema, sessionFormSchema, statusFormSchema } from "./workspace.schemas";
 
 const actorOf = (req: Request): Actor => ({ id: req.user!.id, label: req.user!.email });
@@ -50,12 +49,8 @@ function foldForFilter(text: string): string[] {
 const FIELD_LABELS: Record<string, string> = {
   kind: "Kind",
   title: "Title",
-  ...TEXT_FIELD_LABELS,
+  ...FIELD_LABELS_EN,
   url: "Website",
-  deliveryMode: "Delivery",
-  isFree: "Cost",
-  contactName: "Contact name",
-  contactEmail: "Contact email",
   visibility: "Visibility",
   topicSlugs: "Topics",
   audienceSlugs: "Audiences",
@@ -93,8 +88,8 @@ const PART_LABELS: Record<string, string> = {
   applicationDeadline: "Applications close",
   interpretationLanguages: "Interpretation into",
 };
-/** The listing's text fields by the group of the form they sit in. */
-const TEXT_FIELD_GROUPS = { about: textFieldsIn("about"), takingPart: textFieldsIn("taking-part"), practical: textFieldsIn("practical") };
+/** The registry's fields by the group of the form they sit in. */
+const FORM_FIELDS = presentFormFields();
 
 /** The form's values as typed, to show again next to the errors. */
 function typed(body: Record<string, unknown>) {
@@ -105,9 +100,8 @@ function typed(body: Record<string, unknown>) {
 }
 
 function formValues(resource: Resource | null) {
-  if (!resource) return { kind: "course", visibility: "public", isFree: "", topicSlugs: [], audienceSlugs: [] };
-  const f = fieldsOf(resource);
-  return { ...f, isFree: f.isFree === null ? "" : f.isFree ? "yes" : "no" };
+  if (!resource) return { kind: "course", visibility: "public", ...formValuesOf(pickScalars({})), topicSlugs: [], audienceSlugs: [] };
+  return { ...fieldsOf(resource), ...formValuesOf(scalarsOf(resource)) };
 }
 
 /** The contributors' workspace: their organisation's listings, in every status. */
@@ -141,7 +135,6 @@ export function workspacePages(
     const [tree, audiences, languages, countries] = await Promise.all([topics.tree(), reference.listAudiences(), reference.listLanguages(), reference.listCountries()]);
     return {
       kinds: RESOURCE_KINDS.map((k) => ({ value: k, name: kindName(k) })),
-      modes: DELIVERY_MODES.map((m) => ({ value: m, name: deliveryModeName(m) })),
       topics: tree.map((n) => ({ slug: n.topic.slug, name: n.topic.name, children: n.children.map((c) => ({ value: c.slug, name: c.name })) })),
       audiences: audiences.map((a) => ({ value: a.slug, name: a.name })),
       languages: languages.map((l) => ({ value: l.tag, name: l.name })),
@@ -235,7 +228,7 @@ export function workspacePages(
   ) => {
     // A listing that does not say its language yet is offered the suggestion.
     if (!locals.values.languageTag) locals.values.languageTag = await suggestedLanguage(typeof locals.values.title === "string" ? locals.values.title : "", res.req.language);
-    res.status(status).render("workspace/form", { duplicates: [], ...locals, labels: FIELD_LABELS, options: await formOptions(), textFields: TEXT_FIELD_GROUPS });
+    res.status(status).render("workspace/form", { duplicates: [], ...locals, labels: FIELD_LABELS, options: await formOptions(), fields: FORM_FIELDS });
   };
 
   router.get("/workspace/listings/new", async (req, res) => {
@@ -308,28 +301,7 @@ export function workspacePages(
         reviewNote: resource.status === "draft" ? resource.reviewNote : null,
         reviewedAt: resource.reviewedAt,
       },
-      editions: (resource.editions ?? []).map((e) => ({
-        id: e.id,
-        tag: e.languageTag,
-        language: ctx.languages.get(e.languageTag)?.name ?? e.languageTag,
-        title: e.title,
-        url: e.url,
-        format: e.format,
-      })),
-      sessions: [...(resource.sessions ?? [])]
-        .sort((a, b) => a.startDate.localeCompare(b.startDate))
-        .map((s) => ({
-          id: s.id,
-          startDate: s.startDate,
-          endDate: s.endDate,
-          online: s.online,
-          city: s.city,
-          countryCode: s.countryCode,
-          country: s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null,
-          dates: formatDayRange(s.startDate, s.endDate),
-          place: s.online ? "Online" : [s.city, s.countryCode ? (ctx.countries.get(s.countryCode) ?? s.countryCode) : null].filter(Boolean).join(", "),
-          status: shownSessionStatus(s, todayUtc()),
-        })),
+      ...presentWorkspaceParts(resource, ctx),
       saved: typeof req.query.saved === "string" ? req.query.saved : null,
       options,
       errors: {},

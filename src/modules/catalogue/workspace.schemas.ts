@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { SESSION_STATUSES } from "./course-session.entity";
-import { textFormShape } from "./listing-fields";
-import { DELIVERY_MODES, RESOURCE_KINDS } from "./vocabulary";
+import { formShape } from "./listing-fields";
+import { RESOURCE_KINDS } from "./vocabulary";
 import { message } from "../../i18n/message";
-import { isCalendarDay, isEmail, isHttpUrl, isLanguageTag, isTimeZone, LANGUAGE_TAG } from "../../http/field-rules";
+import { isCalendarDay, isHttpUrl, isLanguageTag, isTimeZone, LANGUAGE_TAG } from "../../http/field-rules";
 
 // Messages are catalogue keys (src/i18n/locales/en.json), shown in the reader's language next to each field.
 const tooLong = (maximum: number) => message("validation.tooLong", { maximum });
@@ -59,17 +59,9 @@ export const listingFormSchema = z
     // empty choice is refused. A client that sends no value at all keeps the saved language (a new
     // listing gets the one the form would have suggested).
     languageTag: z.string().max(16).refine(isLanguageTag, message("listing.errors.chooseLanguage")).optional(),
-    ...textFormShape,
+    // Every scalar field of the registry (listing-fields.ts), text or not.
+    ...formShape,
     url,
-    deliveryMode: z.union([z.literal(""), z.enum(DELIVERY_MODES, { error: message("listing.errors.chooseMode") })]).transform((v) => (v === "" ? null : v)),
-    isFree: z.enum(["", "yes", "no"], { error: message("listing.errors.chooseCost") }).transform((v) => (v === "" ? null : v === "yes")),
-    contactName: text(200),
-    contactEmail: z
-      .string()
-      .trim()
-      .max(254, tooLong(254))
-      .refine((v) => v === "" || isEmail(v), message("validation.email"))
-      .transform((v) => (v === "" ? null : v.toLowerCase())),
     visibility: z.enum(["public", "members"], { error: message("listing.errors.chooseVisibility") }),
     topicSlugs: many,
     audienceSlugs: many,

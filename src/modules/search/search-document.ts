@@ -1,4 +1,4 @@
-import { SEARCHED_DETAILS, searchableDetails } from "../catalogue/listing-fields";
+import { FILTERED_FIELDS, filteredScalarsOf, SEARCHED_DETAILS, searchableDetails } from "../catalogue/listing-fields";
 import { confirmedSince, isConfirmedWithinYear, sessionPlace } from "../catalogue/listing-rules";
 import { compareText } from "../../http/compare";
 import { readFileSync } from "node:fs";
@@ -87,13 +87,13 @@ function nextSessionOf(resource: Resource, today: number, ctx: DocumentContext) 
 
 /**
  * What a document holds, as a version: raise it when the mapping below changes. With the names of
- * the listing fields searched among the details, it makes the document's shape; an index built for
+ * the listing fields searched among the details and of those filtered on, it makes the document's shape; an index built for
  * another shape is rebuilt at start.
  */
 export const SEARCH_DOCUMENT_VERSION = 6;
 
 export function documentShape(): string {
-  return `${SEARCH_DOCUMENT_VERSION}:${SEARCHED_DETAILS.join(",")}`;
+  return `${SEARCH_DOCUMENT_VERSION}:${SEARCHED_DETAILS.join(",")}:${FILTERED_FIELDS.join(",")}`;
 }
 
 /**
@@ -185,7 +185,8 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
     kind: resource.kind,
     kindName: kindName(resource.kind),
     kindNamesLocalized: t.kinds.get(resource.kind) ?? [],
-    deliveryMode: resource.deliveryMode,
+    // The registry's fields that search filters on (delivery mode, cost, ...), by name.
+    ...filteredScalarsOf(resource),
     deliveryModeName: resource.deliveryMode ? deliveryModeName(resource.deliveryMode) : null,
     ownerSlug: resource.owner?.slug ?? null,
     ownerName: resource.owner?.name ?? null,
@@ -234,7 +235,6 @@ export function buildSearchDocument(resource: Resource, ctx: DocumentContext, no
       topics: (resource.topics ?? []).map((x) => ({ slug: x.slug, name: x.name })).sort((a, b) => compareText(a.name, b.name)),
       nextSession: nextSessionOf(resource, today, ctx),
     },
-    isFree: resource.isFree,
     visibility: resource.visibility,
     status: resource.status,
     publishedAt: resource.publishedAt ? Math.floor(resource.publishedAt.getTime() / 1000) : null,

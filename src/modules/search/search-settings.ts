@@ -1,3 +1,4 @@
+import { FILTERED_FIELDS } from "../catalogue/listing-fields";
 import type { Settings } from "./search-engine";
 import { searchForm } from "./search-words";
 import type { Topic } from "../catalogue/topic.entity";
@@ -61,7 +62,9 @@ export const STOP_WORDS = [
 ].map((w) => searchForm(w));
 
 /** Filters and facets. `status` and `visibility` keep drafts and members-only listings from visitors. */
-export const FILTERABLE_ATTRIBUTES = ["topics", "languages", "kind", "deliveryMode", "ownerSlug", "countries", "sessionStarts", "hasSessions", "isFree", "visibility", "status", "confirmedAt"];
+export const FILTERABLE_ATTRIBUTES = [
+  ...new Set(["topics", "languages", "kind", "deliveryMode", "ownerSlug", "countries", "sessionStarts", "hasSessions", "isFree", "visibility", "status", "confirmedAt", ...FILTERED_FIELDS]),
+];
 
 export const FACETS = ["topics", "languages", "kind", "deliveryMode", "ownerSlug", "countries"] as const;
 

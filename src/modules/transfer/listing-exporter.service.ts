@@ -1,4 +1,4 @@
-import { LISTING_TEXT_FIELDS } from "../catalogue/listing-fields";
+import { rowJsonOf } from "../catalogue/listing-fields";
 import type { ListingRepository } from "../catalogue/listing.repository";
 import type { Resource } from "../catalogue/resource.entity";
 import { ListingRowJson } from "./listing-row";
@@ -10,15 +10,12 @@ export function rowOf(resource: Resource, withOrganisation: boolean): ListingRow
   const row: ListingRowJson = { externalId: resource.externalId ?? `listing-${resource.id}`, kind: resource.kind, title: resource.title, topics: [] };
   if (withOrganisation && resource.owner) row.organisation = resource.owner.slug;
   if (resource.languageTag) row.language = resource.languageTag;
-  for (const field of LISTING_TEXT_FIELDS) {
-    const text = resource[field.name];
-    if (text) row[field.name] = text;
-  }
+  // Every scalar field of the registry (listing-fields.ts), nested ones in their object.
+  Object.assign(row, rowJsonOf(resource));
   if (resource.url) row.url = resource.url;
   row.topics = (resource.topics ?? []).map((t) => t.slug).sort();
   const audiences = (resource.audiences ?? []).map((a) => a.slug).sort();
   if (audiences.length) row.audiences = audiences;
-  if (resource.deliveryMode) row.deliveryMode = resource.deliveryMode;
   const editions = [...(resource.editions ?? [])].sort((a, b) => a.languageTag.localeCompare(b.languageTag) || a.id - b.id);
   if (editions.length) {
     row.editions = editions.map((e) => ({ language: e.languageTag, ...(e.title ? { title: e.title } : {}), ...(e.url ? { url: e.url } : {}), ...(e.format ? { format: e.format } : {}) }));
@@ -45,9 +42,6 @@ export function rowOf(resource: Resource, withOrganisation: boolean): ListingRow
   row.visibility = resource.visibility;
   // Awaiting review is the catalogue's step, not the owner's: the owner asked for it to be published.
   row.status = resource.status === "pending" ? "published" : resource.status;
-  if (resource.contactName || resource.contactEmail)
-    row.contact = { ...(resource.contactName ? { name: resource.contactName } : {}), ...(resource.contactEmail ? { email: resource.contactEmail } : {}) };
-  if (resource.isFree !== null) row.isFree = resource.isFree;
   return row;
 }
 

@@ -3,7 +3,7 @@ import { AppError } from "../../http/errors";
 import type { Actor, AuditService } from "../audit/audit.service";
 import { sessionValuesOf, type SessionValues } from "../catalogue/course-session.entity";
 import { EDITABLE_FIELDS, type ListingFields, PUBLISHED_NEEDS_TOPIC, SECOND_EDITION, editionKey } from "../catalogue/listing-editor.service";
-import { pickTexts } from "../catalogue/listing-fields";
+import { scalarsOfRow } from "../catalogue/listing-fields";
 import { duplicatesWithin, type Duplicate, type DuplicateFinder } from "../catalogue/duplicates";
 import { message } from "../../i18n/message";
 import { waitsForReview } from "../catalogue/listing-rules";
@@ -350,11 +350,6 @@ export class ListingImporter {
 
     const kind = resolver.kinds.find(row.kind);
     if (!kind) errors.kind = resolver.kinds.unknown(row.kind);
-    let deliveryMode: string | null = null;
-    if (row.deliveryMode !== null) {
-      deliveryMode = resolver.modes.find(row.deliveryMode) ?? null;
-      if (!deliveryMode) errors.deliveryMode = resolver.modes.unknown(row.deliveryMode);
-    }
 
     const topicIds = new Set<number>();
     for (const name of row.topics) {
@@ -426,12 +421,8 @@ export class ListingImporter {
         kind: kind!,
         title: row.title,
         languageTag: textLanguage ?? undefined,
-        ...pickTexts(row),
+        ...scalarsOfRow(row),
         url: row.url,
-        deliveryMode,
-        isFree: row.isFree,
-        contactName: row.contact.name,
-        contactEmail: row.contact.email?.toLowerCase() ?? null,
         visibility: row.visibility,
         status: row.status,
       },

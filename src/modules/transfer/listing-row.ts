@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { SESSION_STATUSES } from "../catalogue/course-session.entity";
-import { LISTING_TEXT_FIELDS, type ListingTextFieldName, textRowShape } from "../catalogue/listing-fields";
-import { isCalendarDay, isEmail, isHttpUrl, isTimeZone } from "../../http/field-rules";
+import { LISTING_FIELDS, type ListingField, nestedRowShape, rowShape, rowValueOf, type ScalarRowJson } from "../catalogue/listing-fields";
+import { isCalendarDay, isHttpUrl, isTimeZone } from "../../http/field-rules";
 
 /**
  * One listing of a bulk import or export, in the JSON Lines row format documented in the README:
  * `{"externalId","kind","title","acronym?","summary?","description?","url?","topics":[...],
  * "audiences?":[...],"deliveryMode?","languages?":[...],"editions?":[...],"sessions?":[...],
  * "visibility?","status?","contact?":{...}}`, plus `organisation` for a curator's import of several
- * organisations, `isFree`, and every text field of the listing (`LISTING_TEXT_FIELDS`: `duration`,
- * `access`, `ownershipStatement`, `learningOutcomes`, ...) so that an export carries everything a
+ * organisations, and every scalar field of the listing (`LISTING_FIELDS`: `duration`, `isFree`,
+ * `learningOutcomes`, ...; the contact's in `contact`) so that an export carries everything a
  * listing holds. Names are resolved against the reference data afterwards; this schema
  * only checks shapes and lengths.
  */
@@ -106,32 +106,26 @@ export const listingRowSchema = z
     kind: requiredText(1, 80),
     title: requiredText(3, 300),
     language: optionalText(80),
-    ...textRowShape,
+    ...rowShape,
     url: httpUrl,
     topics: names(20),
     audiences: names(20).optional().default([]),
-    deliveryMode: optionalText(40),
     languages: names(30).optional().default([]),
     editions: z.array(editionRowSchema, { error: "must be a list" }).max(30, "may hold at most 30").optional().default([]),
     sessions: z.array(sessionRowSchema, { error: "must be a list" }).max(100, "may hold at most 100").optional().default([]),
     visibility: z.enum(["public", "members"], { error: "must be public or members" }).optional().default("public"),
     status: z.enum(["draft", "published", "archived"], { error: "must be draft, published or archived" }).optional().default("draft"),
-    contact: z
-      .object({ name: optionalText(200), email: optionalText(254).refine((v) => v === null || isEmail(v), "must be an email address") })
-      .strict()
-      .optional()
-      .default({ name: null, email: null }),
-    isFree: z
-      .boolean({ error: "must be true or false" })
-      .nullish()
-      .transform((v) => v ?? null),
+    ...nestedRowShape,
   })
   .strict();
 
 export type ListingRow = z.output<typeof listingRowSchema>;
 
 /** The JSON form of a row, as it is written to JSON Lines (empty values left out). */
-export interface ListingRowJson extends Partial<Record<ListingTextFieldName, string>> {
+export type ListingRowJson = ScalarRowJson & ListingRowParts;
+
+/** The parts of a JSON row besides the listing's scalar fields. */
+interface ListingRowParts {
   externalId: string;
   organisation?: string;
   kind: string;
@@ -140,7 +134,6 @@ export interface ListingRowJson extends Partial<Record<ListingTextFieldName, str
   url?: string;
   topics: string[];
   audiences?: string[];
-  deliveryMode?: string;
   languages?: string[];
   editions?: Array<{ language: string; title?: string; url?: string; format?: string }>;
   sessions?: Array<{
@@ -161,8 +154,6 @@ export interface ListingRowJson extends Partial<Record<ListingTextFieldName, str
   }>;
   visibility?: string;
   status?: string;
-  contact?: { name?: string; email?: string };
-  isFree?: boolean;
 }
 
 /**
@@ -177,20 +168,37 @@ export const CSV_COLUMNS: readonly string[] = [
   "kind",
   "title",
   "language",
-  ...LISTING_TEXT_FIELDS.map((f) => f.name),
+  ...LISTING_FIELDS.filter((f) => f.type === "text" && !("nested" in f)).map((f) => f.name),
   "url",
   "topics",
   "audiences",
-  "deliveryMode",
   "languages",
   "editions",
   "sessions",
   "visibility",
   "status",
-  "contactName",
-  "contactEmail",
-  "isFree",
+  ...LISTING_FIELDS.filter((f) => f.type !== "text" || "nested" in f).map((f) => f.name),
 ];
+
+/** A field's cell as JSON: yes/no (or true/false) for booleans, digits for numbers, the text for the rest. */
+export function fieldFromCell(field: ListingField, cell: string): { value?: unknown; problem?: string } {
+  if (cell === "") return {};
+  if (field.type === "boolean") {
+    const word = cell.toLowerCase();
+    if (["yes", "true", ...(field.csvWords?.yes ?? [])].includes(word)) return { value: true };
+    if (["no", "false", ...(field.csvWords?.no ?? [])].includes(word)) return { value: false };
+    return { problem: "must be yes or no" };
+  }
+  if (field.type === "integer") return /^-?\d{1,15}$/.test(cell) ? { value: Number(cell) } : { problem: "must be a whole number" };
+  return { value: cell };
+}
+
+/** A field's value as a CSV cell. */
+export function fieldToCell(field: ListingField, value: string | number | boolean | undefined): string {
+  if (value === undefined) return "";
+  if (field.type === "boolean") return value ? "yes" : "no";
+  return String(value);
+}
 
 export type CsvRecord = Partial<Record<string, string>>;
 
@@ -229,20 +237,19 @@ export function rowFromCsv(record: Record<string, string>): { value: Record<stri
   for (const key of Object.keys(record)) {
     if (!(CSV_COLUMNS as readonly string[]).includes(key)) problems[key] = "is not a known column";
   }
-  for (const key of ["externalId", "organisation", "kind", "title", "language", ...LISTING_TEXT_FIELDS.map((f) => f.name), "url", "deliveryMode", "visibility", "status"]) {
+  for (const key of ["externalId", "organisation", "kind", "title", "language", "url", "visibility", "status"]) {
     const v = cell(key);
     if (v !== "") value[key] = v;
   }
   value.topics = splitList(cell("topics"));
   for (const key of ["audiences", "languages"]) if (cell(key) !== "") value[key] = splitList(cell(key));
-  const isFree = cell("isFree").toLowerCase();
-  if (isFree !== "") {
-    if (["yes", "true", "free"].includes(isFree)) value.isFree = true;
-    else if (["no", "false", "paid"].includes(isFree)) value.isFree = false;
-    else problems.isFree = "must be yes or no";
+  for (const field of LISTING_FIELDS) {
+    const { value: v, problem } = fieldFromCell(field, cell(field.name));
+    if (problem) problems[field.name] = problem;
+    if (v === undefined) continue;
+    if ("nested" in field) value[field.nested.in] = { ...(value[field.nested.in] as object | undefined), [field.nested.key]: v };
+    else value[field.name] = v;
   }
-  if (cell("contactName") !== "" || cell("contactEmail") !== "") value.contact = { name: cell("contactName") || null, email: cell("contactEmail") || null };
-
   const json = (key: "editions" | "sessions", text: string) => {
     try {
       value[key] = JSON.parse(text);
@@ -276,19 +283,15 @@ export function rowToCsv(row: ListingRowJson): Record<string, string> {
     kind: row.kind,
     title: row.title,
     language: row.language ?? "",
-    ...Object.fromEntries(LISTING_TEXT_FIELDS.map((f) => [f.name, row[f.name] ?? ""])),
     url: row.url ?? "",
     topics: row.topics.join("; "),
     audiences: (row.audiences ?? []).join("; "),
-    deliveryMode: row.deliveryMode ?? "",
     languages: (row.languages ?? []).join("; "),
     editions: row.editions?.length ? JSON.stringify(row.editions) : "",
     sessions: row.sessions?.length ? JSON.stringify(row.sessions) : "",
     visibility: row.visibility ?? "",
     status: row.status ?? "",
-    contactName: row.contact?.name ?? "",
-    contactEmail: row.contact?.email ?? "",
-    isFree: row.isFree === undefined ? "" : row.isFree ? "yes" : "no",
+    ...Object.fromEntries(LISTING_FIELDS.map((f) => [f.name, fieldToCell(f, rowValueOf(row, f))])),
   };
   for (const key of Object.keys(cells)) cells[key] = neutraliseCell(cells[key]);
   return cells;

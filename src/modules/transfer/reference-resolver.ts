@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { nameKey } from "../../http/compare";
 import { Topic } from "../catalogue/topic.entity";
-import { DELIVERY_MODES, deliveryModeName, kindName, RESOURCE_KINDS } from "../catalogue/vocabulary";
+import { kindName, RESOURCE_KINDS } from "../catalogue/vocabulary";
 import { Organisation } from "../organisations/organisation.entity";
 import { Audience, Country, Language } from "../reference/reference.entities";
 
@@ -39,7 +39,6 @@ export class ReferenceResolver {
   readonly languages: Vocabulary<Language>;
   readonly countries: Vocabulary<Country>;
   readonly kinds: Vocabulary<string>;
-  readonly modes: Vocabulary<string>;
   private readonly organisationList: Organisation[];
   /** The catalogue's languages with their scripts, for suggesting a listing's language. */
   readonly languageList: Language[];
@@ -68,8 +67,6 @@ export class ReferenceResolver {
     for (const c of data.countries) this.countries.add([c.code, c.name], c);
     this.kinds = new Vocabulary("kind", [...RESOURCE_KINDS]);
     for (const k of RESOURCE_KINDS) this.kinds.add([k, kindName(k)], k);
-    this.modes = new Vocabulary("delivery mode", [...DELIVERY_MODES]);
-    for (const m of DELIVERY_MODES) this.modes.add([m, deliveryModeName(m)], m);
     this.organisationList = data.organisations;
     this.languageList = data.languages;
   }
