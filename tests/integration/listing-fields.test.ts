@@ -2,7 +2,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { CourseSession } from "../../src/modules/catalogue/course-session.entity";
-import { LISTING_TEXT_FIELDS, TEXT_FIELD_LABELS } from "../../src/modules/catalogue/listing-fields";
+import { FIELD_LABELS_EN, LISTING_FIELDS, LISTING_TEXT_FIELDS, type ListingField, rowValueOf, TEXT_FIELD_LABELS } from "../../src/modules/catalogue/listing-fields";
 import { Resource } from "../../src/modules/catalogue/resource.entity";
 import { listingFormSchema } from "../../src/modules/catalogue/workspace.schemas";
 import type { Organisation } from "../../src/modules/organisations/organisation.entity";
@@ -13,6 +13,7 @@ import { CSV_COLUMNS, listingRowSchema } from "../../src/modules/transfer/listin
 import { createTestApp, TestApp } from "../helpers/app";
 import { buildOrganisation } from "../helpers/factories";
 import { type Agent, signedIn } from "../helpers/sessions";
+import { translator } from "../../src/i18n/i18n";
 
 let t: TestApp;
 let organisation: Organisation;
@@ -126,6 +127,101 @@ describe("the listing field registry", () => {
       .send(fullForm({ seatsPerCountry: "3" }))
       .expect(400);
     expect(res.text).toContain("is not a known parameter");
+  });
+});
+
+/** A value of its own for a field of each type: as the form sends it, and as the listing then holds it. */
+function sampleOf(field: ListingField): { form: string; stored: string | number | boolean } {
+  switch (field.type) {
+    case "text":
+      return { form: valueOf(field.name, field.lines), stored: valueOf(field.name, field.lines) };
+    case "email":
+      return { form: `Zq.${field.name}@Example.org`, stored: `zq.${field.name.toLowerCase()}@example.org` };
+    case "url":
+      return { form: `https://example.org/${field.name}`, stored: `https://example.org/${field.name}` };
+    case "boolean":
+      return { form: "no", stored: false };
+    case "integer":
+      return { form: String(field.max), stored: field.max };
+    case "date":
+      return { form: "2031-02-28", stored: "2031-02-28" };
+    case "oneOf":
+      return { form: field.choices[field.choices.length - 1], stored: field.choices[field.choices.length - 1] };
+    case "languageTag":
+      return { form: "km", stored: "km" };
+  }
+}
+
+describe("the listing field registry, for fields of every type", () => {
+  const title = "Course with a field of every type";
+  const form = () => ({ ...fullForm({ title, distinct: "yes" }), ...Object.fromEntries(LISTING_FIELDS.map((f) => [f.name, sampleOf(f).form])) });
+
+  it("gives every field to the form, with its label tied to its input, and to the form schema, the import row and the CSV columns", async () => {
+    const page = (await editor.agent.get("/workspace/listings/new").expect(200)).text;
+    const rowKeys = Object.keys(listingRowSchema.shape);
+    for (const field of LISTING_FIELDS) {
+      expect(page, field.name).toContain(`name="${field.name}"`);
+      expect(page, field.name).toContain(`<label for="${field.name}">${FIELD_LABELS_EN[field.name]}</label>`);
+      expect(page, field.name).toMatch(new RegExp(`<(input|select|textarea) id="${field.name}" name="${field.name}"`));
+      expect(Object.keys(listingFormSchema.shape), field.name).toContain(field.name);
+      expect(rowKeys, field.name).toContain("nested" in field ? field.nested.in : field.name);
+      expect(CSV_COLUMNS, field.name).toContain(field.name);
+    }
+  });
+
+  it("puts each field's error next to it, described by it, and stores nothing", async () => {
+    const before = await t.dataSource.getRepository(Resource).count();
+    const res = await editor.agent
+      .post("/workspace/listings")
+      .type("form")
+      .send({ ...form(), contactEmail: "not an address", isFree: "perhaps", deliveryMode: "by-carrier-pigeon" })
+      .expect(400);
+    for (const name of ["contactEmail", "isFree", "deliveryMode"]) {
+      expect(res.text, name).toContain(`id="${name}-error"`);
+      expect(res.text, name).toMatch(new RegExp(`id="${name}" name="${name}"[^>]*aria-describedby="([^"]* )?${name}-error"[^>]* aria-invalid="true"`));
+    }
+    expect(res.text).toContain("Contact email must be an email address");
+    expect(await t.dataSource.getRepository(Resource).count()).toBe(before);
+  });
+
+  it("stores every field from the form, and gives it to the export (both formats, both ways), the API, the page and search's filters", async () => {
+    const res = await editor.agent.post("/workspace/listings").type("form").send(form()).expect(303);
+    const id = Number(/\/workspace\/listings\/(\d+)/.exec(res.headers.location)![1]);
+    const draft = (await t.services.editor.find(id))!;
+    await t.services.editor.setStatus(id, draft.version, "publish", SYSTEM_ACTOR);
+    const listing = (await t.services.editor.find(id))!;
+    const [row] = (await t.services.exporter.rows(organisation.id)).filter((r) => r.title === title);
+    const api = (await request(t.app).get(`/api/v1/resources/${listing.slug}`).expect(200)).body.data;
+    const page = (await request(t.app).get(`/resources/${listing.slug}`).expect(200)).text;
+    const document = buildSearchDocument(listing, await t.services.documentContext.load());
+    const { t: en } = translator("en");
+    for (const field of LISTING_FIELDS as readonly ListingField[]) {
+      const { stored } = sampleOf(field);
+      expect(listing[field.name], field.name).toBe(stored);
+      expect(rowValueOf(row, field), field.name).toBe(stored);
+      expect(field.nested ? api[field.nested.in][field.nested.key] : api[field.name], field.name).toBe(stored);
+      if (field.filter) expect(document[field.name], field.name).toBe(stored);
+      if (field.onPage && field.type !== "text") expect(page, field.name).toContain(`<dt>${en(field.pageLabel ?? `listing.fields.${field.name}`)}</dt>`);
+    }
+    expect(page).toContain("<dt>Cost</dt><dd>Fee applies</dd>");
+    for (const format of ["jsonl", "csv"] as const) {
+      const read = readListingFile(writeListingFile([row], format), format);
+      expect(read[0].problems, format).toEqual({});
+      const plan = await t.services.importer.plan(read, { kind: "organisation", organisation });
+      expect(plan.counts, format).toEqual({ create: 0, update: 0, unchanged: 1, reject: 0 });
+    }
+  });
+
+  it("refuses a field's bad value in an import row, naming the field", () => {
+    const base = { externalId: "T-1", kind: "course", title: "Row with bad values", topics: ["trafficking-in-persons"] };
+    const bad = listingRowSchema.safeParse({ ...base, isFree: "sometimes", deliveryMode: "By carrier pigeon", contact: { email: "nobody" } });
+    expect(bad.success).toBe(false);
+    const byPath = Object.fromEntries((bad.error?.issues ?? []).map((i) => [i.path.join("."), i.message]));
+    expect(byPath.isFree).toBe("must be true or false");
+    expect(byPath.deliveryMode).toMatch(/^"By carrier pigeon" is not a known delivery mode; accepted: .*in-person/);
+    expect(byPath["contact.email"]).toBe("must be an email address");
+    const good = listingRowSchema.parse({ ...base, deliveryMode: "Online, self-paced", isFree: null });
+    expect(good).toMatchObject({ deliveryMode: "self-paced-online", isFree: null, contact: { name: null, email: null } });
   });
 });
 

@@ -234,7 +234,7 @@ export function fieldFormSchema(field: ListingField): z.ZodType<string | number 
         .transform(emptyIsNull);
     case "oneOf":
       return z
-        .union([z.literal(""), z.enum(field.choices, { error: message(field.invalid ?? "validation.choice") })])
+        .enum(["", ...field.choices], { error: message(field.invalid ?? "validation.choice") })
         .optional()
         .transform(emptyIsNull);
     case "languageTag":
