@@ -212,6 +212,16 @@ describe("the listing field registry, for fields of every type", () => {
     }
   });
 
+  it("refuses a language field's value that names no language of the reference data, before writing", async () => {
+    // The listing's own language column stands in for a field of the registry's languageTag type.
+    const field = { name: "languageTag", type: "languageTag", group: "about", onPage: false } as const;
+    const writer = t.services.writer;
+    await expect(writer.checkLanguages(t.dataSource.manager, [{ languageTag: "km" }, { languageTag: null }], [field])).resolves.toBeUndefined();
+    await expect(writer.checkLanguages(t.dataSource.manager, [{ languageTag: "km" }, { languageTag: "xx" }], [field])).rejects.toMatchObject({
+      fieldKeys: { languageTag: "listing.errors.chooseLanguage" },
+    });
+  });
+
   it("refuses a field's bad value in an import row, naming the field", () => {
     const base = { externalId: "T-1", kind: "course", title: "Row with bad values", topics: ["trafficking-in-persons"] };
     const bad = listingRowSchema.safeParse({ ...base, isFree: "sometimes", deliveryMode: "By carrier pigeon", contact: { email: "nobody" } });

@@ -303,7 +303,13 @@ export function fieldRowSchema(field: ListingField): z.ZodType<string | number |
     case "date":
       return nullish(text.trim().refine(isCalendarDay, "must be a date (YYYY-MM-DD)"));
     case "languageTag":
-      return nullish(text.trim().refine(isLanguageTag, "must be a language tag such as km or id"));
+      // A tag or a language's name; the importer resolves it against the reference data.
+      return nullish(
+        text
+          .trim()
+          .max(80, "must be at most 80 characters")
+          .transform((v) => (v === "" ? null : v)),
+      );
     case "oneOf": {
       const index = choiceIndex(field);
       const unknown = (v: string) => `"${v}" is not a known ${field.noun}; accepted: ${field.choices.join(", ")} (or their names)`;
@@ -425,6 +431,11 @@ export function fieldsIn(group: ListingField["group"]): readonly ListingField[] 
 export function textFieldsIn(group: ListingField["group"]): readonly ListingField[] {
   return LISTING_TEXT_FIELDS.filter((f) => f.group === group);
 }
+
+/** The fields that name a language of the reference data (their columns have a foreign key to it). */
+export const LANGUAGE_FIELDS: ReadonlyArray<ListingField & { name: ListingFieldName }> = (LISTING_FIELDS as ReadonlyArray<ListingField & { name: ListingFieldName }>).filter(
+  (f) => f.type === "languageTag",
+);
 
 /** A field by its name. */
 export function fieldNamed(name: string): ListingField | undefined {

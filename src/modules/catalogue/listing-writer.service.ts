@@ -1,10 +1,13 @@
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { DataSource, EntityManager, EntityTarget, In, ObjectLiteral } from "typeorm";
+import { ValidationError } from "../../http/errors";
+import { message } from "../../i18n/message";
 import type { Actor, AuditRecord, AuditService } from "../audit/audit.service";
 import type { SearchOutbox } from "../search/search-outbox.service";
 import { CourseSession, SESSION_VALUE_KEYS, type SessionValues } from "./course-session.entity";
 import { Edition } from "./edition.entity";
 import type { ListingRepository } from "./listing.repository";
-import type { ListingScalars } from "./listing-fields";
+import { LANGUAGE_FIELDS, type ListingScalars } from "./listing-fields";
+import { Language } from "../reference/reference.entities";
 import { Resource, ResourceStatus, Visibility } from "./resource.entity";
 import { SlugAllocator, slugify } from "./slug";
 import type { ResourceKind } from "./vocabulary";
@@ -153,6 +156,10 @@ export class ListingWriter {
    */
   async create(manager: EntityManager, listings: NewListing[], actor: Actor, onWritten?: (done: number) => void): Promise<number[]> {
     if (listings.length === 0) return [];
+    await this.checkLanguages(
+      manager,
+      listings.map((l) => l.columns),
+    );
     const bases = listings.map((l) => l.slug ?? listingSlugBase(l.columns));
     const slugs = new SlugAllocator(
       await this.repository.slugsTaken(
@@ -214,6 +221,10 @@ export class ListingWriter {
 
   /** Writes changes to saved listings, with their audit events and outbox rows. `onWritten` hears how many are written so far. */
   async update(manager: EntityManager, changes: ListingChange[], actor: Actor, onWritten?: (done: number) => void): Promise<void> {
+    await this.checkLanguages(
+      manager,
+      changes.map((c) => c.columns ?? {}),
+    );
     const now = new Date();
     const audits: AuditRecord[] = [];
     let done = 0;
@@ -237,6 +248,20 @@ export class ListingWriter {
 
   private junction(manager: EntityManager, property: "topics" | "audiences") {
     return manager.connection.getMetadata(Resource).manyToManyRelations.find((r) => r.propertyName === property)!.junctionEntityMetadata!.target;
+  }
+
+  /**
+   * Each of the registry's language fields names a language of the reference data: a value that
+   * names none is refused by field before anything is written (rather than by its foreign key).
+   */
+  async checkLanguages(manager: EntityManager, columns: Array<Partial<ListingColumns>>, fields: ReadonlyArray<{ name: keyof ListingColumns }> = LANGUAGE_FIELDS): Promise<void> {
+    const given = (c: Partial<ListingColumns>) => fields.flatMap((f) => (typeof c[f.name] === "string" ? [{ name: f.name, tag: c[f.name] as string }] : []));
+    const tags = [...new Set(columns.flatMap((c) => given(c).map((g) => g.tag)))];
+    if (tags.length === 0) return;
+    const known = new Set((await manager.getRepository(Language).findBy({ tag: In(tags) })).map((l) => l.tag));
+    const problems: Record<string, string> = {};
+    for (const g of columns.flatMap(given)) if (!known.has(g.tag)) problems[g.name] = message("listing.errors.chooseLanguage");
+    if (Object.keys(problems).length) throw new ValidationError(problems);
   }
 
   /** Topics, audiences, editions and sessions of listings, in chunked INSERTs. */

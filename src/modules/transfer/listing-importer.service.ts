@@ -3,7 +3,7 @@ import { AppError } from "../../http/errors";
 import type { Actor, AuditService } from "../audit/audit.service";
 import { sessionValuesOf, type SessionValues } from "../catalogue/course-session.entity";
 import { EDITABLE_FIELDS, type ListingFields, PUBLISHED_NEEDS_TOPIC, SECOND_EDITION, editionKey } from "../catalogue/listing-editor.service";
-import { scalarsOfRow } from "../catalogue/listing-fields";
+import { LANGUAGE_FIELDS, scalarsOfRow } from "../catalogue/listing-fields";
 import { duplicatesWithin, type Duplicate, type DuplicateFinder } from "../catalogue/duplicates";
 import { message } from "../../i18n/message";
 import { waitsForReview } from "../catalogue/listing-rules";
@@ -409,6 +409,13 @@ export class ListingImporter {
       });
     });
 
+    // The registry's language fields may name a language as the other languages of a row do.
+    const scalars = scalarsOfRow(row);
+    for (const f of LANGUAGE_FIELDS) {
+      const name = scalars[f.name];
+      if (typeof name === "string") Object.assign(scalars, { [f.name]: language(name, f.name) });
+    }
+
     // The language of the listing's own text; left out, it is decided once the row is matched.
     const textLanguage = row.language === null ? undefined : language(row.language, "language");
     if (Object.keys(errors).length) return null;
@@ -421,7 +428,7 @@ export class ListingImporter {
         kind: kind!,
         title: row.title,
         languageTag: textLanguage ?? undefined,
-        ...scalarsOfRow(row),
+        ...scalars,
         url: row.url,
         visibility: row.visibility,
         status: row.status,
