@@ -21,6 +21,12 @@ let editor: { agent: Agent; token: string };
 
 const count = async () => Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM resources"))[0].n);
 const jsonl = (...rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+/** Sends the form under an import plan's page that imports the plan, with the answers given. */
+const commitImport = (location: string, planPage: string, fields: { distinct?: string } = {}) =>
+  editor.agent
+    .post(`${location}/commit`)
+    .type("form")
+    .send({ _csrf: csrfTokenIn(planPage), ...fields });
 const course = (externalId: string, fields: Record<string, unknown> = {}) => ({ externalId, kind: "course", title: `Course ${externalId}`, topics: ["trafficking-in-persons"], ...fields });
 
 beforeAll(async () => {
@@ -130,26 +136,14 @@ describe("the bulk import", () => {
     expect(plan.text).toContain('name="distinct" value="yes"');
 
     const before = await count();
-    const refused = await editor.agent
-      .post(`${res.headers.location}/commit`)
-      .type("form")
-      .send({ _csrf: csrfTokenIn(plan.text) })
-      .expect(409);
+    const refused = await commitImport(res.headers.location, plan.text).expect(409);
     expect(refused.text).toContain("so nothing was imported");
     expect(refused.text).toContain('id="distinct-error"');
     expect(await count()).toBe(before);
-    await editor.agent
-      .post(`${res.headers.location}/commit`)
-      .type("form")
-      .send({ _csrf: csrfTokenIn(plan.text), distinct: "maybe" })
-      .expect(400);
+    await commitImport(res.headers.location, plan.text, { distinct: "maybe" }).expect(400);
     expect(await count()).toBe(before);
 
-    await editor.agent
-      .post(`${res.headers.location}/commit`)
-      .type("form")
-      .send({ _csrf: csrfTokenIn(plan.text), distinct: "yes" })
-      .expect(303);
+    await commitImport(res.headers.location, plan.text, { distinct: "yes" }).expect(303);
     expect(await count()).toBe(before + 4);
   });
 
@@ -167,11 +161,7 @@ describe("the bulk import", () => {
     const rows = (await t.services.importer.plan(readListingFile(file, "jsonl"), { kind: "organisation", organisation: mine })).rows;
     expect(rows.map((r) => r.alsoInFile ?? [])).toEqual([[], [{ line: 1, reason: "title" }], [{ line: 1, reason: "url" }], []]);
     const before = await count();
-    await editor.agent
-      .post(`${res.headers.location}/commit`)
-      .type("form")
-      .send({ _csrf: csrfTokenIn(plan.text) })
-      .expect(409);
+    await commitImport(res.headers.location, plan.text).expect(409);
     expect(await count()).toBe(before);
   });
 
