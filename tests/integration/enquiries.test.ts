@@ -8,11 +8,18 @@ import { MailOutboxEntry } from "../../src/modules/mail/mail-outbox.entity";
 import { createTestApp, TestApp } from "../helpers/app";
 import { ask, question, until } from "../helpers/enquiries";
 import { buildOrganisation, buildResource } from "../helpers/factories";
-import { csrfTokenIn, signedIn, visitor } from "../helpers/sessions";
+import { type Agent, csrfTokenIn, signedIn, visitor } from "../helpers/sessions";
 import { freePort, startSmtp, TestSmtp } from "../helpers/smtp";
 
 const FROM = "Regional Training Catalogue <catalogue@rtc.example>";
 const GENEROUS = { perAddressPerHour: 1000, perListingPerDay: 1000 };
+
+/** Sends an enquiry's reply form in the workspace. */
+const sendReply = (agent: Agent, enquiryId: number, csrf: string, fields: { body: string; replyTo: string }) =>
+  agent
+    .post(`/workspace/enquiries/${enquiryId}/reply`)
+    .type("form")
+    .send({ _csrf: csrf, ...fields });
 
 describe("enquiries, with a real SMTP server", () => {
   let smtp: TestSmtp;
@@ -84,11 +91,10 @@ describe("enquiries, with a real SMTP server", () => {
     expect(view.text).not.toContain("maya.santos@example.net");
 
     smtp.messages.length = 0;
-    await editor.agent
-      .post(`/workspace/enquiries/${stored.id}/reply`)
-      .type("form")
-      .send({ _csrf: csrfTokenIn(view.text), body: "Yes: the next course starts in March; apply through your training unit.", replyTo: "training@border-academy.example" })
-      .expect(303);
+    await sendReply(editor.agent, stored.id, csrfTokenIn(view.text), {
+      body: "Yes: the next course starts in March; apply through your training unit.",
+      replyTo: "training@border-academy.example",
+    }).expect(303);
     const [reply] = await smtp.waitFor(1);
     expect(smtp.to("maya.santos@example.net")).toHaveLength(1);
     expect(reply.from?.text).toContain("catalogue@rtc.example");
@@ -109,7 +115,7 @@ describe("enquiries, with a real SMTP server", () => {
     expect(closed.text).toContain("Is the course open to officials");
 
     smtp.messages.length = 0;
-    const refused = await editor.agent.post(`/workspace/enquiries/${stored.id}/reply`).type("form").send({ _csrf: editor.token, body: "One more thing.", replyTo: "" });
+    const refused = await sendReply(editor.agent, stored.id, editor.token, { body: "One more thing.", replyTo: "" });
     expect(refused.status).toBe(409);
     expect(refused.text).toContain("This enquiry is closed");
     expect(await t.dataSource.getRepository(EnquiryMessage).countBy({ enquiryId: stored.id })).toBe(2);
@@ -147,11 +153,7 @@ describe("enquiries, with a real SMTP server", () => {
 
     smtp.messages.length = 0;
     const view = await editor.agent.get(`/workspace/enquiries/${stored.id}`).expect(200);
-    await editor.agent
-      .post(`/workspace/enquiries/${stored.id}/reply`)
-      .type("form")
-      .send({ _csrf: csrfTokenIn(view.text), body: "Ya, pendaftaran dibuka pada bulan Maret.", replyTo: "" })
-      .expect(303);
+    await sendReply(editor.agent, stored.id, csrfTokenIn(view.text), { body: "Ya, pendaftaran dibuka pada bulan Maret.", replyTo: "" }).expect(303);
     const [reply] = await smtp.waitFor(1);
     // The owner reads Vietnamese; the reply is written in the sender's Indonesian.
     expect(reply.subject).toBe(`Re: pertanyaan Anda tentang "Travel document examination" (${stored.reference})`);
