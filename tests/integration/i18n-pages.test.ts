@@ -1,8 +1,8 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { missingKeys } from "../../src/i18n/i18n";
 import { INTERFACE_LANGUAGES } from "../../src/i18n/languages";
-import { createTestApp, TestApp } from "../helpers/app";
+import { TestApp, withTestApp } from "../helpers/app";
 import { type Agent, signedIn } from "../helpers/sessions";
 
 let t: TestApp;
@@ -11,18 +11,17 @@ let listingPath: string;
 let workspaceListing: string;
 let report: string;
 
+/** The path of the first link on `page` that `pattern` finds (its first group). */
+const firstLink = async (agent: Agent, page: string, pattern: RegExp) => pattern.exec((await agent.get(page).expect(200)).text)![1];
+
+withTestApp({}, (app) => (t = app));
 beforeAll(async () => {
-  t = await createTestApp();
   const rso = (await t.services.organisations.findBySlug("rso"))!;
   ({ agent: curator } = await signedIn(t, { email: "pages-curator@example.org", organisationId: rso.id, role: "admin", siteRole: "curator" }));
-  const list = await request(t.app).get("/catalogue?pageSize=1").expect(200);
-  listingPath = /href="(\/resources\/[a-z0-9-]+)"/.exec(list.text)![1];
-  const workspace = await curator.get("/workspace").expect(200);
-  workspaceListing = /href="(\/workspace\/listings\/\d+)"/.exec(workspace.text)![1];
-  const reports = await request(t.app).get("/reports").expect(200);
-  report = /href="(\/reports\/[a-z0-9-]+)"/.exec(reports.text)![1];
+  listingPath = await firstLink(request(t.app), "/catalogue?pageSize=1", /href="(\/resources\/[a-z0-9-]+)"/);
+  workspaceListing = await firstLink(curator, "/workspace", /href="(\/workspace\/listings\/\d+)"/);
+  report = await firstLink(request(t.app), "/reports", /href="(\/reports\/[a-z0-9-]+)"/);
 });
-afterAll(async () => t.close());
 
 const PUBLIC = () => [
   "/",

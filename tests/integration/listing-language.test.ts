@@ -1,9 +1,9 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import type { Organisation } from "../../src/modules/organisations/organisation.entity";
 import { readListingFile, writeListingFile } from "../../src/modules/transfer/listing-file";
-import { createTestApp, TestApp } from "../helpers/app";
+import { TestApp, withTestApp } from "../helpers/app";
 import { buildOrganisation, buildResource } from "../helpers/factories";
 import { listingForm } from "../helpers/forms";
 import { Agent, signedIn } from "../helpers/sessions";
@@ -14,12 +14,11 @@ let org: Organisation;
 let agent: Agent;
 let token: string;
 
+withTestApp({}, (app) => (t = app));
 beforeAll(async () => {
-  t = await createTestApp();
   org = await buildOrganisation(t, { slug: "language-org", name: "Language Organisation" });
   ({ agent, token } = await signedIn(t, { email: "editor@language.example", organisationId: org.id, role: "editor" }));
 });
-afterAll(async () => t.close());
 
 const languageOf = async (id: number) => (await t.services.editor.find(id))!.languageTag;
 const listingsOf = async (ownerId: number) => Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM resources WHERE owner_id = ?", [ownerId]))[0].n);
