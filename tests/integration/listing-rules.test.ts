@@ -46,17 +46,15 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe("rules written in TypeScript and in SQL", () => {
+  /** The rows' ids as numbers (a driver may give them as strings), in ascending order, to compare the two sides. */
+  const sortedIds = (rows: Array<{ id: number }>) => rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+
   it("agree on which listings each viewer may see", async () => {
     const all = await t.dataSource.getRepository(Resource).find();
     for (const viewer of [{ member: false }, { member: true }]) {
       const { where, params } = visibleSql("r", viewer);
-      const bySql = (await t.dataSource.getRepository(Resource).createQueryBuilder("r").select("r.id", "id").where(where, params).getRawMany<{ id: number }>())
-        .map((r) => Number(r.id))
-        .sort((a, b) => a - b);
-      const byTs = all
-        .filter((r) => isVisibleTo(r, viewer))
-        .map((r) => r.id)
-        .sort((a, b) => a - b);
+      const bySql = sortedIds(await t.dataSource.getRepository(Resource).createQueryBuilder("r").select("r.id", "id").where(where, params).getRawMany<{ id: number }>());
+      const byTs = sortedIds(all.filter((r) => isVisibleTo(r, viewer)));
       expect(bySql, JSON.stringify(viewer)).toEqual(byTs);
       expect(byTs.length).toBe(viewer.member ? 2 : 1);
     }
@@ -65,13 +63,8 @@ describe("rules written in TypeScript and in SQL", () => {
   it("agree on which sessions are upcoming", async () => {
     const today = todayUtc();
     const all = await t.dataSource.getRepository(CourseSession).find();
-    const bySql = (await t.dataSource.getRepository(CourseSession).createQueryBuilder("cs").select("cs.id", "id").where(upcomingSessionSql("cs"), { today }).getRawMany<{ id: number }>())
-      .map((r) => Number(r.id))
-      .sort((a, b) => a - b);
-    const byTs = all
-      .filter((s) => isUpcomingSession(s, today))
-      .map((s) => s.id)
-      .sort((a, b) => a - b);
+    const bySql = sortedIds(await t.dataSource.getRepository(CourseSession).createQueryBuilder("cs").select("cs.id", "id").where(upcomingSessionSql("cs"), { today }).getRawMany<{ id: number }>());
+    const byTs = sortedIds(all.filter((s) => isUpcomingSession(s, today)));
     expect(bySql).toEqual(byTs);
     // Today, tomorrow and in a month, for planned, open and full sessions: 3 × 3 per listing.
     expect(byTs.length).toBe(8 * 9);
