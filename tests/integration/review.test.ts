@@ -33,21 +33,20 @@ afterEach(() => {
   smtp.messages.length = 0;
 });
 
+/** Sends a workspace form as `who`, with their CSRF token. */
+const sendAs = (who: { agent: Agent; token: string }, path: string, fields: Record<string, string | string[]>) =>
+  who.agent
+    .post(path)
+    .type("form")
+    .send({ ...fields, _csrf: who.token });
+
 const row = (id: number) => t.dataSource.getRepository(Resource).findOneByOrFail({ id });
 
 /** Creates a listing through the workspace form and presses "Publish", as its editor would. */
 async function createAndPublish(who: { agent: Agent; token: string }, title: string): Promise<{ id: number; location: string }> {
-  const created = await who.agent
-    .post("/workspace/listings")
-    .type("form")
-    .send({ ...listingForm({ title, summary: `About ${title}` }), topicSlugs: "trafficking-in-persons", _csrf: who.token })
-    .expect(303);
+  const created = await sendAs(who, "/workspace/listings", { ...listingForm({ title, summary: `About ${title}` }), topicSlugs: "trafficking-in-persons" }).expect(303);
   const id = Number(/\/workspace\/listings\/(\d+)/.exec(created.headers.location)![1]);
-  const published = await who.agent
-    .post(`/workspace/listings/${id}/status`)
-    .type("form")
-    .send({ action: "publish", version: String((await row(id)).version), _csrf: who.token })
-    .expect(303);
+  const published = await sendAs(who, `/workspace/listings/${id}/status`, { action: "publish", version: String((await row(id)).version) }).expect(303);
   return { id, location: published.headers.location };
 }
 
@@ -97,11 +96,7 @@ describe("the first listings of an unverified organisation", () => {
     expect(queue.text).toContain("editor@newcomer.example");
     expect((await people.curator.agent.get("/workspace").expect(200)).text).toContain("Review queue (1)");
 
-    await people.curator.agent
-      .post(`/workspace/review/${id}/approve`)
-      .type("form")
-      .send({ version: String(saved.version), _csrf: people.curator.token })
-      .expect(303);
+    await sendAs(people.curator, `/workspace/review/${id}/approve`, { version: String(saved.version) }).expect(303);
     expect(await row(id)).toMatchObject({ status: "published", publishedAt: expect.any(Date), reviewedAt: expect.any(Date) });
     expect(await publiclyVisible(saved.slug, saved.title, "quokkaline")).toEqual([true, true, true, true, true, true]);
 
@@ -121,13 +116,13 @@ describe("the first listings of an unverified organisation", () => {
     const { id } = await createAndPublish(people.newcomer, "Wombatic border course");
     const version = String((await row(id)).version);
 
-    const empty = await people.curator.agent.post(`/workspace/review/${id}/send-back`).type("form").send({ version, reason: "   ", _csrf: people.curator.token }).expect(400);
+    const empty = await sendAs(people.curator, `/workspace/review/${id}/send-back`, { version, reason: "   " }).expect(400);
     expect(empty.text).toContain('id="reason-' + id + '-error"');
     expect(empty.text).toContain("give a reason");
     expect((await row(id)).status).toBe("pending");
 
     const reason = "Please name the dates of the next course, and <b>who</b> may take part.";
-    await people.curator.agent.post(`/workspace/review/${id}/send-back`).type("form").send({ version, reason, _csrf: people.curator.token }).expect(303);
+    await sendAs(people.curator, `/workspace/review/${id}/send-back`, { version, reason }).expect(303);
     expect(await row(id)).toMatchObject({ status: "draft", reviewNote: reason, publishedAt: null });
 
     const [mail] = await until(
@@ -144,20 +139,12 @@ describe("the first listings of an unverified organisation", () => {
     expect(events.map((e: { action: string }) => e.action)).toEqual(["resource.created", "resource.submitted", "resource.sent_back"]);
 
     // A decision already taken cannot be taken again.
-    const again = await people.curator.agent
-      .post(`/workspace/review/${id}/approve`)
-      .type("form")
-      .send({ version: String((await row(id)).version), _csrf: people.curator.token })
-      .expect(409);
+    const again = await sendAs(people.curator, `/workspace/review/${id}/approve`, { version: String((await row(id)).version) }).expect(409);
     expect(again.text).toContain("not waiting for review any more");
     expect((await row(id)).status).toBe("draft");
 
     // Published again, it waits again, and the old reason is gone.
-    await people.newcomer.agent
-      .post(`/workspace/listings/${id}/status`)
-      .type("form")
-      .send({ action: "publish", version: String((await row(id)).version), _csrf: people.newcomer.token })
-      .expect(303);
+    await sendAs(people.newcomer, `/workspace/listings/${id}/status`, { action: "publish", version: String((await row(id)).version) }).expect(303);
     expect(await row(id)).toMatchObject({ status: "pending", reviewNote: null });
   });
 
@@ -167,11 +154,7 @@ describe("the first listings of an unverified organisation", () => {
     // Choosing a language while signed in stores it in the account.
     await editor.agent.get("/workspace?lang=ms").expect(200);
     const { id } = await createAndPublish(editor, "Kursus pemeriksaan dokumen perjalanan");
-    await people.curator.agent
-      .post(`/workspace/review/${id}/approve`)
-      .type("form")
-      .send({ version: String((await row(id)).version), _csrf: people.curator.token })
-      .expect(303);
+    await sendAs(people.curator, `/workspace/review/${id}/approve`, { version: String((await row(id)).version) }).expect(303);
     const [mail] = await until(
       async () => smtp.to("editor@baharu.example"),
       (m) => m.length === 1,
@@ -185,20 +168,16 @@ describe("the first listings of an unverified organisation", () => {
     const { id } = await createAndPublish(people.newcomer, "Numbatish document course");
     const version = String((await row(id)).version);
     await people.newcomer.agent.get("/workspace/review").expect(403);
-    await people.newcomer.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version, _csrf: people.newcomer.token }).expect(403);
-    await people.known.agent.post(`/workspace/review/${id}/send-back`).type("form").send({ version, reason: "no", _csrf: people.known.token }).expect(403);
+    await sendAs(people.newcomer, `/workspace/review/${id}/approve`, { version }).expect(403);
+    await sendAs(people.known, `/workspace/review/${id}/send-back`, { version, reason: "no" }).expect(403);
     await request(t.app).get("/workspace/review").expect(303);
     expect((await row(id)).status).toBe("pending");
 
-    await people.curator.agent.post("/workspace/review/999999/approve").type("form").send({ version: "1", _csrf: people.curator.token }).expect(404);
-    await people.curator.agent.post("/workspace/review/abc/approve").type("form").send({ version: "1", _csrf: people.curator.token }).expect(404);
-    await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version: "x", _csrf: people.curator.token }).expect(400);
-    await people.curator.agent
-      .post(`/workspace/review/${id}/send-back`)
-      .type("form")
-      .send({ version, reason: "x".repeat(2001), _csrf: people.curator.token })
-      .expect(400);
-    await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version, extra: "1", _csrf: people.curator.token }).expect(400);
+    await sendAs(people.curator, "/workspace/review/999999/approve", { version: "1" }).expect(404);
+    await sendAs(people.curator, "/workspace/review/abc/approve", { version: "1" }).expect(404);
+    await sendAs(people.curator, `/workspace/review/${id}/approve`, { version: "x" }).expect(400);
+    await sendAs(people.curator, `/workspace/review/${id}/send-back`, { version, reason: "x".repeat(2001) }).expect(400);
+    await sendAs(people.curator, `/workspace/review/${id}/approve`, { version, extra: "1" }).expect(400);
 
     // The owner edits it after the curator opened the queue: the curator reads it again first.
     const editForm = await people.newcomer.agent.get(`/workspace/listings/${id}/edit`).expect(200);
@@ -207,7 +186,7 @@ describe("the first listings of an unverified organisation", () => {
       .type("form")
       .send({ ...listingForm({ title: "Numbatish document course, revised" }), topicSlugs: "trafficking-in-persons", version, _csrf: csrfTokenIn(editForm.text) })
       .expect(303);
-    const stale = await people.curator.agent.post(`/workspace/review/${id}/approve`).type("form").send({ version, _csrf: people.curator.token }).expect(409);
+    const stale = await sendAs(people.curator, `/workspace/review/${id}/approve`, { version }).expect(409);
     expect(stale.text).toContain("changed this listing after this page was opened");
     expect(await row(id)).toMatchObject({ status: "pending", title: "Numbatish document course, revised" });
     const audited = await t.dataSource.query("SELECT COUNT(*) AS n FROM audit_events WHERE entity_id = ? AND action IN ('resource.approved', 'resource.sent_back')", [String(id)]);
@@ -216,46 +195,22 @@ describe("the first listings of an unverified organisation", () => {
 
   it("may be withdrawn from review by their owner", async () => {
     const { id } = await createAndPublish(people.newcomer, "Bilbyish withdrawn course");
-    await people.newcomer.agent
-      .post(`/workspace/listings/${id}/status`)
-      .type("form")
-      .send({ action: "unpublish", version: String((await row(id)).version), _csrf: people.newcomer.token })
-      .expect(303);
+    await sendAs(people.newcomer, `/workspace/listings/${id}/status`, { action: "unpublish", version: String((await row(id)).version) }).expect(303);
     expect((await row(id)).status).toBe("draft");
     expect((await people.curator.agent.get("/workspace/review").expect(200)).text).not.toContain("Bilbyish withdrawn course");
   });
 
   it("publish directly once approved before, and when a curator publishes them", async () => {
     const { id } = await createAndPublish(people.newcomer, "Dingoian approved course");
-    await people.curator.agent
-      .post(`/workspace/review/${id}/approve`)
-      .type("form")
-      .send({ version: String((await row(id)).version), _csrf: people.curator.token })
-      .expect(303);
-    await people.newcomer.agent
-      .post(`/workspace/listings/${id}/status`)
-      .type("form")
-      .send({ action: "unpublish", version: String((await row(id)).version), _csrf: people.newcomer.token })
-      .expect(303);
-    const again = await people.newcomer.agent
-      .post(`/workspace/listings/${id}/status`)
-      .type("form")
-      .send({ action: "publish", version: String((await row(id)).version), _csrf: people.newcomer.token })
-      .expect(303);
+    await sendAs(people.curator, `/workspace/review/${id}/approve`, { version: String((await row(id)).version) }).expect(303);
+    await sendAs(people.newcomer, `/workspace/listings/${id}/status`, { action: "unpublish", version: String((await row(id)).version) }).expect(303);
+    const again = await sendAs(people.newcomer, `/workspace/listings/${id}/status`, { action: "publish", version: String((await row(id)).version) }).expect(303);
     expect(again.headers.location).toContain("saved=publish");
     expect((await row(id)).status).toBe("published");
 
-    const created = await people.curator.agent
-      .post("/workspace/listings?org=newcomer")
-      .type("form")
-      .send({ ...listingForm({ title: "Curated course" }), topicSlugs: "trafficking-in-persons", _csrf: people.curator.token })
-      .expect(303);
+    const created = await sendAs(people.curator, "/workspace/listings?org=newcomer", { ...listingForm({ title: "Curated course" }), topicSlugs: "trafficking-in-persons" }).expect(303);
     const curated = Number(/\/workspace\/listings\/(\d+)/.exec(created.headers.location)![1]);
-    await people.curator.agent
-      .post(`/workspace/listings/${curated}/status`)
-      .type("form")
-      .send({ action: "publish", version: String((await row(curated)).version), _csrf: people.curator.token })
-      .expect(303);
+    await sendAs(people.curator, `/workspace/listings/${curated}/status`, { action: "publish", version: String((await row(curated)).version) }).expect(303);
     expect((await row(curated)).status).toBe("published");
   });
 });
