@@ -193,25 +193,23 @@ function textSchema(field: TextField) {
 /** One field as the workspace form sends it (strings): empty, or a field not sent at all, is none. */
 export function fieldFormSchema(field: ListingField): z.ZodType<string | number | boolean | null> {
   const text = z.string({ error: message("validation.text") });
+  /** Trimmed text within `max` that is empty or follows `rule` (field-rules.ts). */
+  const ruled = (max: number, rule: (v: string) => boolean, error: string) =>
+    text
+      .trim()
+      .max(max, tooLong(max))
+      .refine((v) => v === "" || rule(v), error);
   switch (field.type) {
     case "text":
       return textSchema(field)
         .optional()
         .transform((v) => v ?? null);
     case "email":
-      return text
-        .trim()
-        .max(field.max, tooLong(field.max))
-        .refine((v) => v === "" || isEmail(v), message("validation.email"))
+      return ruled(field.max, isEmail, message("validation.email"))
         .optional()
         .transform((v) => (v ? v.toLowerCase() : null));
     case "url":
-      return text
-        .trim()
-        .max(field.max, tooLong(field.max))
-        .refine((v) => v === "" || isHttpUrl(v), message("validation.url"))
-        .optional()
-        .transform(emptyIsNull);
+      return ruled(field.max, isHttpUrl, message("validation.url")).optional().transform(emptyIsNull);
     case "boolean":
       return z
         .enum(["", "yes", "no"], { error: message(field.invalid ?? "validation.yesNo") })
@@ -276,26 +274,19 @@ function choiceIndex(field: OneOfField): Map<string, string> {
 /** One field in an import row, which may leave it out or give null. */
 export function fieldRowSchema(field: ListingField): z.ZodType<string | number | boolean | null> {
   const text = z.string({ error: "must be text" });
+  const ruled = (max: number, rule: (v: string) => boolean, error: string) =>
+    text
+      .trim()
+      .max(max, `must be at most ${max} characters`)
+      .refine((v) => v === "" || rule(v), error);
   const nullish = <T>(schema: z.ZodType<T | null>) => schema.nullish().transform((v) => v ?? null);
   switch (field.type) {
     case "text":
       return nullish(textSchema(field));
     case "email":
-      return nullish(
-        text
-          .trim()
-          .max(field.max, `must be at most ${field.max} characters`)
-          .refine((v) => v === "" || isEmail(v), "must be an email address")
-          .transform((v) => (v === "" ? null : v.toLowerCase())),
-      );
+      return nullish(ruled(field.max, isEmail, "must be an email address").transform((v) => (v === "" ? null : v.toLowerCase())));
     case "url":
-      return nullish(
-        text
-          .trim()
-          .max(field.max, `must be at most ${field.max} characters`)
-          .refine((v) => v === "" || isHttpUrl(v), "must be an address starting with http:// or https://")
-          .transform((v) => (v === "" ? null : v)),
-      );
+      return nullish(ruled(field.max, isHttpUrl, "must be an address starting with http:// or https://").transform((v) => (v === "" ? null : v)));
     case "boolean":
       return nullish(z.boolean({ error: "must be true or false" }));
     case "integer":
