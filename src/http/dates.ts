@@ -10,8 +10,18 @@ export function formatDay(day: string): string {
 /** "4–7 April 2017", "28 September – 28 October 2015", or one day. */
 export function formatDayRange(start: string, end: string | null | undefined): string {
   if (!end || end === start) return formatDay(start);
-  return dayFormat.formatRange(asUtc(start), asUtc(end));
+  const key = `${start}/${end}`;
+  let text = rangesFormatted.get(key);
+  if (text === undefined) {
+    text = dayFormat.formatRange(asUtc(start), asUtc(end));
+    if (rangesFormatted.size >= 10_000) rangesFormatted.clear();
+    rangesFormatted.set(key, text);
+  }
+  return text;
 }
+
+/** Ranges already formatted: result cards show the same few sessions again and again. */
+const rangesFormatted = new Map<string, string>();
 
 /** A UTC timestamp as a date ("28 November 2026"). */
 export function formatTimestamp(value: Date | null | undefined): string | null {

@@ -43,12 +43,18 @@ const LATIN_ONLY = /^[\p{Script=Latin}\p{Script=Common}]*$/u;
 /** The `?lang=` value of a request, if it names an offered language. */
 const queryLanguage = (req: Request) => supportedLanguage(req.query?.lang);
 
-/** This address with `lang` set to a tag (the switcher's and the hreflang alternates' links). */
-function withLanguage(req: Request, tag: string): string {
+/** This address without `lang`, and a function giving it with `lang` set to a tag (the switcher's and the hreflang alternates' links). */
+function languageLinks(req: Request): { plain: string; withLanguage: (tag: string) => string } {
   const url = new URL(req.originalUrl, "http://x");
   url.searchParams.delete("lang");
-  url.searchParams.set("lang", tag);
-  return `${url.pathname}${url.search}`;
+  const plain = `${url.pathname}${url.search}`;
+  return {
+    plain,
+    withLanguage: (tag) => {
+      url.searchParams.set("lang", tag);
+      return `${url.pathname}${url.search}`;
+    },
+  };
 }
 
 /** Puts the language, its translation functions and formatters into the request and the view locals. */
@@ -87,13 +93,24 @@ export function applyLanguage(req: Request, res: Response, tag: string, publicUr
       country: (code: string | null | undefined, fallback?: string | null) => countryName(code, language.tag, fallback),
       language: (code: string | null | undefined, fallback?: string | null) => languageName(code, language.tag, fallback),
     },
-    interfaceLanguages: INTERFACE_LANGUAGES.map((l) => ({ tag: l.tag, nativeName: l.nativeName, dir: l.dir, href: withLanguage(req, l.tag), current: l.tag === language.tag })),
-    alternates: INTERFACE_LANGUAGES.map((l) => ({ hreflang: l.tag, href: `${publicUrl}${withLanguage(req, l.tag)}` })),
-    alternateDefault: `${publicUrl}${(() => {
-      const url = new URL(req.originalUrl, "http://x");
-      url.searchParams.delete("lang");
-      return `${url.pathname}${url.search}`;
-    })()}`,
+  });
+  // The switcher's links and the alternates, made only for a page that shows them (not for the API).
+  let links: { switcher: unknown[]; alternates: unknown[]; alternateDefault: string } | null = null;
+  const made = () => {
+    if (!links) {
+      const { plain, withLanguage } = languageLinks(req);
+      links = {
+        switcher: INTERFACE_LANGUAGES.map((l) => ({ tag: l.tag, nativeName: l.nativeName, dir: l.dir, href: withLanguage(l.tag), current: l.tag === language.tag })),
+        alternates: INTERFACE_LANGUAGES.map((l) => ({ hreflang: l.tag, href: `${publicUrl}${withLanguage(l.tag)}` })),
+        alternateDefault: `${publicUrl}${plain}`,
+      };
+    }
+    return links;
+  };
+  Object.defineProperties(res.locals, {
+    interfaceLanguages: { get: () => made().switcher, enumerable: true, configurable: true },
+    alternates: { get: () => made().alternates, enumerable: true, configurable: true },
+    alternateDefault: { get: () => made().alternateDefault, enumerable: true, configurable: true },
   });
   res.setHeader("Content-Language", language.tag);
   res.vary("Accept-Language");

@@ -140,6 +140,18 @@ export class SearchEngine {
     return this.cache?.stats() ?? null;
   }
 
+  /** The client's handle on an index, for searches: made once, as making one costs more than a search's own request. */
+  private readonly searchIndexes = new Map<string, Index>();
+
+  private searchIndex(uid: string): Index {
+    let index = this.searchIndexes.get(uid);
+    if (!index) {
+      index = this.searchClient.index(uid);
+      this.searchIndexes.set(uid, index);
+    }
+    return index;
+  }
+
   private index(uid: string): Index {
     return this.writeClient.index(uid);
   }
@@ -262,9 +274,16 @@ export class SearchEngine {
     return this.cache ? this.cache.get(uid, key, compute) : compute();
   }
 
+  /** How many listings each of several queries matches, asked in one request. */
+  async counts(uid: string, questions: Array<{ q: string; filter: string[] }>): Promise<number[]> {
+    if (questions.length === 0) return [];
+    const response = await this.searchClient.multiSearch({ queries: questions.map((question) => ({ indexUid: uid, q: question.q, filter: question.filter, hitsPerPage: 0, page: 1 })) });
+    return response.results.map((result) => (result as { totalHits?: number }).totalHits ?? (result as { estimatedTotalHits?: number }).estimatedTotalHits ?? 0);
+  }
+
   /** One search. */
   async search(uid: string, r: EngineSearchRequest): Promise<EngineSearchResponse> {
-    const response = await this.searchClient.index(uid).search(r.q, {
+    const response = await this.searchIndex(uid).search(r.q, {
       filter: r.filter,
       facets: r.facets,
       sort: r.sort,

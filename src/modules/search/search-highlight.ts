@@ -1,6 +1,7 @@
+import { LRUCache } from "lru-cache";
 import { conceptVocabulary } from "./concepts";
 import type { ReadQuery } from "./search-query";
-import { prepareText, words } from "./search-words";
+import { prepareText, words, type Word } from "./search-words";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 
@@ -14,20 +15,18 @@ const MAX_HIGHLIGHTED = 5000;
  * in every script, because both sides are read by the same code.
  */
 export function highlightQuery(text: string, query: ReadQuery): string {
-  const prepared = prepareText(text);
-  if (prepared.length > MAX_HIGHLIGHTED || (query.rest.length === 0 && query.concepts.length === 0)) return escapeHtml(prepared);
+  if (query.rest.length === 0 && query.concepts.length === 0) return escapeHtml(prepareText(text));
+  const { prepared, words, concepts: inText } = readText(text);
+  if (prepared.length > MAX_HIGHLIGHTED) return escapeHtml(prepared);
   const keys = new Set(query.rest.map((w) => w.key));
   const last = query.rest.at(-1)?.key ?? null;
   const concepts = new Set(query.concepts.map((m) => m.concept));
   const ranges: Array<[number, number]> = [];
-  for (const w of words(prepared)) {
+  for (const w of words) {
     if (keys.has(w.key) || (last !== null && last.length >= 2 && w.key.startsWith(last))) ranges.push([w.index, w.index + w.raw.length]);
   }
-  if (concepts.size) {
-    const vocabulary = conceptVocabulary();
-    for (const m of vocabulary.recognise(prepared).matches) {
-      if (concepts.has(m.concept) || (m.language !== "und" && vocabulary.innerOf(m.term).some((c) => concepts.has(c)))) ranges.push([m.start, m.end]);
-    }
+  for (const m of concepts.size ? inText : []) {
+    if (m.concepts.some((c) => concepts.has(c))) ranges.push([m.start, m.end]);
   }
   if (ranges.length === 0) return escapeHtml(prepared);
   ranges.sort((a, b) => a[0] - b[0]);
@@ -40,4 +39,34 @@ export function highlightQuery(text: string, query: ReadQuery): string {
     at = end;
   }
   return (html + escapeHtml(prepared.slice(at))).replace(/<\/mark>(\s*)<mark>/g, "$1");
+}
+
+/** A text as highlighting reads it: its words, and where it names concepts (with those its terms hold). */
+interface ReadText {
+  prepared: string;
+  words: Word[];
+  concepts: Array<{ start: number; end: number; concepts: string[] }>;
+}
+
+/**
+ * Texts already read. The same titles and summaries come back in result after result, and reading
+ * one (cutting its words, finding its concepts) costs more than marking it for a query.
+ */
+const textsRead = new LRUCache<string, ReadText>({ max: 20_000, maxSize: 8_000_000, sizeCalculation: (value) => value.prepared.length + 1 });
+
+function readText(text: string): ReadText {
+  let read = textsRead.get(text);
+  if (read === undefined) {
+    const prepared = prepareText(text);
+    if (prepared.length > MAX_HIGHLIGHTED) return { prepared, words: [], concepts: [] };
+    const vocabulary = conceptVocabulary();
+    const concepts = vocabulary.recognise(prepared).matches.map((m) => ({
+      start: m.start,
+      end: m.end,
+      concepts: m.language === "und" ? [m.concept] : [m.concept, ...vocabulary.innerOf(m.term)],
+    }));
+    read = { prepared, words: words(prepared), concepts };
+    textsRead.set(text, read);
+  }
+  return read;
 }

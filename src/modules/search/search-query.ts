@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { ConceptMatch, conceptToken, conceptVocabulary } from "./concepts";
 import { prepareText, type Word } from "./search-words";
 
@@ -25,6 +26,18 @@ export const MAX_QUERY_WORDS = 12;
  */
 export function readQuery(q: string | undefined): ReadQuery {
   if (!q || !q.trim()) return { engineQ: "", concepts: [], rest: [], prepared: "", units: [] };
+  let read = queriesRead.get(q);
+  if (read === undefined) {
+    read = Object.freeze(readNew(q));
+    queriesRead.set(q, read);
+  }
+  return read;
+}
+
+/** Queries already read: people ask the same ones again and again, and reading one (finding its concepts in every language) costs more than the rest of presenting its results. Shared, never changed. */
+const queriesRead = new LRUCache<string, ReadQuery>({ max: 10_000 });
+
+function readNew(q: string): ReadQuery {
   const prepared = prepareText(q);
   const { matches, rest } = conceptVocabulary().recognise(q);
   const concepts = matches.filter((m) => !m.alternative).slice(0, MAX_QUERY_WORDS);

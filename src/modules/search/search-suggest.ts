@@ -5,6 +5,9 @@ import { words } from "./search-words";
  * topics and owners, counted, by its searchable form. A query word that no listing has is
  * compared with them; the closest common one is suggested.
  */
+/** How many answers of `closest` a word list keeps. */
+const MAX_CLOSEST_KEPT = 50_000;
+
 export class WordList {
   /** Searchable form → the most frequent way it is written, and how many times it occurs. */
   private readonly byKey = new Map<string, { word: string; count: number; forms: Map<string, number> }>();
@@ -23,6 +26,7 @@ export class WordList {
       if (n > (entry.forms.get(entry.word) ?? 0)) entry.word = written;
       this.byKey.set(w.key, entry);
       this.byLength = null;
+      this.closestFound.clear();
     }
   }
 
@@ -48,9 +52,21 @@ export class WordList {
     return this.byLength;
   }
 
+  /** Answers of `closest` already found: queries repeat their words, and finding one compares it with every word of about its length. */
+  private readonly closestFound = new Map<string, string | null>();
+
   /** The closest common word of the catalogue to a word it does not have, or null. */
   closest(written: string): string | null {
     const word = written.toLowerCase();
+    const found = this.closestFound.get(word);
+    if (found !== undefined) return found;
+    const answer = this.findClosest(word);
+    if (this.closestFound.size >= MAX_CLOSEST_KEPT) this.closestFound.clear();
+    this.closestFound.set(word, answer);
+    return answer;
+  }
+
+  private findClosest(word: string): string | null {
     const limit = word.length <= 4 ? 1 : 2;
     let best: { word: string; distance: number; count: number } | null = null;
     const byLength = this.index();

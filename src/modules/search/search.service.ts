@@ -16,7 +16,7 @@ import { highlightToHtml } from "./search-document";
 import { highlightQuery } from "./search-highlight";
 import { readQuery, ReadQuery } from "./search-query";
 import { WordList } from "./search-suggest";
-import type { EngineSearchResponse, SearchEngine } from "./search-engine";
+import type { EngineSearchRequest, EngineSearchResponse, SearchEngine } from "./search-engine";
 import { FACETS, MAX_TOTAL_HITS } from "./search-settings";
 import { message } from "../../i18n/message";
 
@@ -93,6 +93,13 @@ export interface Relaxed {
   dropped: string[];
 }
 
+/** A question whose matches are only counted: in the words as typed (the database) or as the engine reads them, with or without the request's filters. */
+interface CountQuestion {
+  text: string;
+  engineQ: string;
+  filtered: boolean;
+}
+
 /** Which request filter narrows which facet. */
 const FILTER_OF: Record<FacetName, keyof ListRequest> = {
   topics: "topic",
@@ -102,6 +109,36 @@ const FILTER_OF: Record<FacetName, keyof ListRequest> = {
   ownerSlug: "org",
   countries: "country",
 };
+
+/** The engine's order for each sort. */
+const SORT_BY: Record<Sort, string[] | undefined> = {
+  relevance: undefined,
+  title: ["titleSort:asc"],
+  newest: ["publishedAt:desc"],
+  updated: ["updatedAt:desc"],
+  "next-session": ["nextSessionStart:asc", "titleSort:asc"],
+};
+
+/** What a result card is made of (the card's title and summary are the ones shown). */
+const CARD_ATTRIBUTES = ["slug", "externalId", "acronym", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages", "topics", "confirmedAt"];
+
+/** Each facet's known values, named, with each name's place in alphabetical order among all of them. */
+function facetValues(maps: Pick<Vocabulary, "topics" | "languages" | "organisations" | "countries">): Vocabulary["facetValues"] {
+  const named: Record<FacetName, Array<[string, string]>> = {
+    topics: [...maps.topics],
+    languages: [...maps.languages],
+    kind: RESOURCE_KINDS.map((k) => [k, kindName(k)]),
+    deliveryMode: DELIVERY_MODES.map((m) => [m, deliveryModeName(m)]),
+    ownerSlug: [...maps.organisations],
+    countries: [...maps.countries],
+  };
+  const names = [...new Set(Object.values(named).flatMap((pairs) => pairs.map(([, name]) => name)))].sort(compareText);
+  const place = new Map(names.map((name, i) => [name, i]));
+  return Object.fromEntries(Object.entries(named).map(([facet, pairs]) => [facet, new Map(pairs.map(([value, name]) => [value, { name, place: place.get(name)! }]))])) as Vocabulary["facetValues"];
+}
+
+/** A search's order: the one asked for, else by relevance for words and by title for none. */
+const sortOf = (request: SearchRequest): Sort => request.sort ?? (request.q ? "relevance" : "title");
 
 /** Quotes a value for a Meilisearch filter expression; nothing in it can end the string. */
 export function quoteFilterValue(value: string): string {
@@ -114,6 +151,8 @@ interface Vocabulary {
   languages: Map<string, string>;
   organisations: Map<string, string>;
   countries: Map<string, string>;
+  /** Each facet's values with their names and their names' places in alphabetical order (facet values are sorted by name often). */
+  facetValues: Record<FacetName, Map<string, { name: string; place: number }>>;
   /** Changes when any name changes: results presented with other names are not reused. */
   stamp: number;
 }
@@ -167,7 +206,7 @@ export class SearchService {
       };
       const signature = JSON.stringify(Object.values(maps).map((m) => [...m]));
       const previous = this.vocabularySeen;
-      const value: Vocabulary = previous?.signature === signature ? previous.value : { ...maps, stamp: (previous?.value.stamp ?? 0) + 1 };
+      const value: Vocabulary = previous?.signature === signature ? previous.value : { ...maps, facetValues: facetValues(maps), stamp: (previous?.value.stamp ?? 0) + 1 };
       this.vocabularySeen = { value, signature };
       return value;
     });
@@ -187,7 +226,7 @@ export class SearchService {
   async search(request: SearchRequest, viewer: Viewer = VISITOR): Promise<SearchResult> {
     const vocabulary = await this.vocabulary();
     this.check(request, vocabulary);
-    const sort: Sort = request.sort ?? (request.q ? "relevance" : "title");
+    const sort = sortOf(request);
     // An index still being built would answer "no listings": the database answers meanwhile (degraded).
     if (this.engine && (await (this.catchUp?.caughtUp() ?? true))) {
       try {
@@ -223,32 +262,37 @@ export class SearchService {
     return filters;
   }
 
+  /**
+   * What the engine is asked for a search's results (before any loosening). One query per search:
+   * facet counts are those of the matching listings (conjunctive), which keeps every search to a
+   * single pass over the index. The search benchmark asks the engine the very same.
+   */
+  engineQuestion(request: SearchRequest, viewer: Viewer = VISITOR): EngineSearchRequest {
+    return this.question(request, sortOf(request), readQuery(request.q), this.filters(request, viewer));
+  }
+
+  private question(request: SearchRequest, sort: Sort, read: ReadQuery, filters: string[]): EngineSearchRequest {
+    // Past the engine's limit no page can answer; ask for an empty page instead of an error.
+    const beyond = request.page * request.pageSize > MAX_TOTAL_HITS;
+    return {
+      q: read.engineQ,
+      filter: filters,
+      facets: [...FACETS],
+      sort: SORT_BY[sort],
+      page: beyond ? 1 : request.page,
+      hitsPerPage: beyond ? 0 : request.pageSize,
+      // The concepts' texts only serve to say why a listing matched the query's concepts.
+      attributesToRetrieve: read.concepts.length ? [...CARD_ATTRIBUTES, "cTitle", "cText"] : CARD_ATTRIBUTES,
+    };
+  }
+
   private async searchEngine(engine: SearchEngine, request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
     const read = readQuery(request.q);
-    const sortBy: Record<Sort, string[] | undefined> = {
-      relevance: undefined,
-      title: ["titleSort:asc"],
-      newest: ["publishedAt:desc"],
-      updated: ["updatedAt:desc"],
-      "next-session": ["nextSessionStart:asc", "titleSort:asc"],
-    };
-    // Past the engine's limit no page can answer; ask for an empty page instead of an error.
     const beyond = request.page * request.pageSize > MAX_TOTAL_HITS;
     const filter = this.filters(request, viewer);
     const unfiltered = this.filters({ page: 1, pageSize: request.pageSize } as SearchRequest, viewer);
-    // One query per search: facet counts are those of the matching listings (conjunctive), which
-    // keeps every search to a single pass over the index.
-    const question = (q: string, filters: string[]) => ({
-      q,
-      filter: filters,
-      facets: [...FACETS],
-      sort: sortBy[sort],
-      page: beyond ? 1 : request.page,
-      hitsPerPage: beyond ? 0 : request.pageSize,
-      attributesToRetrieve: ["slug", "externalId", "title", "acronym", "summary", "kind", "kindName", "deliveryModeName", "ownerSlug", "card", "languages", "topics", "cTitle", "cText", "confirmedAt"],
-    });
     const answer = async (asked: ReadQuery, filters: string[], relaxed: Relaxed | null, suggestion: string | null): Promise<SearchResult> => {
-      const result = await engine.search(this.indexUid, question(asked.engineQ, filters));
+      const result = await engine.search(this.indexUid, this.question(request, sort, asked, filters));
       const total = result.totalHits;
       return {
         hits: beyond ? [] : result.hits.map((hit) => this.presentHit(hit, vocabulary, asked)),
@@ -265,14 +309,17 @@ export class SearchService {
       };
     };
     // The same question, with the same names to show, gets the same result while the index does not change.
-    const key = JSON.stringify([vocabulary.stamp, request.page, request.pageSize, sort, question(read.engineQ, filter)]);
+    const key = JSON.stringify([vocabulary.stamp, request.page, request.pageSize, sort, this.question(request, sort, read, filter)]);
     return engine.kept(this.indexUid, key, async (): Promise<SearchResult> => {
       const suggestion = await this.suggest(read);
       const first = await answer(read, filter, null, suggestion);
       if (first.total > 0 || read.units.length === 0 || beyond) return first;
-      const count = async (q: string, filters: string[]) => (await engine.search(this.indexUid, { q, filter: filters, hitsPerPage: 0, page: 1 })).totalHits;
       return this.relax(read, request, first, suggestion, {
-        count: (unit) => count(unit, filter),
+        counts: (questions) =>
+          engine.counts(
+            this.indexUid,
+            questions.map((question) => ({ q: question.engineQ, filter: question.filtered ? filter : unfiltered })),
+          ),
         search: (asked, relaxed) => answer(asked, relaxed.kind === "filters" ? unfiltered : filter, relaxed, suggestion),
       });
     });
@@ -280,28 +327,40 @@ export class SearchService {
 
   /**
    * A query that matched nothing, loosened step by step until something matches: the catalogue's
-   * spelling of its words; then without the words no listing has; then without the filters.
+   * spelling of its words; then without the words no listing has; then without the filters. What
+   * each step would find is counted first, all at once (cheap: no results, no facets), and only the
+   * step that finds something is searched in full.
    */
   private async relax(
     read: ReadQuery,
     request: SearchRequest,
     none: SearchResult,
     suggestion: string | null,
-    ask: { count(engineWord: string): Promise<number>; search(asked: ReadQuery, relaxed: Relaxed): Promise<SearchResult> },
+    ask: { counts(questions: CountQuestion[]): Promise<number[]>; search(asked: ReadQuery, relaxed: Relaxed): Promise<SearchResult> },
   ): Promise<SearchResult> {
-    if (suggestion) {
-      const result = await ask.search(readQuery(suggestion), { kind: "spelling", searched: suggestion, dropped: [] });
+    const spelling = suggestion ? readQuery(suggestion) : null;
+    const filtered = Boolean(request.topic ?? request.language ?? request.kind ?? request.mode ?? request.org ?? request.country ?? request.upcoming ?? request.confirmed);
+    // A query of one word has no word to leave out: its count is that of the query, none.
+    const units = read.units.length > 1 ? read.units : [];
+    const questions: CountQuestion[] = [
+      ...(spelling && suggestion ? [{ text: suggestion, engineQ: spelling.engineQ, filtered: true }] : []),
+      ...units.map((u) => ({ text: u.text, engineQ: u.engine, filtered: true })),
+      ...(filtered ? [{ text: read.prepared, engineQ: read.engineQ, filtered: false }] : []),
+    ];
+    const counts = await ask.counts(questions);
+    let at = 0;
+    if (spelling && suggestion && counts[at++] > 0) {
+      const result = await ask.search(spelling, { kind: "spelling", searched: suggestion, dropped: [] });
       if (result.total > 0) return result;
     }
-    const counts = await Promise.all(read.units.map((u) => ask.count(u.engine)));
-    const kept = read.units.filter((_, i) => counts[i] > 0);
-    if (kept.length > 0 && kept.length < read.units.length) {
+    const unitCounts = counts.slice(at, (at += units.length));
+    const kept = units.filter((_, i) => unitCounts[i] > 0);
+    if (kept.length > 0 && kept.length < units.length) {
       const searched = kept.map((u) => u.text).join(" ");
-      const result = await ask.search(readQuery(searched), { kind: "words", searched, dropped: read.units.filter((_, i) => counts[i] === 0).map((u) => u.text) });
+      const result = await ask.search(readQuery(searched), { kind: "words", searched, dropped: units.filter((_, i) => unitCounts[i] === 0).map((u) => u.text) });
       if (result.total > 0) return result;
     }
-    const filtered = request.topic ?? request.language ?? request.kind ?? request.mode ?? request.org ?? request.country ?? request.upcoming ?? request.confirmed;
-    if (filtered) {
+    if (filtered && counts[at] > 0) {
       const result = await ask.search(read, { kind: "filters", searched: read.prepared, dropped: [] });
       if (result.total > 0) return result;
     }
@@ -400,22 +459,26 @@ export class SearchService {
   }
 
   private presentFacets(distribution: Record<string, Record<string, number>>, request: SearchRequest, vocabulary: Vocabulary): Record<FacetName, FacetValue[]> {
-    const names: Record<FacetName, (v: string) => string | undefined> = {
-      topics: (v) => vocabulary.topics.get(v),
-      languages: (v) => vocabulary.languages.get(v),
-      kind: (v) => (RESOURCE_KINDS.includes(v) ? kindName(v) : undefined),
-      deliveryMode: (v) => (DELIVERY_MODES.includes(v) ? deliveryModeName(v) : undefined),
-      ownerSlug: (v) => vocabulary.organisations.get(v),
-      countries: (v) => vocabulary.countries.get(v),
-    };
     const out = {} as Record<FacetName, FacetValue[]>;
     for (const facet of FACETS) {
       const selected = request[FILTER_OF[facet]] as string | undefined;
-      const counts = { ...(distribution[facet] ?? {}) };
-      if (selected !== undefined && !(selected in counts)) counts[selected] = 0;
-      out[facet] = Object.entries(counts)
-        .map(([value, count]) => ({ value, name: names[facet](value) ?? value, count, selected: value === selected }))
-        .sort((a, b) => Number(b.selected) - Number(a.selected) || b.count - a.count || compareText(a.name, b.name));
+      const counts = distribution[facet] ?? {};
+      const known = vocabulary.facetValues[facet];
+      const values: FacetValue[] = [];
+      const places: number[] = [];
+      const add = (value: string, count: number) => {
+        const entry = known.get(value);
+        values.push({ value, name: entry?.name ?? value, count, selected: value === selected });
+        places.push(entry?.place ?? -1);
+      };
+      for (const value in counts) add(value, counts[value]);
+      if (selected !== undefined && !(selected in counts)) add(selected, 0);
+      // The chosen value first, then by count, then by name (by its place in alphabetical order when known).
+      const byName = (i: number, j: number) => (places[i] >= 0 && places[j] >= 0 ? places[i] - places[j] : compareText(values[i].name, values[j].name));
+      out[facet] = values
+        .map((_, i) => i)
+        .sort((i, j) => Number(values[j].selected) - Number(values[i].selected) || values[j].count - values[i].count || byName(i, j))
+        .map((i) => values[i]);
     }
     return out;
   }
@@ -426,10 +489,13 @@ export class SearchService {
     const first = await this.databaseAnswer(request, sort, viewer, read, null, suggestion, vocabulary);
     if (first.total > 0 || read.units.length === 0) return first;
     return this.relax(read, request, first, suggestion, {
-      count: async (engineWord) => {
-        const unit = read.units.find((u) => u.engine === engineWord);
-        return (await this.catalogue.list({ ...request, q: unit?.text ?? engineWord, page: 1, pageSize: 1, sort }, viewer)).total;
-      },
+      counts: (questions) =>
+        Promise.all(
+          questions.map(async (question) => {
+            const asked = question.filtered ? { ...request, q: question.text } : ({ q: question.text } as SearchRequest);
+            return (await this.catalogue.list({ ...asked, page: 1, pageSize: 1, sort }, viewer)).total;
+          }),
+        ),
       search: (asked, relaxed) => {
         const loosened = relaxed.kind === "filters" ? ({ q: request.q, page: 1, pageSize: request.pageSize, sort } as SearchRequest) : { ...request, q: relaxed.searched, page: 1 };
         return this.databaseAnswer(loosened, sort, viewer, asked, relaxed, suggestion, vocabulary);
