@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   const demoAccounts = await prepareData(config, services, logger);
   services.worker?.start();
   services.mailWorker.start();
+  // "Did you mean" has the catalogue's words before the first search needs them.
+  services.search.prepareSuggestions();
   // Digests, link checks and retention, each slot run by one instance of the app.
   const scheduler = config.jobs.enabled ? new Scheduler(services.jobRuns, scheduledJobs(services, config), logger.child({ module: "jobs" })) : null;
   await scheduler?.start();

@@ -35,6 +35,7 @@ for (const mode of ["engine", "database"] as const) {
       trained = (await buildResource(t, { ownerId: jclec.id, title: "Quorvexian officers trained in boarding", topicSlugs: [] })).slug;
       pelatihan = (await buildResource(t, { ownerId: jclec.id, title: "Pelatihan petugas Quorvexia", topicSlugs: [] })).slug;
       vietnamese = (await buildResource(t, { ownerId: jclec.id, title: "Sổ tay Quorvexia cho cán bộ", topicSlugs: [] })).slug;
+      await buildResource(t, { ownerId: jclec.id, title: "Zephyrquill briefing", summary: "For members of the network only.", visibility: "members", topicSlugs: [] });
       if (mode === "engine") await t.settle();
     });
     afterAll(async () => {
@@ -134,6 +135,12 @@ for (const mode of ["engine", "database"] as const) {
         // The database has no typo tolerance: it searches the suggestion instead, and says so.
         expect(res.body.relaxed).toEqual({ kind: "spelling", searched: "quorvexian officers", dropped: [] });
       }
+    });
+
+    it("never suggests a word that only a members-only listing has", async () => {
+      const res = await request(t.app).get("/api/v1/search?q=zephyrquil").expect(200);
+      expect(res.body.suggestion).toBeNull();
+      expect(res.body.hits).toEqual([]);
     });
 
     it("answers bad input with an answer or a clear 400 in bounded time, never a 500", async () => {

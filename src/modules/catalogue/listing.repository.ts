@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, In, IsNull, SelectQueryBuilder } from "typeorm";
 import { todayUtc } from "../../http/dates";
 import { confirmationCutoff, confirmedSinceSql, confirmedWithinYearSql, upcomingSessionSql, visibleSql, type VisibilityViewer } from "./listing-rules";
+import { Edition } from "./edition.entity";
 import { Resource } from "./resource.entity";
 
 /** A listing with all its parts: what a page, a card, an export, the editor and a search document read. */
@@ -394,6 +395,32 @@ export class ListingRepository {
     const qb = this.dataSource.getRepository(Resource).createQueryBuilder("r").select("r.id", "id").where(where, params).orderBy("r.id", "ASC");
     if (limit !== undefined) qb.limit(limit);
     return numbers(await qb.getRawMany());
+  }
+
+  /**
+   * The words anyone may see in public listings after `afterId`, in id order, page by page: their
+   * titles, summaries, owners' names, topics' names and editions' titles. Read as plain columns, not
+   * as whole listings: "did you mean" reads thousands of them while the app answers searches.
+   */
+  async publicTextsAfter(afterId: number, limit: number): Promise<{ lastId: number | null; texts: string[] }> {
+    const rows: Array<{ id: number | string; title: string; summary: string | null; owner: string | null }> = await this.visible({ member: false })
+      .leftJoin("r.owner", "o")
+      .select("r.id", "id")
+      .addSelect("r.title", "title")
+      .addSelect("r.summary", "summary")
+      .addSelect("o.name", "owner")
+      .andWhere("r.id > :afterId", { afterId })
+      .orderBy("r.id", "ASC")
+      .limit(limit)
+      .getRawMany();
+    if (rows.length === 0) return { lastId: null, texts: [] };
+    const ids = rows.map((row) => Number(row.id));
+    const [topics, editions]: [Array<{ name: string }>, Array<{ title: string | null }>] = await Promise.all([
+      this.dataSource.getRepository(Resource).createQueryBuilder("r").innerJoin("r.topics", "t").select("DISTINCT t.name", "name").where("r.id IN (:...ids)", { ids }).getRawMany(),
+      this.dataSource.getRepository(Edition).createQueryBuilder("e").select("e.title", "title").where("e.resourceId IN (:...ids)", { ids }).getRawMany(),
+    ]);
+    const texts = [...rows.flatMap((row) => [row.title, row.summary, row.owner]), ...topics.map((t) => t.name), ...editions.map((e) => e.title)].filter((text): text is string => Boolean(text));
+    return { lastId: ids[ids.length - 1], texts };
   }
 
   /** Ids of published listings after `afterId`, in id order: for rebuilding the index page by page. */

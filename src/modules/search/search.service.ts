@@ -172,7 +172,7 @@ export class SearchService {
   /** The vocabulary last read, kept to tell whether a name changed since (its stamp moves on only then). */
   private vocabularySeen: { value: Vocabulary; signature: string } | null = null;
   private wordListCache: { at: number; list: WordList } | null = null;
-  private wordListLoading: Promise<WordList> | null = null;
+  private wordListLoading: Promise<WordList | null> | null = null;
 
   constructor(
     private readonly engine: SearchEngine | null,
@@ -371,36 +371,37 @@ export class SearchService {
   private async wordList(): Promise<WordList | null> {
     const cached = this.wordListCache;
     if (cached && Date.now() - cached.at < WORD_LIST_TTL_MS) return cached.list;
-    this.wordListLoading ??= this.loadWordList().finally(() => {
-      this.wordListLoading = null;
-    });
-    if (cached) return cached.list;
-    try {
-      return await this.wordListLoading;
-    } catch (error) {
-      this.logger.warn({ err: error }, "could not read the catalogue's words for suggestions");
-      return null;
-    }
+    // Read again in the background while the words read before keep serving; a failure keeps them.
+    this.wordListLoading ??= this.loadWordList()
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error }, "could not read the catalogue's words for suggestions");
+        return null;
+      })
+      .finally(() => {
+        this.wordListLoading = null;
+      });
+    return cached ? cached.list : this.wordListLoading;
   }
 
   private async loadWordList(): Promise<WordList> {
     const list = new WordList();
     let after = 0;
     for (let read = 0; read < WORD_LIST_LISTINGS;) {
-      const ids = await this.listings.publishedIdsAfter(after, 500);
-      if (ids.length === 0) break;
-      after = ids[ids.length - 1];
-      read += ids.length;
-      for (const r of await this.listings.findFull(ids)) {
-        list.add(r.title);
-        list.add(r.summary);
-        list.add(r.owner?.name);
-        for (const t of r.topics ?? []) list.add(t.name);
-        for (const e of r.editions ?? []) list.add(e.title);
-      }
+      const page = await this.listings.publicTextsAfter(after, 500);
+      if (page.lastId === null) break;
+      after = page.lastId;
+      read += 500;
+      for (const text of page.texts) list.add(text);
+      // Searches are answered between pages: reading the words never holds them up for long.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     this.wordListCache = { at: Date.now(), list };
     return list;
+  }
+
+  /** Reads the catalogue's words now, so that the first search with a word to correct does not wait for them. */
+  prepareSuggestions(): void {
+    void this.wordList();
   }
 
   /** "Did you mean": the query with each word that no listing has replaced by the closest word listings have; null when there is none. */
