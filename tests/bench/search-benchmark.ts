@@ -16,7 +16,7 @@
  * the app's Node.js (e.g. "--cpu-prof --cpu-prof-dir=/tmp/profile" to see where its time goes).
  */
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { cpus } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -132,6 +132,13 @@ function queryMix(seed = 20171001): Entry[] {
 const qs = (entry: Record<string, unknown>) =>
   new URLSearchParams(Object.entries(entry).flatMap(([k, v]): Array<[string, string]> => (v === undefined || v === "" ? [] : [[k, String(v)]]))).toString();
 
+/** Node's arguments as `npm start` gives them (its Node.js options, then the server), so that the app is measured as it runs. */
+function startArguments(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  if (start[0] !== "node") throw new Error(`npm start does not run node: ${start.join(" ")}`);
+  return start.slice(1);
+}
+
 /** Requests sent to each app before it is measured, drawn from queries of the same kind but not of the mix. */
 const WARM_UP = Number(process.env.WARM_UP ?? 300);
 
@@ -225,7 +232,7 @@ async function main(): Promise<void> {
     // index does not change), and with no answer cache (every search asks the engine).
     const startApp = async (extraEnv: Record<string, string>) => {
       const port = await freeLoopbackPort();
-      const child = spawn(process.execPath, [...(process.env.APP_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", "src/server.ts"], {
+      const child = spawn(process.execPath, [...(process.env.APP_NODE_ARGS ?? "").split(" ").filter(Boolean), ...startArguments()], {
         cwd: ROOT,
         stdio: ["ignore", "ignore", "inherit"],
         env: {
