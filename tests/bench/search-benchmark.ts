@@ -5,12 +5,16 @@
  *    SQLite database, with its database search text.
  * 2. Starts a Meilisearch server of its own, and measures Meilisearch's own ingest of the documents
  *    (settings, then the documents in batches) against the app's full zero-downtime rebuild.
- * 3. Starts the app in separate processes on that server, once with no answer cache (every search
- *    asks the engine) and once as deployed (answers kept while the index does not change), and
- *    measures, on the same query mix and at CONNECTIONS concurrent connections (default 16):
+ * 3. Starts the app in separate processes on that server as `npm start` runs it, once with no
+ *    answer cache (every search asks the engine) and once as deployed (answers kept while the index
+ *    does not change), warms each up with WARM_UP requests of other queries, waits for the engine to
+ *    be idle, and measures, on the same query mix and at CONNECTIONS concurrent connections (default 16):
  *    Meilisearch's own /search, the app's /api/v1/search and the HTML search page of each; throughput,
  *    p50 and p99, the ratio app/Meilisearch, and how many answers came from memory.
  * 4. Measures the database fallback (search without the engine) at that size: p50 and p99.
+ *
+ * The app's cost per search is about the same at any size while the engine's grows with the index,
+ * so the ratio app/Meilisearch is lower on a small catalogue than on a large one.
  *
  * LISTINGS, CONNECTIONS and SECONDS change the size and the load; APP_NODE_ARGS passes options to
  * the app's Node.js (e.g. "--cpu-prof --cpu-prof-dir=/tmp/profile" to see where its time goes).
