@@ -83,7 +83,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const signInLimiter = new SignInLimiter(dataSource);
   const importer = new ListingImporter(dataSource, audit, listings, writer, organisations, duplicates);
   const exporter = new ListingExporter(listings);
-  const reports = new ReportService(dataSource, audit);
+  const reports = new ReportService(dataSource, listings, audit);
   const config = options.config ?? {
     env: "development" as const,
     mail: { smtpUrl: null, from: "Regional Training Catalogue <no-reply@localhost>" },

@@ -388,6 +388,11 @@ export class ListingRepository {
     return manager.getRepository(Resource).count();
   }
 
+  /** One listing in any status (its parts not loaded), or null. */
+  findById(manager: EntityManager, id: number): Promise<Resource | null> {
+    return manager.getRepository(Resource).findOneBy({ id });
+  }
+
   // The search index's feed.
 
   /** Ids of the listings that meet `where`, in id order, at most `limit` of them. */

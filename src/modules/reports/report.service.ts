@@ -2,6 +2,8 @@ import { DataSource, EntityManager, In, IsNull } from "typeorm";
 import { AppError, NotFoundError, ValidationError } from "../../http/errors";
 import type { Actor, AuditService } from "../audit/audit.service";
 import type { Viewer } from "../catalogue/catalogue.service";
+import { isVisibleTo, visibleSql } from "../catalogue/listing-rules";
+import type { ListingRepository } from "../catalogue/listing.repository";
 import { Resource } from "../catalogue/resource.entity";
 import { slugify } from "../catalogue/slug";
 import { Organisation } from "../organisations/organisation.entity";
@@ -110,6 +112,7 @@ function namesOf(organisation: Organisation): string[] {
 export class ReportService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly listings: ListingRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -314,6 +317,7 @@ export class ReportService {
   async list(options: { archived?: boolean } = {}): Promise<Array<{ report: Report; items: number; linked: number; sections: number }>> {
     const reports = await this.dataSource.getRepository(Report).find({ where: options.archived ? {} : { archivedAt: IsNull() }, order: { publishedOn: "DESC", id: "DESC" } });
     if (reports.length === 0) return [];
+    const visibleToAnyone = visibleSql("res", { member: false });
     const counts: Array<{ report_id: number; items: number | string; linked: number | string; sections: number | string }> = await this.dataSource
       .getRepository(ReportItem)
       .createQueryBuilder("i")
@@ -322,7 +326,7 @@ export class ReportService {
       .addSelect("COUNT(DISTINCT CASE WHEN res.id IS NOT NULL THEN l.item_id END)", "linked")
       .addSelect("COUNT(DISTINCT i.section_id)", "sections")
       .leftJoin(ReportItemLink, "l", "l.item_id = i.id")
-      .leftJoin(Resource, "res", "res.id = l.resource_id AND res.status = 'published' AND res.visibility = 'public'")
+      .leftJoin(Resource, "res", `res.id = l.resource_id AND ${visibleToAnyone.where}`, visibleToAnyone.params)
       .groupBy("i.report_id")
       .getRawMany();
     const byReport = new Map(counts.map((c) => [Number(c.report_id), c]));
@@ -354,7 +358,7 @@ export class ReportService {
       order: { position: "ASC" },
     });
     const sectionById = new Map(sections.map((s) => [s.id, s]));
-    const visible = (r: Resource) => viewer.curator || (r.status === "published" && (r.visibility === "public" || viewer.member));
+    const visible = (r: Resource) => viewer.curator || isVisibleTo(r, viewer);
     const views: ItemView[] = items.map((item) => ({
       item,
       section: sectionById.get(item.sectionId)!,
@@ -391,7 +395,7 @@ export class ReportService {
    */
   async link(itemId: number, resourceId: number, relation: LinkRelation, note: string | null, actor: Actor): Promise<LinkOutcome> {
     return this.dataSource.transaction(async (manager): Promise<LinkOutcome> => {
-      const resource = await manager.getRepository(Resource).findOneBy({ id: resourceId });
+      const resource = await this.listings.findById(manager, resourceId);
       if (!resource) throw new ValidationError({ resource: message("reports.link.notAListing") });
       const links = manager.getRepository(ReportItemLink);
       const existing = await links.findOneBy({ itemId, resourceId });
