@@ -104,7 +104,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const coverage = new CoverageService(dataSource, listings);
   const importBatches = new ImportBatches(dataSource);
   const database = new DatabaseCheck(dataSource);
-  const links = new LinkCheckService(dataSource, config.linkCheck ?? { timeoutMs: 10_000, pauseMs: 1000, allowLoopback: false });
+  const links = new LinkCheckService(dataSource, listings, config.linkCheck ?? { timeoutMs: 10_000, pauseMs: 1000, allowLoopback: false });
   return {
     database,
     listings,

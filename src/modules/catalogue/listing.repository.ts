@@ -52,6 +52,16 @@ export interface OwnerListings {
   listings: number;
 }
 
+/** An edition's link, with its listing's owner and title. */
+export interface EditionAddress {
+  id: number;
+  url: string;
+  languageTag: string;
+  resourceId: number;
+  ownerId: number;
+  title: string;
+}
+
 /** Escapes LIKE wildcards so that a query is matched literally. */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -391,6 +401,27 @@ export class ListingRepository {
   /** One listing in any status (its parts not loaded), or null. */
   findById(manager: EntityManager, id: number): Promise<Resource | null> {
     return manager.getRepository(Resource).findOneBy({ id });
+  }
+
+  // Link checks.
+
+  /** The websites of listings not archived: their id, address, owner and title (the address may be empty). */
+  listingAddresses(): Promise<Array<Pick<Resource, "id" | "url" | "ownerId" | "title">>> {
+    return this.dataSource.getRepository(Resource).createQueryBuilder("r").select(["r.id", "r.url", "r.ownerId", "r.title"]).where("r.status <> 'archived'").getMany();
+  }
+
+  /** The links of editions that have one, of listings not archived, with their listing's owner and title. */
+  async editionAddresses(): Promise<EditionAddress[]> {
+    const rows = await this.dataSource
+      .getRepository(Edition)
+      .createQueryBuilder("e")
+      .innerJoin(Resource, "r", "r.id = e.resourceId")
+      .select(["e.id", "e.url", "e.languageTag", "e.resourceId"])
+      .addSelect(["r.ownerId", "r.title"])
+      .where("r.status <> 'archived'")
+      .andWhere("e.url IS NOT NULL")
+      .getRawMany<{ e_id: number; e_url: string; e_language_tag: string; e_resource_id: number; r_owner_id: number; r_title: string }>();
+    return rows.map((e) => ({ id: Number(e.e_id), url: e.e_url, languageTag: e.e_language_tag, resourceId: Number(e.e_resource_id), ownerId: Number(e.r_owner_id), title: e.r_title }));
   }
 
   // The search index's feed.

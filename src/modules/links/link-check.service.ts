@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 import { LessThan } from "typeorm";
-import { Edition } from "../catalogue/edition.entity";
-import { Resource } from "../catalogue/resource.entity";
+import type { ListingRepository } from "../catalogue/listing.repository";
 import { Organisation } from "../organisations/organisation.entity";
 import { LinkCheck, type LinkError, type LinkTargetType } from "./link-check.entity";
 import { checkLink, type LinkCheckOptions, type LinkCheckResult } from "./link-checker";
@@ -46,32 +45,18 @@ const keyOf = (t: { type: string; id: number; url: string }) => `${t.type}:${t.i
 export class LinkCheckService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly listings: ListingRepository,
     private readonly options: LinkCheckRunOptions,
   ) {}
 
   /** Every address to check: listings not archived, their editions, organisations. */
   async targets(): Promise<LinkTarget[]> {
-    const resources = await this.dataSource.getRepository(Resource).createQueryBuilder("r").select(["r.id", "r.url", "r.ownerId", "r.title"]).where("r.status <> 'archived'").getMany();
-    const editions = await this.dataSource
-      .getRepository(Edition)
-      .createQueryBuilder("e")
-      .innerJoin(Resource, "r", "r.id = e.resourceId")
-      .select(["e.id", "e.url", "e.languageTag", "e.resourceId"])
-      .addSelect(["r.ownerId", "r.title"])
-      .where("r.status <> 'archived'")
-      .andWhere("e.url IS NOT NULL")
-      .getRawMany<{ e_id: number; e_url: string; e_language_tag: string; e_resource_id: number; r_owner_id: number; r_title: string }>();
+    const resources = await this.listings.listingAddresses();
+    const editions = await this.listings.editionAddresses();
     const organisations = await this.dataSource.getRepository(Organisation).find({ select: { id: true, website: true, name: true } });
     return [
       ...resources.filter((r) => r.url).map((r) => ({ type: "resource" as const, id: r.id, url: r.url as string, ownerId: r.ownerId, resourceId: r.id, label: r.title })),
-      ...editions.map((e) => ({
-        type: "edition" as const,
-        id: Number(e.e_id),
-        url: e.e_url,
-        ownerId: Number(e.r_owner_id),
-        resourceId: Number(e.e_resource_id),
-        label: `${e.r_title} (${e.e_language_tag})`,
-      })),
+      ...editions.map((e) => ({ type: "edition" as const, id: e.id, url: e.url, ownerId: e.ownerId, resourceId: e.resourceId, label: `${e.title} (${e.languageTag})` })),
       ...organisations.filter((o) => o.website).map((o) => ({ type: "organisation" as const, id: o.id, url: o.website as string, ownerId: o.id, resourceId: null, label: o.name })),
     ];
   }
