@@ -100,7 +100,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const review = new ReviewService(dataSource, accounts, writer, mailOutbox, { publicUrl: config.publicUrl });
   // Without a configuration (scripts, some tests) the links are signed with a key of this process only.
   const confirmLinks = new ConfirmLinks(config.confirmLinkSecret ?? randomBytes(32).toString("base64url"));
-  const confirmation = new ConfirmationService(dataSource, accounts, editor, mailOutbox, confirmLinks, { publicUrl: config.publicUrl });
+  const confirmation = new ConfirmationService(dataSource, listings, accounts, editor, mailOutbox, confirmLinks, { publicUrl: config.publicUrl });
   const coverage = new CoverageService(dataSource, listings);
   const importBatches = new ImportBatches(dataSource);
   const database = new DatabaseCheck(dataSource);

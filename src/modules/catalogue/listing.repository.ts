@@ -403,6 +403,23 @@ export class ListingRepository {
     return manager.getRepository(Resource).findOneBy({ id });
   }
 
+  // Yearly confirmation.
+
+  /**
+   * Published listings (of one organisation, or everyone's when null) last confirmed (or published,
+   * or made: `confirmedSince`) at or before `before`, with the columns a confirmation reads.
+   */
+  confirmedAtOrBefore(ownerId: number | null, before: Date): Promise<Resource[]> {
+    return this.dataSource
+      .getRepository(Resource)
+      .createQueryBuilder("r")
+      .select(["r.id", "r.slug", "r.title", "r.ownerId", "r.version", "r.lastConfirmedAt", "r.publishedAt", "r.createdAt"])
+      .where("r.status = 'published'")
+      .andWhere(ownerId === null ? "1=1" : "r.ownerId = :ownerId", { ownerId })
+      .andWhere(`${confirmedSinceSql("r")} <= :before`, { before })
+      .getMany();
+  }
+
   // Link checks.
 
   /** The websites of listings not archived: their id, address, owner and title (the address may be empty). */

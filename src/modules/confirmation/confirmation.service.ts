@@ -3,8 +3,9 @@ import { formatTimestamp } from "../../i18n/format";
 import { translator } from "../../i18n/i18n";
 import type { AccountService } from "../accounts/account.service";
 import type { ListingEditor } from "../catalogue/listing-editor.service";
+import type { ListingRepository } from "../catalogue/listing.repository";
 import { CONFIRM_NOTICE_DAYS, confirmationDueAt, confirmedSince } from "../catalogue/listing-rules";
-import { Resource } from "../catalogue/resource.entity";
+import type { Resource } from "../catalogue/resource.entity";
 import type { MailOutbox, OutgoingMail } from "../mail/mail-outbox.service";
 import { Organisation } from "../organisations/organisation.entity";
 import type { ConfirmLink, ConfirmLinks } from "./confirm-links";
@@ -40,6 +41,7 @@ export type LinkPreview = { kind: "ready"; title: string; slug: string; ownerNam
 export class ConfirmationService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly listings: ListingRepository,
     private readonly accounts: AccountService,
     private readonly editor: ListingEditor,
     private readonly mail: MailOutbox,
@@ -53,14 +55,7 @@ export class ConfirmationService {
     const horizon = new Date(now.getTime() + CONFIRM_NOTICE_DAYS * 86_400_000);
     const before = new Date(horizon);
     before.setUTCMonth(before.getUTCMonth() - 12);
-    const rows = await this.dataSource
-      .getRepository(Resource)
-      .createQueryBuilder("r")
-      .select(["r.id", "r.slug", "r.title", "r.ownerId", "r.version", "r.lastConfirmedAt", "r.publishedAt", "r.createdAt"])
-      .where("r.status = 'published'")
-      .andWhere(ownerId === null ? "1=1" : "r.ownerId = :ownerId", { ownerId })
-      .andWhere("COALESCE(r.last_confirmed_at, r.published_at, r.created_at) <= :before", { before })
-      .getMany();
+    const rows = await this.listings.confirmedAtOrBefore(ownerId, before);
     return rows
       .map((r) => {
         const since = confirmedSince(r);
