@@ -97,7 +97,7 @@ export function buildServices(dataSource: DataSource, options: ServiceOptions = 
   const enquiries = new EnquiryService(dataSource, accounts, audit, mailOutbox, { publicUrl: config.publicUrl, retentionMonths: config.enquiries.retentionMonths });
   const enquiryLimiter = new EnquiryLimiter(dataSource, options.enquiryLimits);
   const jobRuns = new JobRuns(dataSource);
-  const review = new ReviewService(dataSource, accounts, writer, mailOutbox, { publicUrl: config.publicUrl });
+  const review = new ReviewService(dataSource, listings, accounts, writer, mailOutbox, { publicUrl: config.publicUrl });
   // Without a configuration (scripts, some tests) the links are signed with a key of this process only.
   const confirmLinks = new ConfirmLinks(config.confirmLinkSecret ?? randomBytes(32).toString("base64url"));
   const confirmation = new ConfirmationService(dataSource, listings, accounts, editor, mailOutbox, confirmLinks, { publicUrl: config.publicUrl });

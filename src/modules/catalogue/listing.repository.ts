@@ -403,6 +403,22 @@ export class ListingRepository {
     return manager.getRepository(Resource).findOneBy({ id });
   }
 
+  /** One listing in any status with its owner, or null. */
+  findWithOwner(manager: EntityManager, id: number): Promise<Resource | null> {
+    return manager.getRepository(Resource).findOne({ where: { id }, relations: { owner: true } });
+  }
+
+  // The curators' review queue.
+
+  /** Listings awaiting review (`pending`), the longest waiting first, with their owner and topics. */
+  awaitingReview(limit: number): Promise<Resource[]> {
+    return this.dataSource.getRepository(Resource).find({ where: { status: "pending" }, relations: { owner: true, topics: true }, order: { updatedAt: "ASC", id: "ASC" }, take: limit });
+  }
+
+  countAwaitingReview(): Promise<number> {
+    return this.dataSource.getRepository(Resource).count({ where: { status: "pending" } });
+  }
+
   // Yearly confirmation.
 
   /**

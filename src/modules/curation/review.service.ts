@@ -8,7 +8,8 @@ import { User } from "../accounts/user.entity";
 import type { Actor } from "../audit/audit.service";
 import { ConflictError } from "../catalogue/listing-editor.service";
 import type { ListingWriter } from "../catalogue/listing-writer.service";
-import { Resource } from "../catalogue/resource.entity";
+import type { ListingRepository } from "../catalogue/listing.repository";
+import type { Resource } from "../catalogue/resource.entity";
 import type { MailOutbox, OutgoingMail } from "../mail/mail-outbox.service";
 
 /** Longest reason a curator may give for sending a listing back. */
@@ -35,6 +36,7 @@ export interface ReviewOptions {
 export class ReviewService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly listings: ListingRepository,
     private readonly accounts: AccountService,
     private readonly writer: ListingWriter,
     private readonly mail: MailOutbox,
@@ -43,16 +45,14 @@ export class ReviewService {
 
   /** Listings awaiting review, the longest waiting first, with their owner and who sent them. */
   async queue(limit = 500): Promise<Array<{ resource: Resource; submittedBy: User | null }>> {
-    const resources = await this.dataSource
-      .getRepository(Resource)
-      .find({ where: { status: "pending" }, relations: { owner: true, topics: true }, order: { updatedAt: "ASC", id: "ASC" }, take: limit });
+    const resources = await this.listings.awaitingReview(limit);
     const userIds = [...new Set(resources.map((r) => r.submittedById).filter((id): id is number => id !== null))];
     const users = new Map((userIds.length ? await this.dataSource.getRepository(User).findBy({ id: In(userIds) }) : []).map((u) => [u.id, u]));
     return resources.map((resource) => ({ resource, submittedBy: resource.submittedById === null ? null : (users.get(resource.submittedById) ?? null) }));
   }
 
   async countWaiting(): Promise<number> {
-    return this.dataSource.getRepository(Resource).count({ where: { status: "pending" } });
+    return this.listings.countAwaitingReview();
   }
 
   /** Makes a listing that waits for review public, as it was when the curator read it (`expectedVersion`). */
@@ -70,8 +70,7 @@ export class ReviewService {
 
   private async decide(id: number, expectedVersion: number, actor: Actor, reason: string | null): Promise<Resource> {
     const saved = await this.writer.transaction(async (manager) => {
-      const repo = manager.getRepository(Resource);
-      const resource = await repo.findOne({ where: { id }, relations: { owner: true } });
+      const resource = await this.listings.findWithOwner(manager, id);
       if (!resource) throw new NotFoundError(message("errors.notFound.ownListing"));
       if (resource.status !== "pending") throw new NotAwaitingReviewError();
       if (resource.version !== expectedVersion || !(await this.writer.claimVersion(manager, id, expectedVersion))) throw new ConflictError(resource, {});
@@ -94,7 +93,9 @@ export class ReviewService {
         actor,
       );
       await this.mail.enqueue(manager, await this.mailsAbout(resource, reason));
-      return repo.findOneOrFail({ where: { id }, relations: { owner: true } });
+      const decided = await this.listings.findWithOwner(manager, id);
+      if (!decided) throw new NotFoundError(message("errors.notFound.ownListing"));
+      return decided;
     });
     this.mail.notify();
     return saved;
