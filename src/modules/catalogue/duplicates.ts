@@ -1,7 +1,6 @@
-import type { DataSource, EntityManager } from "typeorm";
-import { CourseSession } from "./course-session.entity";
-import { visibleSql } from "./listing-rules";
-import { Resource } from "./resource.entity";
+import type { EntityManager } from "typeorm";
+import type { VisibilityViewer } from "./listing-rules";
+import type { ListingMatch, ListingRepository } from "./listing.repository";
 
 /** Why a saved listing looks like the one being created. */
 export type DuplicateReason = "url" | "title" | "title-date";
@@ -63,29 +62,8 @@ function urlVariants(key: string): string[] {
   return ["http://", "https://", "http://www.", "https://www."].map((scheme) => `${scheme}${key}`);
 }
 
-/** Parameters per IN list: well inside SQLite's and Postgres's limits. */
-const CHUNK = 400;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
-
-/** A date column as a driver gives it raw: a string, or (node-postgres) a Date at local midnight. */
-function day(value: string | Date): string {
-  if (!(value instanceof Date)) return String(value).slice(0, 10);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-}
-
-interface Row {
-  id: number | string;
-  slug: string;
-  title: string;
-  url: string | null;
-  ownerId: number | string;
-}
+/** Other organisations' listings count as a member sees them: published, public or members only. */
+const SEEN_BY: VisibilityViewer = { member: true };
 
 /**
  * Finds saved listings that look like listings about to be created: the same address; the same
@@ -95,20 +73,16 @@ interface Row {
  * many candidates (an import), with a few queries whatever their number.
  */
 export class DuplicateFinder {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly listings: ListingRepository) {}
 
-  async find(candidates: DuplicateCandidate[], manager: EntityManager = this.dataSource.manager): Promise<Duplicate[][]> {
+  async find(candidates: DuplicateCandidate[], manager?: EntityManager): Promise<Duplicate[][]> {
     const found: Duplicate[][] = candidates.map(() => []);
     if (candidates.length === 0) return found;
-    const visible = visibleSql("r", { member: true });
-    const base = () => manager.getRepository(Resource).createQueryBuilder("r").select(["r.id AS id", "r.slug AS slug", "r.title AS title", "r.url AS url", 'r.owner_id AS "ownerId"']);
-    const add = (index: number, row: Row, reason: DuplicateReason, date?: string) => {
-      const id = Number(row.id);
-      if (found[index].some((d) => d.id === id)) return;
-      const ownerId = Number(row.ownerId);
-      found[index].push({ id, slug: row.slug, title: row.title, ownerId, reason, sameOwner: ownerId === candidates[index].ownerId, ...(date ? { date } : {}) });
+    const add = (index: number, row: Omit<ListingMatch, "visible">, reason: DuplicateReason, date?: string) => {
+      if (found[index].some((d) => d.id === row.id)) return;
+      found[index].push({ id: row.id, slug: row.slug, title: row.title, ownerId: row.ownerId, reason, sameOwner: row.ownerId === candidates[index].ownerId, ...(date ? { date } : {}) });
     };
-    const mayShow = (index: number, row: Row, published: boolean) => published || Number(row.ownerId) === candidates[index].ownerId;
+    const mayShow = (index: number, row: ListingMatch) => row.visible || row.ownerId === candidates[index].ownerId;
 
     // The same address.
     const byUrl = new Map<string, number[]>();
@@ -116,15 +90,9 @@ export class DuplicateFinder {
       const key = c.url ? urlKey(c.url) : null;
       if (key) byUrl.set(key, [...(byUrl.get(key) ?? []), i]);
     });
-    for (const part of chunks([...byUrl.keys()].flatMap(urlVariants))) {
-      const rows = await base()
-        .addSelect(`CASE WHEN ${visible.where} THEN 1 ELSE 0 END`, "published")
-        .where("rtrim(lower(r.url), '/') IN (:...urls)", { urls: part, ...visible.params })
-        .getRawMany<Row & { published: number | string }>();
-      for (const row of rows) {
-        const key = row.url ? urlKey(row.url) : null;
-        for (const index of (key && byUrl.get(key)) || []) if (mayShow(index, row, Number(row.published) === 1)) add(index, row, "url");
-      }
+    for (const row of await this.listings.matchesByUrl([...byUrl.keys()].flatMap(urlVariants), SEEN_BY, manager)) {
+      const key = row.url ? urlKey(row.url) : null;
+      for (const index of (key && byUrl.get(key)) || []) if (mayShow(index, row)) add(index, row, "url");
     }
 
     // The same title from the same organisation.
@@ -134,8 +102,7 @@ export class DuplicateFinder {
       candidates.forEach((c, i) => {
         if (c.ownerId === ownerId) titles.set(titleKey(c.title), [...(titles.get(titleKey(c.title)) ?? []), i]);
       });
-      const rows = await base().where("r.owner_id = :ownerId", { ownerId }).getRawMany<Row>();
-      for (const row of rows) for (const index of titles.get(titleKey(row.title)) ?? []) add(index, row, "title");
+      for (const row of await this.listings.matchesOfOwner(ownerId, manager)) for (const index of titles.get(titleKey(row.title)) ?? []) add(index, row, "title");
     }
 
     // The same title with a session on the same day, from anyone.
@@ -143,19 +110,10 @@ export class DuplicateFinder {
     candidates.forEach((c, i) => {
       for (const date of new Set(c.startDates)) byDate.set(date, [...(byDate.get(date) ?? []), i]);
     });
-    for (const part of chunks([...byDate.keys()])) {
-      const rows = await base()
-        .addSelect("s.start_date", "startDate")
-        .addSelect(`CASE WHEN ${visible.where} THEN 1 ELSE 0 END`, "published")
-        .innerJoin(CourseSession, "s", "s.resource_id = r.id")
-        .where("s.start_date IN (:...dates)", { dates: part, ...visible.params })
-        .getRawMany<Row & { startDate: string | Date; published: number | string }>();
-      for (const row of rows) {
-        const key = titleKey(row.title);
-        const date = day(row.startDate);
-        for (const index of byDate.get(date) ?? []) {
-          if (titleKey(candidates[index].title) === key && mayShow(index, row, Number(row.published) === 1)) add(index, row, "title-date", date);
-        }
+    for (const row of await this.listings.matchesWithSessionOn([...byDate.keys()], SEEN_BY, manager)) {
+      const key = titleKey(row.title);
+      for (const index of byDate.get(row.startDate) ?? []) {
+        if (titleKey(candidates[index].title) === key && mayShow(index, row)) add(index, row, "title-date", row.startDate);
       }
     }
     return found;

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, In, IsNull, SelectQueryBuilder } from "typeorm";
 import { todayUtc } from "../../http/dates";
 import { confirmationCutoff, confirmedSinceSql, confirmedWithinYearSql, upcomingSessionSql, visibleSql, type VisibilityViewer } from "./listing-rules";
+import { CourseSession } from "./course-session.entity";
 import { Edition } from "./edition.entity";
 import { Resource } from "./resource.entity";
 
@@ -52,6 +53,36 @@ export interface OwnerListings {
   listings: number;
 }
 
+/** A saved listing as duplicates are looked for, and whether the viewer asked about may see it. */
+export interface ListingMatch {
+  id: number;
+  slug: string;
+  title: string;
+  url: string | null;
+  ownerId: number;
+  visible: boolean;
+}
+
+interface MatchRow {
+  id: number | string;
+  slug: string;
+  title: string;
+  url: string | null;
+  ownerId: number | string;
+}
+
+const matchOf = (row: MatchRow): Omit<ListingMatch, "visible"> => ({ id: Number(row.id), slug: row.slug, title: row.title, url: row.url, ownerId: Number(row.ownerId) });
+
+/** Values per `IN (...)` list of a duplicates query. */
+const MATCH_BATCH = 400;
+
+/** A date column as a driver gives it raw: a string, or (node-postgres) a Date at local midnight. */
+function rawDay(value: string | Date): string {
+  if (!(value instanceof Date)) return String(value).slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+}
+
 /** An edition's link, with its listing's owner and title. */
 export interface EditionAddress {
   id: number;
@@ -101,9 +132,10 @@ const tally = (rows: TallyRows): Tally => Object.fromEntries(rows.filter((r) => 
 
 /**
  * The queries on listings and their parts (editions, sessions, topics, audiences) that are not the
- * catalogue's search: a listing with its parts, by id, slug or the owner's own id, and the feed the
- * search index is built from. Every method takes the transaction's manager when it runs in one.
- * Writes go through `ListingWriter`.
+ * catalogue's search: a listing with its parts, by id, slug or the owner's own id, the feed the
+ * search index is built from, and what the review queue, the yearly confirmation, the link checks,
+ * the reports and the duplicate warnings read of listings. Every method takes the transaction's
+ * manager when it runs in one. Writes go through `ListingWriter`.
  */
 export class ListingRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -455,6 +487,49 @@ export class ListingRepository {
       .andWhere("e.url IS NOT NULL")
       .getRawMany<{ e_id: number; e_url: string; e_language_tag: string; e_resource_id: number; r_owner_id: number; r_title: string }>();
     return rows.map((e) => ({ id: Number(e.e_id), url: e.e_url, languageTag: e.e_language_tag, resourceId: Number(e.e_resource_id), ownerId: Number(e.r_owner_id), title: e.r_title }));
+  }
+
+  // Duplicates: listings that look like one about to be created.
+
+  /** Listings whose address, in lower case and without a trailing slash, is one of `urls`; `visible` says whether this viewer may see each. */
+  async matchesByUrl(urls: string[], viewer: VisibilityViewer, manager: EntityManager = this.dataSource.manager): Promise<ListingMatch[]> {
+    const rows = await this.visibleMatches<MatchRow>(manager, viewer, urls, (qb, part, params) => qb.where("rtrim(lower(r.url), '/') IN (:...urls)", { urls: part, ...params }));
+    return rows.map((row) => ({ ...matchOf(row), visible: Number(row.visible) === 1 }));
+  }
+
+  /** One organisation's listings, any status. */
+  async matchesOfOwner(ownerId: number, manager: EntityManager = this.dataSource.manager): Promise<Omit<ListingMatch, "visible">[]> {
+    return (await this.matchBase(manager).where("r.owner_id = :ownerId", { ownerId }).getRawMany<MatchRow>()).map(matchOf);
+  }
+
+  /** Listings with a session starting on one of `dates` (YYYY-MM-DD), once per such session, with its day; `visible` as in `matchesByUrl`. */
+  async matchesWithSessionOn(dates: string[], viewer: VisibilityViewer, manager: EntityManager = this.dataSource.manager): Promise<Array<ListingMatch & { startDate: string }>> {
+    const rows = await this.visibleMatches<MatchRow & { startDate: string | Date }>(manager, viewer, dates, (qb, part, params) =>
+      qb
+        .addSelect("s.start_date", "startDate")
+        .innerJoin(CourseSession, "s", "s.resource_id = r.id")
+        .where("s.start_date IN (:...dates)", { dates: part, ...params }),
+    );
+    return rows.map((row) => ({ ...matchOf(row), visible: Number(row.visible) === 1, startDate: rawDay(row.startDate) }));
+  }
+
+  /** The rows of `matchBase` that `narrow` keeps of each batch of `values`, each with whether this viewer may see it (1 or 0). */
+  private async visibleMatches<R extends MatchRow>(
+    manager: EntityManager,
+    viewer: VisibilityViewer,
+    values: string[],
+    narrow: (qb: SelectQueryBuilder<Resource>, part: string[], params: Record<string, unknown>) => SelectQueryBuilder<Resource>,
+  ): Promise<Array<R & { visible: number | string }>> {
+    const visible = visibleSql("r", viewer);
+    const out: Array<R & { visible: number | string }> = [];
+    for (const part of batches(values, MATCH_BATCH)) {
+      out.push(...(await narrow(this.matchBase(manager).addSelect(`CASE WHEN ${visible.where} THEN 1 ELSE 0 END`, "visible"), part, visible.params).getRawMany<R & { visible: number | string }>()));
+    }
+    return out;
+  }
+
+  private matchBase(manager: EntityManager): SelectQueryBuilder<Resource> {
+    return manager.getRepository(Resource).createQueryBuilder("r").select(["r.id AS id", "r.slug AS slug", "r.title AS title", "r.url AS url", 'r.owner_id AS "ownerId"']);
   }
 
   // The search index's feed.
