@@ -138,9 +138,15 @@ for (const mode of ["engine", "database"] as const) {
     });
 
     it("never suggests a word that only a members-only listing has", async () => {
-      const res = await request(t.app).get("/api/v1/search?q=zephyrquil").expect(200);
+      const res = await request(t.app).get("/api/v1/search?q=zepyrquill").expect(200);
       expect(res.body.suggestion).toBeNull();
       expect(res.body.hits).toEqual([]);
+    });
+
+    it("suggests to members the words of members-only listings too, and never corrects one of them", async () => {
+      const member = { member: true };
+      expect((await t.services.search.search({ q: "zepyrquill", page: 1, pageSize: 20 }, member)).suggestion).toBe("zephyrquill");
+      expect((await t.services.search.search({ q: "zephyrquill", page: 1, pageSize: 20 }, member)).suggestion).toBeNull();
     });
 
     it("answers bad input with an answer or a clear 400 in bounded time, never a 500", async () => {

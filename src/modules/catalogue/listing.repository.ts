@@ -542,12 +542,13 @@ export class ListingRepository {
   }
 
   /**
-   * The words anyone may see in public listings after `afterId`, in id order, page by page: their
-   * titles, summaries, owners' names, topics' names and editions' titles. Read as plain columns, not
-   * as whole listings: "did you mean" reads thousands of them while the app answers searches.
+   * The words of the listings this viewer may see after `afterId`, in id order, page by page: their
+   * titles, summaries, owners' names, topics' names (once for each listing that has the topic) and
+   * editions' titles. Read as plain columns, not as whole listings: "did you mean" reads thousands
+   * of them while the app answers searches.
    */
-  async publicTextsAfter(afterId: number, limit: number): Promise<{ lastId: number | null; texts: string[] }> {
-    const rows: Array<{ id: number | string; title: string; summary: string | null; owner: string | null }> = await this.visible({ member: false })
+  async visibleTextsAfter(viewer: VisibilityViewer, afterId: number, limit: number): Promise<{ lastId: number | null; texts: string[] }> {
+    const rows: Array<{ id: number | string; title: string; summary: string | null; owner: string | null }> = await this.visible(viewer)
       .leftJoin("r.owner", "o")
       .select("r.id", "id")
       .addSelect("r.title", "title")
@@ -560,7 +561,7 @@ export class ListingRepository {
     if (rows.length === 0) return { lastId: null, texts: [] };
     const ids = rows.map((row) => Number(row.id));
     const [topics, editions]: [Array<{ name: string }>, Array<{ title: string | null }>] = await Promise.all([
-      this.dataSource.getRepository(Resource).createQueryBuilder("r").innerJoin("r.topics", "t").select("DISTINCT t.name", "name").where("r.id IN (:...ids)", { ids }).getRawMany(),
+      this.dataSource.getRepository(Resource).createQueryBuilder("r").innerJoin("r.topics", "t").select("t.name", "name").where("r.id IN (:...ids)", { ids }).getRawMany(),
       this.dataSource.getRepository(Edition).createQueryBuilder("e").select("e.title", "title").where("e.resourceId IN (:...ids)", { ids }).getRawMany(),
     ]);
     const texts = [...rows.flatMap((row) => [row.title, row.summary, row.owner]), ...topics.map((t) => t.name), ...editions.map((e) => e.title)].filter((text): text is string => Boolean(text));

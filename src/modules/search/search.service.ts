@@ -1,4 +1,4 @@
-import { confirmationCutoff, isConfirmedWithinYear, visibilitiesFor } from "../catalogue/listing-rules";
+import { confirmationCutoff, isConfirmedWithinYear, visibilitiesFor, type VisibilityViewer } from "../catalogue/listing-rules";
 import { compareText } from "../../http/compare";
 import type { Logger } from "pino";
 import { formatDayRange, todayUtc } from "../../http/dates";
@@ -157,6 +157,12 @@ interface Vocabulary {
   stamp: number;
 }
 
+/** One audience's word list: the one last read, and the reading under way. */
+class WordListKeeper {
+  cache: { at: number; list: WordList } | null = null;
+  loading: Promise<WordList | null> | null = null;
+}
+
 /** The most matches for which the database fallback counts facet values. */
 export const DATABASE_FACET_LIMIT = 1000;
 
@@ -171,8 +177,8 @@ const WORD_LIST_TTL_MS = 10 * 60_000;
 export class SearchService {
   /** The vocabulary last read, kept to tell whether a name changed since (its stamp moves on only then). */
   private vocabularySeen: { value: Vocabulary; signature: string } | null = null;
-  private wordListCache: { at: number; list: WordList } | null = null;
-  private wordListLoading: Promise<WordList | null> | null = null;
+  /** The catalogue's words, for visitors (public listings) and for members (members-only ones too). */
+  private readonly wordLists = { visitors: new WordListKeeper(), members: new WordListKeeper() };
 
   constructor(
     private readonly engine: SearchEngine | null,
@@ -311,7 +317,7 @@ export class SearchService {
     // The same question, with the same names to show, gets the same result while the index does not change.
     const key = JSON.stringify([vocabulary.stamp, request.page, request.pageSize, sort, this.question(request, sort, read, filter)]);
     return engine.kept(this.indexUid, key, async (): Promise<SearchResult> => {
-      const suggestion = await this.suggest(read);
+      const suggestion = await this.suggest(read, viewer);
       const first = await answer(read, filter, null, suggestion);
       if (first.total > 0 || read.units.length === 0 || beyond) return first;
       return this.relax(read, request, first, suggestion, {
@@ -367,27 +373,29 @@ export class SearchService {
     return none;
   }
 
-  /** The catalogue's words, read from the database now and then (never on the way of a search once read). */
-  private async wordList(): Promise<WordList | null> {
-    const cached = this.wordListCache;
+  /** The catalogue's words that this viewer may see, read from the database now and then (never on the way of a search once read). */
+  private async wordList(viewer: Viewer): Promise<WordList | null> {
+    const keeper = viewer.member ? this.wordLists.members : this.wordLists.visitors;
+    const cached = keeper.cache;
     if (cached && Date.now() - cached.at < WORD_LIST_TTL_MS) return cached.list;
     // Read again in the background while the words read before keep serving; a failure keeps them.
-    this.wordListLoading ??= this.loadWordList()
+    keeper.loading ??= this.loadWordList(viewer)
+      .then((list) => (keeper.cache = { at: Date.now(), list }).list)
       .catch((error: unknown) => {
         this.logger.warn({ err: error }, "could not read the catalogue's words for suggestions");
         return null;
       })
       .finally(() => {
-        this.wordListLoading = null;
+        keeper.loading = null;
       });
-    return cached ? cached.list : this.wordListLoading;
+    return cached ? cached.list : keeper.loading;
   }
 
-  private async loadWordList(): Promise<WordList> {
+  private async loadWordList(viewer: VisibilityViewer): Promise<WordList> {
     const list = new WordList();
     let after = 0;
     for (let read = 0; read < WORD_LIST_LISTINGS;) {
-      const page = await this.listings.publicTextsAfter(after, 500);
+      const page = await this.listings.visibleTextsAfter(viewer, after, 500);
       if (page.lastId === null) break;
       after = page.lastId;
       read += 500;
@@ -395,20 +403,19 @@ export class SearchService {
       // Searches are answered between pages: reading the words never holds them up for long.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    this.wordListCache = { at: Date.now(), list };
     return list;
   }
 
-  /** Reads the catalogue's words now, so that the first search with a word to correct does not wait for them. */
+  /** Reads the words visitors may see now, so that the first search with a word to correct does not wait for them. */
   prepareSuggestions(): void {
-    void this.wordList();
+    void this.wordList(VISITOR);
   }
 
   /** "Did you mean": the query with each word that no listing has replaced by the closest word listings have; null when there is none. */
-  private async suggest(read: ReadQuery): Promise<string | null> {
+  private async suggest(read: ReadQuery, viewer: Viewer): Promise<string | null> {
     const candidates = read.rest.filter((w) => w.key.length >= 3 && /^\p{L}+$/u.test(w.raw));
     if (candidates.length === 0) return null;
-    const list = await this.wordList();
+    const list = await this.wordList(viewer);
     if (!list || list.size === 0) return null;
     let text = read.prepared;
     let changed = false;
@@ -486,7 +493,7 @@ export class SearchService {
 
   private async searchDatabase(request: SearchRequest, sort: Sort, viewer: Viewer, vocabulary: Vocabulary): Promise<SearchResult> {
     const read = readQuery(request.q);
-    const suggestion = await this.suggest(read);
+    const suggestion = await this.suggest(read, viewer);
     const first = await this.databaseAnswer(request, sort, viewer, read, null, suggestion, vocabulary);
     if (first.total > 0 || read.units.length === 0) return first;
     return this.relax(read, request, first, suggestion, {
